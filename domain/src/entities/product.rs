@@ -1,0 +1,25 @@
+//! Row of `products`. Generated shape; behaviour lives in the service modules beside `entities`.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "products")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub workspace_id: Uuid,
+    pub name: String,
+    pub apex_domain: String,
+    pub app_host: Option<String>,
+    pub api_host: Option<String>,
+    pub mail_domain: Option<String>,
+    /// Comma-joined, validated selector names.
+    pub dkim_selectors: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

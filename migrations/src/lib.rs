@@ -1,0 +1,21 @@
+//! Schema migrations, one file per change. Every migration runs on SQLite and PostgreSQL;
+//! the integration tests apply them to both.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_accounts_and_tenancy;
+mod m20261122_000002_products;
+mod m20261122_000003_dev_outbox;
+
+pub struct Migrator;
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_accounts_and_tenancy::Migration),
+            Box::new(m20261122_000002_products::Migration),
+            Box::new(m20261122_000003_dev_outbox::Migration),
+        ]
+    }
+}

@@ -1,0 +1,254 @@
+//! Layered configuration: built-in defaults → an optional TOML file (`--config` or
+//! `LAUNCHREADY_CONFIG`) → `LAUNCHREADY_*` environment variables (nested keys with `__`, e.g.
+//! `LAUNCHREADY_THROTTLE__SIGN_IN_PER_IP_PER_MINUTE`). A missing or malformed setting stops
+//! start-up with a message naming it.
+
+use domain::secret::SecretKey;
+use domain::sessions::SessionPolicy;
+use domain::throttle::ThrottlePolicy;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// The settings as read, before cross-field checks. Secrets are `SecretString`: their `Debug`
+/// prints `[REDACTED]`.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    env: Environment,
+    database_url: SecretString,
+    bind: String,
+    base_url: String,
+    smtp_url: Option<SecretString>,
+    mail_from: String,
+    secret_key: Option<SecretString>,
+    data_dir: PathBuf,
+    site_root: PathBuf,
+    log_format: Option<LogFormat>,
+    log_filter: String,
+    session_idle_timeout_secs: u64,
+    session_absolute_lifetime_secs: u64,
+    request_timeout_secs: u64,
+    body_limit_bytes: usize,
+    shutdown_grace_secs: u64,
+    throttle: ThrottlePolicy,
+    #[serde(skip_serializing)]
+    config: Option<PathBuf>,
+}
+
+impl Default for RawConfig {
+    fn default() -> Self {
+        Self {
+            env: Environment::Development,
+            database_url: SecretString::from("sqlite://data/launchready.db?mode=rwc"),
+            bind: "127.0.0.1:3000".into(),
+            base_url: "http://127.0.0.1:3000".into(),
+            smtp_url: None,
+            mail_from: "launchready <no-reply@launchready.localhost>".into(),
+            secret_key: None,
+            data_dir: "data".into(),
+            site_root: "target/site".into(),
+            log_format: None,
+            log_filter: "info,sqlx=warn,sea_orm=warn,apalis=info".into(),
+            session_idle_timeout_secs: 12 * 3600,
+            session_absolute_lifetime_secs: 14 * 24 * 3600,
+            request_timeout_secs: 30,
+            body_limit_bytes: 1024 * 1024,
+            shutdown_grace_secs: 20,
+            throttle: ThrottlePolicy::default(),
+            config: None,
+        }
+    }
+}
+
+/// A database URL; `Debug` hides the password.
+#[derive(Clone)]
+pub struct DatabaseUrl(SecretString);
+
+impl DatabaseUrl {
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+    pub fn is_postgres(&self) -> bool {
+        self.expose().starts_with("postgres")
+    }
+    pub fn redacted(&self) -> String {
+        match url::Url::parse(self.expose()) {
+            Ok(mut u) if u.password().is_some() => {
+                let _ = u.set_password(Some("***"));
+                u.to_string()
+            }
+            Ok(u) => u.to_string(),
+            Err(_) => "<unparseable database url>".into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// Validated configuration, as the rest of the server sees it.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub env: Environment,
+    pub database_url: DatabaseUrl,
+    pub bind: SocketAddr,
+    pub base_url: url::Url,
+    pub smtp_url: Option<SecretString>,
+    pub mail_from: String,
+    pub secret_key: SecretKey,
+    pub data_dir: PathBuf,
+    pub site_root: PathBuf,
+    pub log_format: LogFormat,
+    pub log_filter: String,
+    pub sessions: SessionPolicy,
+    pub request_timeout: std::time::Duration,
+    pub body_limit_bytes: usize,
+    pub shutdown_grace: std::time::Duration,
+    pub throttle: ThrottlePolicy,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Read(#[from] Box<figment::Error>),
+    #[error("configuration: setting `{key}` is invalid: {message}")]
+    Invalid { key: &'static str, message: String },
+    #[error("configuration: could not create or read {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+fn invalid(key: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid { key, message: message.into() }
+}
+
+impl Config {
+    /// Reads defaults, the optional file and the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let figment = Self::figment(file, Env::prefixed("LAUNCHREADY_").split("__"));
+        Self::from_figment(figment)
+    }
+
+    /// The same layering with an explicit environment, for tests.
+    pub fn figment(file: Option<&Path>, env: Env) -> Figment {
+        let mut figment = Figment::from(Serialized::defaults(RawConfig::default()));
+        let env_file = std::env::var_os("LAUNCHREADY_CONFIG").map(PathBuf::from);
+        if let Some(path) = file.map(Path::to_path_buf).or(env_file) {
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        // `LAUNCHREADY_CONFIG` names the file itself; it is not a setting.
+        figment.merge(env.ignore(&["config"]))
+    }
+
+    pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let raw: RawConfig = figment.extract().map_err(Box::new)?;
+        let bind: SocketAddr = raw.bind.parse().map_err(|e| invalid("bind", format!("\"{}\" is not IP:PORT ({e})", raw.bind)))?;
+        let base_url = url::Url::parse(&raw.base_url).map_err(|e| invalid("base_url", format!("\"{}\": {e}", raw.base_url)))?;
+        if !matches!(base_url.scheme(), "http" | "https") || base_url.host_str().is_none() {
+            return Err(invalid("base_url", "must be an http(s) URL with a host"));
+        }
+        let db = raw.database_url.expose_secret();
+        if !(db.starts_with("sqlite:") || db.starts_with("postgres://") || db.starts_with("postgresql://")) {
+            return Err(invalid("database_url", "must start with sqlite:, postgres:// or postgresql://"));
+        }
+        if raw.env == Environment::Production {
+            if raw.secret_key.is_none() {
+                return Err(invalid("secret_key", "is required in production (LAUNCHREADY_SECRET_KEY)"));
+            }
+            if base_url.scheme() != "https" {
+                return Err(invalid("base_url", "must be https in production"));
+            }
+        }
+        if raw.body_limit_bytes < 1024 {
+            return Err(invalid("body_limit_bytes", "must be at least 1024"));
+        }
+        let secret_key = match &raw.secret_key {
+            Some(text) => SecretKey::from_text(text.expose_secret()).map_err(|m| invalid("secret_key", m))?,
+            None => development_secret_key(&raw.data_dir)?,
+        };
+        let log_format = raw.log_format.unwrap_or(match raw.env {
+            Environment::Development => LogFormat::Pretty,
+            Environment::Production => LogFormat::Json,
+        });
+        let seconds = |key: &'static str, n: u64| if n == 0 { Err(invalid(key, "must be greater than 0")) } else { Ok(n) };
+        Ok(Self {
+            env: raw.env,
+            database_url: DatabaseUrl(raw.database_url),
+            bind,
+            base_url,
+            smtp_url: raw.smtp_url,
+            mail_from: raw.mail_from,
+            secret_key,
+            data_dir: raw.data_dir,
+            site_root: raw.site_root,
+            log_format,
+            log_filter: raw.log_filter,
+            sessions: SessionPolicy {
+                idle_timeout: chrono::Duration::seconds(seconds("session_idle_timeout_secs", raw.session_idle_timeout_secs)? as i64),
+                absolute_lifetime: chrono::Duration::seconds(seconds("session_absolute_lifetime_secs", raw.session_absolute_lifetime_secs)? as i64),
+            },
+            request_timeout: std::time::Duration::from_secs(seconds("request_timeout_secs", raw.request_timeout_secs)?),
+            body_limit_bytes: raw.body_limit_bytes,
+            shutdown_grace: std::time::Duration::from_secs(raw.shutdown_grace_secs),
+            throttle: raw.throttle,
+        })
+    }
+
+    /// Our own origin, `scheme://host[:port]`, for the CSRF check.
+    pub fn origin(&self) -> String {
+        self.base_url.origin().ascii_serialization()
+    }
+
+    /// Cookies are `Secure` unless the product is served over plain HTTP on loopback in
+    /// development, where browsers would otherwise drop them.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+}
+
+/// Development convenience: a key generated on first run and kept in the data directory, so
+/// sessions survive restarts. Production refuses to start without an explicit key.
+fn development_secret_key(data_dir: &Path) -> Result<SecretKey, ConfigError> {
+    let path = data_dir.join("secret.key");
+    let io = |source| ConfigError::Io { path: path.clone(), source };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(data_dir).map_err(io)?;
+            let text = SecretKey::generate_text();
+            write_private(&path, &text).map_err(io)?;
+            text
+        }
+        Err(e) => return Err(io(e)),
+    };
+    SecretKey::from_text(&text).map_err(|m| invalid("secret_key", format!("{}: {m}", path.display())))
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())
+}
