@@ -1,1 +1,80 @@
+//! The launchready web application (Leptos 0.8): server-rendered, then hydrated in the browser.
+//! Server functions sit next to the pages that call them; server-only code is in [`ssr`].
 
+#![recursion_limit = "256"]
+
+pub mod components;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use components::layout::Layout;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+use pages::auth::reset::{ForgotPage, ResetPage};
+use pages::auth::sign_in::SignInPage;
+use pages::auth::sign_up::SignUpPage;
+use pages::auth::verify::{VerifiedPage, VerifyPage};
+use pages::dashboard::DashboardPage;
+use pages::landing::LandingPage;
+use pages::not_found::NotFoundPage;
+use pages::outbox::OutboxPage;
+use pages::product::ProductPage;
+use pages::product_form::{EditProductPage, NewProductPage};
+use pages::settings::SettingsPage;
+
+/// The file name (without extension) of the WASM bundle and its JS glue under `/pkg`.
+pub const OUTPUT_NAME: &str = "launchready";
+
+/// The HTML document around the app. `site_pkg_dir` carries the asset version
+/// (`pkg/<hash>`), so every asset URL changes when the files do.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let css = format!("/{}/{OUTPUT_NAME}.css", options.site_pkg_dir);
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="stylesheet" href=css/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title text="launchready"/>
+        <Meta name="description" content="Know whether your product is safe to launch, and keep watching it."/>
+        <Link rel="icon" href="data:,"/>
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <ParentRoute path=path!("") view=Layout>
+                    <Route path=path!("") view=LandingPage/>
+                    <Route path=path!("signup") view=SignUpPage/>
+                    <Route path=path!("signin") view=SignInPage/>
+                    <Route path=path!("verify") view=VerifyPage/>
+                    <Route path=path!("verified") view=VerifiedPage/>
+                    <Route path=path!("forgot") view=ForgotPage/>
+                    <Route path=path!("reset") view=ResetPage/>
+                    <Route path=path!("app") view=DashboardPage/>
+                    <Route path=path!("app/settings") view=SettingsPage/>
+                    <Route path=path!("app/products/new") view=NewProductPage/>
+                    <Route path=path!("app/products/:id") view=ProductPage/>
+                    <Route path=path!("app/products/:id/edit") view=EditProductPage/>
+                    <Route path=path!("dev/outbox") view=OutboxPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

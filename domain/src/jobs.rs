@@ -2,7 +2,7 @@
 //! own database (SQLite or PostgreSQL), so a queued job survives a crash.
 
 use crate::DomainError;
-use apalis::prelude::TaskSink;
+use apalis::prelude::{TaskBuilder, TaskSink};
 use apalis_postgres::PostgresStorage;
 use apalis_sqlite::SqliteStorage;
 use serde::{Deserialize, Serialize};
@@ -17,8 +17,13 @@ pub enum EmailJob {
     ResetPassword { user_id: Uuid },
 }
 
-/// The apalis queue name of [`EmailJob`], shared by pushers and workers.
+/// The apalis queue name of [`EmailJob`], shared by pushers and workers. Set explicitly: the
+/// default is the Rust type path, which a module rename would silently change.
 pub const EMAIL_QUEUE: &str = "launchready::email";
+
+/// Handler calls per email job before it stays `Failed`. The worker retries in-process with
+/// exponential backoff; the storage's own re-fetch of failed jobs stops at this count too.
+pub const EMAIL_MAX_ATTEMPTS: usize = 6;
 
 /// Where jobs are pushed; one variant per database.
 #[derive(Clone)]
@@ -37,11 +42,20 @@ impl std::fmt::Debug for EmailQueue {
 }
 
 impl EmailQueue {
+    pub fn sqlite(pool: &sqlx::SqlitePool) -> Self {
+        Self::Sqlite(SqliteStorage::new(pool).with_config(apalis_sqlite::Config::default().queue(EMAIL_QUEUE)))
+    }
+
+    pub fn postgres(pool: &sqlx::PgPool) -> Self {
+        Self::Postgres(PostgresStorage::new(pool).with_config(apalis_postgres::Config::default().queue(EMAIL_QUEUE)))
+    }
+
     #[tracing::instrument(skip(self))]
     pub async fn push(&self, job: EmailJob) -> Result<(), DomainError> {
+        let task = TaskBuilder::new(job).max_attempts(EMAIL_MAX_ATTEMPTS).build();
         let result = match self {
-            Self::Sqlite(storage) => storage.clone().push(job).await.map_err(|e| e.to_string()),
-            Self::Postgres(storage) => storage.clone().push(job).await.map_err(|e| e.to_string()),
+            Self::Sqlite(storage) => storage.clone().push_task(task).await.map_err(|e| e.to_string()),
+            Self::Postgres(storage) => storage.clone().push_task(task).await.map_err(|e| e.to_string()),
         };
         result.map_err(|e| DomainError::Internal(format!("queue email job: {e}")))
     }

@@ -27,18 +27,18 @@ pub enum LogFormat {
     Json,
 }
 
-/// The settings as read, before cross-field checks. Secrets are `SecretString`: their `Debug`
-/// prints `[REDACTED]`.
-#[derive(Debug, Deserialize, Serialize)]
+/// The settings as read, before cross-field checks. Deliberately not `Debug`: it holds secrets
+/// as plain strings for the few lines until they are wrapped in [`Config`].
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     env: Environment,
-    database_url: SecretString,
+    database_url: String,
     bind: String,
     base_url: String,
-    smtp_url: Option<SecretString>,
+    smtp_url: Option<String>,
     mail_from: String,
-    secret_key: Option<SecretString>,
+    secret_key: Option<String>,
     data_dir: PathBuf,
     site_root: PathBuf,
     log_format: Option<LogFormat>,
@@ -49,15 +49,13 @@ struct RawConfig {
     body_limit_bytes: usize,
     shutdown_grace_secs: u64,
     throttle: ThrottlePolicy,
-    #[serde(skip_serializing)]
-    config: Option<PathBuf>,
 }
 
 impl Default for RawConfig {
     fn default() -> Self {
         Self {
             env: Environment::Development,
-            database_url: SecretString::from("sqlite://data/launchready.db?mode=rwc"),
+            database_url: "sqlite://data/launchready.db?mode=rwc".into(),
             bind: "127.0.0.1:3000".into(),
             base_url: "http://127.0.0.1:3000".into(),
             smtp_url: None,
@@ -73,7 +71,6 @@ impl Default for RawConfig {
             body_limit_bytes: 1024 * 1024,
             shutdown_grace_secs: 20,
             throttle: ThrottlePolicy::default(),
-            config: None,
         }
     }
 }
@@ -167,7 +164,7 @@ impl Config {
         if !matches!(base_url.scheme(), "http" | "https") || base_url.host_str().is_none() {
             return Err(invalid("base_url", "must be an http(s) URL with a host"));
         }
-        let db = raw.database_url.expose_secret();
+        let db = raw.database_url.as_str();
         if !(db.starts_with("sqlite:") || db.starts_with("postgres://") || db.starts_with("postgresql://")) {
             return Err(invalid("database_url", "must start with sqlite:, postgres:// or postgresql://"));
         }
@@ -183,7 +180,7 @@ impl Config {
             return Err(invalid("body_limit_bytes", "must be at least 1024"));
         }
         let secret_key = match &raw.secret_key {
-            Some(text) => SecretKey::from_text(text.expose_secret()).map_err(|m| invalid("secret_key", m))?,
+            Some(text) => SecretKey::from_text(text).map_err(|m| invalid("secret_key", m))?,
             None => development_secret_key(&raw.data_dir)?,
         };
         let log_format = raw.log_format.unwrap_or(match raw.env {
@@ -193,10 +190,10 @@ impl Config {
         let seconds = |key: &'static str, n: u64| if n == 0 { Err(invalid(key, "must be greater than 0")) } else { Ok(n) };
         Ok(Self {
             env: raw.env,
-            database_url: DatabaseUrl(raw.database_url),
+            database_url: DatabaseUrl(SecretString::from(raw.database_url)),
             bind,
             base_url,
-            smtp_url: raw.smtp_url,
+            smtp_url: raw.smtp_url.map(SecretString::from),
             mail_from: raw.mail_from,
             secret_key,
             data_dir: raw.data_dir,

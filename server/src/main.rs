@@ -1,1 +1,94 @@
-fn main(){}
+//! `launchready`: the web server with its embedded worker (`serve`), extra workers (`worker`)
+//! and schema migrations (`migrate`).
+
+use clap::{Parser, Subcommand};
+use server::config::Config;
+use server::startup::{self, Application, Shutdown};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "launchready", version, about = "Know whether your product is safe to launch, and keep watching it.")]
+struct Cli {
+    /// A TOML configuration file (also LAUNCHREADY_CONFIG). Environment variables override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app and API, with a worker inside the same process.
+    Serve {
+        /// Do not run background jobs in this process (run `launchready worker` elsewhere).
+        #[arg(long)]
+        no_worker: bool,
+    },
+    /// Run background workers only (scale-out on PostgreSQL).
+    Worker,
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("launchready: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    server::telemetry::init(config.log_format, &config.log_filter);
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("launchready: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(%err, "stopped with an error");
+            eprintln!("launchready: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> Result<(), startup::StartupError> {
+    tracing::info!(database = %config.database_url.redacted(), env = ?config.env, "starting");
+    let shutdown = Shutdown::new();
+    let trigger = shutdown.clone();
+    tokio::spawn(async move {
+        startup::termination_signal().await;
+        trigger.trigger();
+    });
+    match command {
+        Command::Serve { no_worker } => {
+            let app = Application::build(&config, !no_worker).await?;
+            app.run_until(shutdown).await
+        }
+        Command::Worker => {
+            let db = server::db::connect(&config.database_url).await?;
+            server::db::migrate(&db).await?;
+            let deps = startup::email_deps(&config, &db)?;
+            let stop = shutdown.clone();
+            worker::runner::run(deps, startup::runner_settings(&config), async move {
+                stop.wait().await;
+                Ok(())
+            })
+            .await?;
+            Ok(())
+        }
+        Command::Migrate => {
+            let db = server::db::connect(&config.database_url).await?;
+            server::db::migrate(&db).await?;
+            println!("migrations applied to {}", config.database_url.redacted());
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! The frame around every page: header with navigation, main area, footer.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+use serde::{Deserialize, Serialize};
+
+/// What the header needs to know about the visitor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub email: String,
+    pub email_verified: bool,
+}
+
+#[server(endpoint = "session/viewer")]
+pub async fn load_viewer() -> Result<Option<Viewer>, AppError> {
+    let auth = crate::ssr::session::current_auth()?;
+    Ok(auth.map(|a| Viewer { email: a.email().to_owned(), email_verified: a.email_verified() }))
+}
+
+#[server(endpoint = "auth/sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::ssr::{session, AppContext};
+    let ctx = AppContext::current()?;
+    if let Some(auth) = session::current_auth()? {
+        domain::sessions::close(&ctx.db, &auth).await?;
+    }
+    session::set_cookie(ctx.cookie.clear());
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[component]
+pub fn Layout() -> impl IntoView {
+    let viewer = Resource::new(|| (), |_| load_viewer());
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="site-header">
+            <nav class="nav" aria-label="Main">
+                <A href="/" attr:class="brand">"launchready"</A>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match viewer.await {
+                            Ok(Some(v)) => view! {
+                                <A href="/app">"Dashboard"</A>
+                                <A href="/app/settings">"Settings"</A>
+                                <span class="nav-user" title="Signed in">{v.email}</span>
+                                <ActionForm action=sign_out attr:class="inline-form">
+                                    <button type="submit" class="button-link">"Sign out"</button>
+                                </ActionForm>
+                            }.into_any(),
+                            _ => view! {
+                                <A href="/signin">"Sign in"</A>
+                                <A href="/signup" attr:class="button button-small">"Sign up"</A>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </nav>
+        </header>
+        <main id="main" class="main">
+            <Outlet/>
+        </main>
+        <footer class="site-footer">
+            <p>"launchready — know whether your product is safe to launch, and keep it that way."</p>
+        </footer>
+    }
+}

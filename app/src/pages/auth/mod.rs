@@ -1,0 +1,5 @@
+//! Sign-up, sign-in, email verification and password reset.
+pub mod reset;
+pub mod sign_in;
+pub mod sign_up;
+pub mod verify;

@@ -1,0 +1,52 @@
+use crate::components::form::{FormError, TextField};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+/// Checks the credentials and opens a new session (a fresh id: nothing set before sign-in
+/// survives it). Throttled per IP and per account.
+#[server(endpoint = "auth/sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+    use crate::ssr::{session, AppContext};
+    use domain::throttle::Action;
+    let ctx = AppContext::current()?;
+    ctx.throttles.check(Action::SignIn, &session::client_ip(), Some(&email))?;
+    let user = domain::accounts::check_credentials(&ctx.db, &email, &password).await?;
+    if let Some(previous) = session::current_auth()? {
+        domain::sessions::close(&ctx.db, &previous).await?;
+    }
+    let token = domain::sessions::open(&ctx.db, &ctx.key, &ctx.sessions, user.id).await?;
+    session::set_cookie(ctx.cookie.set(&token));
+    leptos_axum::redirect("/app");
+    Ok(())
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let result = Signal::derive(move || action.value().get());
+    let query = use_query_map();
+    let notice = move || match query.read().get("notice").as_deref() {
+        Some("reset") => Some("Your password was changed. Sign in with the new one."),
+        Some("signed_out_everywhere") => Some("You were signed out on every device."),
+        Some("expired") => Some("Your session ended. Please sign in again."),
+        _ => None,
+    };
+    view! {
+        <Title text="Sign in — launchready"/>
+        <section class="card narrow">
+            <h1>"Sign in"</h1>
+            {move || notice().map(|n| view! { <p class="notice" role="status">{n}</p> })}
+            <ActionForm action=action>
+                <FormError result/>
+                <TextField result name="email" label="Email" kind="email" autocomplete="email" required=true/>
+                <TextField result name="password" label="Password" kind="password" autocomplete="current-password" required=true/>
+                <button type="submit" class="button" disabled=move || action.pending().get()>"Sign in"</button>
+            </ActionForm>
+            <p class="muted"><A href="/forgot">"Forgot your password?"</A></p>
+            <p class="muted">"New here? " <A href="/signup">"Create an account"</A></p>
+        </section>
+    }
+}

@@ -1,0 +1,43 @@
+use domain::jobs::EmailQueue;
+use domain::secret::SecretKey;
+use domain::sessions::SessionPolicy;
+use domain::throttle::Throttles;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// Everything a server function or handler needs, provided as Leptos context and held in the
+/// axum state. Cheap to clone.
+#[derive(Clone)]
+pub struct AppContext(Arc<Inner>);
+
+pub struct Inner {
+    pub db: DatabaseConnection,
+    pub key: SecretKey,
+    pub sessions: SessionPolicy,
+    pub throttles: Throttles,
+    pub email: EmailQueue,
+    pub cookie: super::session::CookieSettings,
+    /// Mail goes to the development outbox (no SMTP configured): `/dev/outbox` is on.
+    pub outbox_enabled: bool,
+}
+
+impl AppContext {
+    pub fn new(inner: Inner) -> Self {
+        Self(Arc::new(inner))
+    }
+
+    /// The context inside a server function; its absence is a wiring bug.
+    pub fn current() -> Result<Self, crate::error::AppError> {
+        leptos::prelude::use_context::<Self>().ok_or_else(|| {
+            tracing::error!("AppContext missing from the Leptos context");
+            crate::error::AppError::Internal
+        })
+    }
+}
+
+impl std::ops::Deref for AppContext {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Runs the browser end-to-end tests against a freshly started launchready server.
+#
+# Usage: e2e/run.sh <path-to-launchready-binary>
+#
+# The server gets a free loopback port, a throw-away SQLite database and data directory, and no
+# SMTP server, so mail lands in the development outbox that the tests read at /dev/outbox.
+# Set CHROMIUM to use a browser other than /usr/bin/chromium, and LAUNCHREADY_SITE_ROOT to serve
+# the built front end from somewhere other than target/site.
+# Exits with the test runner's exit code.
+set -euo pipefail
+
+if [[ $# -ne 1 ]]; then
+  echo "usage: $0 <path-to-launchready-binary>" >&2
+  exit 2
+fi
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [[ ! -f "$1" || ! -x "$1" ]]; then
+  echo "e2e: $1 is not an executable file" >&2
+  exit 2
+fi
+# Absolute, since the script changes directory before starting it.
+BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+
+PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+BASE_URL="http://127.0.0.1:$PORT"
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/launchready-e2e.XXXXXX")"
+LOG="$TMP/server.log"
+SERVER_PID=""
+STATUS=1
+
+# shellcheck disable=SC2317 # invoked from the EXIT trap
+cleanup() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    # Give the graceful shutdown a moment, then make sure nothing is left behind.
+    for _ in $(seq 1 50); do
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [[ "$STATUS" -ne 0 ]]; then
+    echo "e2e: failed (exit $STATUS); last 80 lines of $LOG:" >&2
+    tail -n 80 "$LOG" >&2 2>/dev/null || true
+    echo "e2e: the database and log are kept in $TMP" >&2
+  else
+    rm -rf "$TMP"
+  fi
+}
+trap 'STATUS=$?; cleanup; exit $STATUS' EXIT
+trap 'exit 130' INT TERM
+
+# From the repository root, so the default site root `target/site` resolves as in development.
+cd "$ROOT"
+echo "e2e: starting $BIN serve on $BASE_URL (data in $TMP)"
+env -u LAUNCHREADY_SMTP_URL \
+  LAUNCHREADY_ENV=development \
+  LAUNCHREADY_BIND="127.0.0.1:$PORT" \
+  LAUNCHREADY_BASE_URL="$BASE_URL" \
+  LAUNCHREADY_DATABASE_URL="sqlite://$TMP/e2e.db?mode=rwc" \
+  LAUNCHREADY_DATA_DIR="$TMP" \
+  LAUNCHREADY_SITE_ROOT="${LAUNCHREADY_SITE_ROOT:-target/site}" \
+  "$BIN" serve >"$LOG" 2>&1 &
+SERVER_PID=$!
+
+ready=0
+for _ in $(seq 1 120); do
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "e2e: the server exited before it was ready" >&2
+    exit 1
+  fi
+  if curl -fsS "$BASE_URL/readyz" >/dev/null 2>&1; then
+    ready=1
+    break
+  fi
+  sleep 0.5
+done
+if [[ "$ready" -ne 1 ]]; then
+  echo "e2e: $BASE_URL/readyz did not answer within 60 s" >&2
+  exit 1
+fi
+echo "e2e: server ready"
+
+cd "$ROOT/e2e"
+if [[ ! -d node_modules ]]; then
+  npm ci --no-audit --no-fund
+fi
+
+export LAUNCHREADY_E2E_BASE_URL="$BASE_URL"
+set +e
+npm test
+test_status=$?
+set -e
+exit "$test_status"

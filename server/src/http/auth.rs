@@ -1,0 +1,68 @@
+//! Authentication for every request: the session cookie is checked once, here, and the result
+//! stored in the request extensions for pages, server functions and REST handlers alike.
+
+use crate::http::error::ApiError;
+use crate::state::AppState;
+use app::ssr::session::{ClientIp, RequestAuth};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::tenancy::{AuthContext, TenantScope};
+use domain::DomainError;
+use http::request::Parts;
+use std::net::SocketAddr;
+
+pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let ctx = &state.ctx;
+    let cookie = ctx.cookie.read(request.headers());
+    let mut auth = None;
+    let mut clear_cookie = false;
+    if let Some(value) = cookie {
+        match domain::sessions::authenticate(&ctx.db, &ctx.key, &ctx.sessions, &value).await {
+            Ok(Some(found)) => auth = Some(found),
+            Ok(None) => clear_cookie = true,
+            Err(err) => return ApiError(err).into_response(),
+        }
+    }
+    let ip = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into());
+    request.extensions_mut().insert(ClientIp(ip));
+    let signed_in = auth.is_some();
+    request.extensions_mut().insert(RequestAuth(auth));
+
+    // Private pages need a session; send the browser to sign in rather than render an error.
+    let path = request.uri().path();
+    if !signed_in && request.method() == http::Method::GET && (path == "/app" || path.starts_with("/app/")) {
+        let target = if clear_cookie { "/signin?notice=expired" } else { "/signin" };
+        let mut response = Redirect::to(target).into_response();
+        if clear_cookie {
+            response.headers_mut().append(http::header::SET_COOKIE, ctx.cookie.clear());
+        }
+        return response;
+    }
+    let mut response = next.run(request).await;
+    if clear_cookie && !response.headers().contains_key(http::header::SET_COOKIE) {
+        response.headers_mut().append(http::header::SET_COOKIE, ctx.cookie.clear());
+    }
+    response
+}
+
+/// A signed-in user; rejects with 401 otherwise.
+pub struct AuthUser(pub AuthContext);
+
+impl<S: Send + Sync> FromRequestParts<S> for AuthUser {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parts.extensions.get::<RequestAuth>().and_then(|a| a.0.clone()).map(AuthUser).ok_or(ApiError(DomainError::Unauthenticated))
+    }
+}
+
+/// The tenant scope of a signed-in user: the only way REST handlers reach tenant data.
+pub struct Tenant(pub TenantScope);
+
+impl FromRequestParts<AppState> for Tenant {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let AuthUser(auth) = AuthUser::from_request_parts(parts, state).await?;
+        Ok(Tenant(TenantScope::for_user(&state.ctx.db, &auth).await?))
+    }
+}

@@ -1,0 +1,75 @@
+//! The axum router: pages and server functions (Leptos), the REST API, health, assets, and the
+//! layers every request passes (request id, tracing, timeout, body limit, compression, CSRF,
+//! authentication, security headers).
+
+pub mod api_products;
+pub mod assets;
+pub mod auth;
+pub mod csp;
+pub mod csrf;
+pub mod error;
+pub mod health;
+pub mod limits;
+pub mod security;
+
+use crate::config::{Config, Environment};
+use crate::state::AppState;
+use app::{shell, App};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::{middleware, Router};
+use http::{HeaderName, Request, StatusCode};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn router(state: AppState, config: &Config) -> Router {
+    let routes = generate_route_list(App);
+    let ctx = state.ctx.clone();
+    let leptos_options = state.leptos_options.clone();
+    let pkg_dir = config.site_root.join("pkg");
+
+    let pages = Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(ctx.clone());
+                csp::provide_request_nonce();
+            },
+            move || shell(leptos_options.clone()),
+        )
+        .layer(middleware::from_fn(csp::page_policy));
+
+    let csrf = Arc::new(csrf::CsrfPolicy::new(&config.base_url, config.env == Environment::Development));
+    let security = Arc::new(security::SecurityHeaders { hsts: config.base_url.scheme() == "https" });
+
+    // `Router::layer`: the last one added runs first.
+    Router::new()
+        .merge(pages)
+        .merge(api_products::router())
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .merge(assets::router(&pkg_dir))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .with_state(state)
+        .layer(middleware::from_fn_with_state(csrf, csrf::refuse_cross_site))
+        .layer(DefaultBodyLimit::max(config.body_limit_bytes))
+        .layer(middleware::from_fn_with_state(config.body_limit_bytes, limits::limit_body))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, config.request_timeout))
+        .layer(middleware::from_fn_with_state(security, security::add_security_headers))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or("-");
+            // Path only: query strings can carry tokens (verification links).
+            tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}

@@ -1,0 +1,197 @@
+//! Building the running application: database, context, router, embedded workers, and a
+//! graceful shutdown that lets in-flight requests and jobs finish.
+
+use crate::config::Config;
+use crate::state::AppState;
+use crate::{db, http};
+use app::ssr::session::CookieSettings;
+use app::ssr::{context::Inner, AppContext};
+use domain::jobs::EmailQueue;
+use domain::throttle::Throttles;
+use leptos::config::LeptosOptions;
+use sea_orm::{DatabaseConnection, DbBackend};
+use std::net::SocketAddr;
+use tokio::sync::watch;
+use worker::jobs::email::EmailDeps;
+use worker::mail::Mailer;
+use worker::runner::RunnerSettings;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Db(#[from] db::DbSetupError),
+    #[error("mail: {0}")]
+    Mail(#[from] worker::mail::MailError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("server: {0}")]
+    Serve(std::io::Error),
+    #[error(transparent)]
+    Worker(#[from] worker::runner::RunnerError),
+}
+
+/// Tells every part of the process to stop.
+#[derive(Clone)]
+pub struct Shutdown(watch::Sender<bool>);
+
+impl Shutdown {
+    pub fn new() -> Self {
+        Self(watch::channel(false).0)
+    }
+    pub fn trigger(&self) {
+        let _ = self.0.send(true);
+    }
+    pub async fn wait(&self) {
+        let mut rx = self.0.subscribe();
+        let _ = rx.wait_for(|stop| *stop).await;
+    }
+}
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn termination_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutdown signal received");
+}
+
+pub fn email_queue(db: &DatabaseConnection) -> EmailQueue {
+    match db.get_database_backend() {
+        DbBackend::Postgres => EmailQueue::postgres(db.get_postgres_connection_pool()),
+        _ => EmailQueue::sqlite(db.get_sqlite_connection_pool()),
+    }
+}
+
+pub fn email_deps(config: &Config, db: &DatabaseConnection) -> Result<EmailDeps, StartupError> {
+    Ok(EmailDeps {
+        db: db.clone(),
+        key: config.secret_key.clone(),
+        mailer: Mailer::new(config.smtp_url.as_ref(), &config.mail_from, db.clone())?,
+        base_url: config.base_url.as_str().trim_end_matches('/').to_owned(),
+    })
+}
+
+pub fn runner_settings(config: &Config) -> RunnerSettings {
+    RunnerSettings { shutdown_grace: config.shutdown_grace, ..RunnerSettings::default() }
+}
+
+/// A bound, not yet serving, application.
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    pub db: DatabaseConnection,
+    email: EmailDeps,
+    runner: RunnerSettings,
+    embedded_worker: bool,
+    shutdown_grace: std::time::Duration,
+    maintenance: AppContext,
+}
+
+impl Application {
+    pub async fn build(config: &Config, embedded_worker: bool) -> Result<Self, StartupError> {
+        let db = db::connect(&config.database_url).await?;
+        db::migrate(&db).await?;
+        Self::build_with_db(config, db, embedded_worker).await
+    }
+
+    pub async fn build_with_db(config: &Config, db: DatabaseConnection, embedded_worker: bool) -> Result<Self, StartupError> {
+        let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(|source| StartupError::Bind { addr: config.bind, source })?;
+        let email = email_deps(config, &db)?;
+        let cookie = CookieSettings::new(config.secure_cookies(), config.sessions.absolute_lifetime.num_seconds());
+        let ctx = AppContext::new(Inner {
+            db: db.clone(),
+            key: config.secret_key.clone(),
+            sessions: config.sessions,
+            throttles: Throttles::new(&config.throttle),
+            email: email_queue(&db),
+            cookie,
+            outbox_enabled: email.mailer.uses_outbox(),
+        });
+        let asset_version = http::assets::version_of(&config.site_root.join("pkg"));
+        let leptos_options = LeptosOptions::builder()
+            .output_name(app::OUTPUT_NAME)
+            .site_root(config.site_root.to_string_lossy().into_owned())
+            .site_pkg_dir(format!("pkg/{asset_version}"))
+            .site_addr(config.bind)
+            .build();
+        let state = AppState { ctx: ctx.clone(), leptos_options };
+        let router = http::router(state, config);
+        Ok(Self {
+            listener,
+            router,
+            db,
+            email,
+            runner: runner_settings(config),
+            embedded_worker,
+            shutdown_grace: config.shutdown_grace,
+            maintenance: ctx,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("bound listener has an address")
+    }
+
+    /// Serves until `shutdown` fires, then drains requests and jobs.
+    pub async fn run_until(self, shutdown: Shutdown) -> Result<(), StartupError> {
+        let addr = self.local_addr();
+        tracing::info!(%addr, "listening");
+        let workers = self.embedded_worker.then(|| {
+            let stop = shutdown.clone();
+            tokio::spawn(worker::runner::run(self.email.clone(), self.runner.clone(), async move {
+                stop.wait().await;
+                Ok(())
+            }))
+        });
+        let maintenance = tokio::spawn(maintain(self.maintenance.clone(), shutdown.clone()));
+        let stop = shutdown.clone();
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let server = axum::serve(self.listener, service).with_graceful_shutdown(async move { stop.wait().await });
+        let grace = self.shutdown_grace;
+        let served = server.await;
+        maintenance.abort();
+        if let Some(workers) = workers {
+            match tokio::time::timeout(grace + std::time::Duration::from_secs(5), workers).await {
+                Ok(Ok(result)) => result?,
+                Ok(Err(join)) => tracing::error!(%join, "worker task panicked"),
+                Err(_) => tracing::warn!("workers did not stop within the grace period"),
+            }
+        }
+        served.map_err(StartupError::Serve)
+    }
+}
+
+/// Housekeeping every ten minutes: expired sessions, idle throttle keys.
+async fn maintain(ctx: AppContext, shutdown: Shutdown) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.wait() => return,
+        }
+        match domain::sessions::purge_expired(&ctx.db, &ctx.sessions).await {
+            Ok(n) if n > 0 => tracing::info!(purged = n, "expired sessions removed"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(%err, "session purge failed"),
+        }
+        ctx.throttles.forget_idle_keys();
+    }
+}
