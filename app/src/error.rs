@@ -75,7 +75,13 @@ impl From<domain::DomainError> for AppError {
     /// scripted clients see 4xx codes rather than a generic 500.
     fn from(err: domain::DomainError) -> Self {
         use domain::DomainError as D;
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        // A browser posting a form without WASM is redirected back with the error in the URL
+        // (Leptos' form-redirect); a 4xx status here would replace that redirect.
+        let plain_form_post = leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|p| p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|a| a.contains("text/html")))
+            .unwrap_or(false);
+        let response = leptos::prelude::use_context::<leptos_axum::ResponseOptions>().filter(|_| !plain_form_post);
+        if let Some(response) = response {
             if let Ok(status) = http::StatusCode::from_u16(err.http_status()) {
                 response.set_status(status);
             }

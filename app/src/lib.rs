@@ -13,7 +13,7 @@ use components::layout::Layout;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 use pages::auth::reset::{ForgotPage, ResetPage};
 use pages::auth::sign_in::SignInPage;
 use pages::auth::sign_up::SignUpPage;
@@ -50,6 +50,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Private pages render whole before the first byte (`SsrMode::Async`), so a missing or
+/// foreign row can still answer with status 404; public pages stream.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -67,12 +69,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("verified") view=VerifiedPage/>
                     <Route path=path!("forgot") view=ForgotPage/>
                     <Route path=path!("reset") view=ResetPage/>
-                    <Route path=path!("app") view=DashboardPage/>
-                    <Route path=path!("app/settings") view=SettingsPage/>
-                    <Route path=path!("app/products/new") view=NewProductPage/>
-                    <Route path=path!("app/products/:id") view=ProductPage/>
-                    <Route path=path!("app/products/:id/edit") view=EditProductPage/>
-                    <Route path=path!("dev/outbox") view=OutboxPage/>
+                    <Route path=path!("app") ssr=SsrMode::Async view=DashboardPage/>
+                    <Route path=path!("app/settings") ssr=SsrMode::Async view=SettingsPage/>
+                    <Route path=path!("app/products/new") ssr=SsrMode::Async view=NewProductPage/>
+                    <Route path=path!("app/products/:id") ssr=SsrMode::Async view=ProductPage/>
+                    <Route path=path!("app/products/:id/edit") ssr=SsrMode::Async view=EditProductPage/>
+                    <Route path=path!("dev/outbox") ssr=SsrMode::Async view=OutboxPage/>
                 </ParentRoute>
             </Routes>
         </Router>

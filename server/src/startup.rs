@@ -114,6 +114,11 @@ impl Application {
 
     pub async fn build_with_db(config: &Config, db: DatabaseConnection, embedded_worker: bool) -> Result<Self, StartupError> {
         let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(|source| StartupError::Bind { addr: config.bind, source })?;
+        Self::build_on(config, db, listener, embedded_worker)
+    }
+
+    /// On a listener bound by the caller (tests bind port 0 first to learn the address).
+    pub fn build_on(config: &Config, db: DatabaseConnection, listener: tokio::net::TcpListener, embedded_worker: bool) -> Result<Self, StartupError> {
         let email = email_deps(config, &db)?;
         let cookie = CookieSettings::new(config.secure_cookies(), config.sessions.absolute_lifetime.num_seconds());
         let ctx = AppContext::new(Inner {
@@ -148,6 +153,12 @@ impl Application {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("bound listener has an address")
+    }
+
+    /// Poll faster (tests).
+    pub fn with_runner_settings(mut self, runner: RunnerSettings) -> Self {
+        self.runner = runner;
+        self
     }
 
     /// Serves until `shutdown` fires, then drains requests and jobs.

@@ -18,6 +18,9 @@ pub struct RunnerSettings {
     pub max_backoff: Duration,
     /// How long in-flight jobs may take to finish after a shutdown signal.
     pub shutdown_grace: Duration,
+    /// Liveness signal of a worker; also wakes an idle worker whose poll stalled, which bounds
+    /// how long a job can wait.
+    pub heartbeat: Duration,
 }
 
 impl Default for RunnerSettings {
@@ -27,6 +30,7 @@ impl Default for RunnerSettings {
             min_backoff: Duration::from_secs(2),
             max_backoff: Duration::from_secs(120),
             shutdown_grace: Duration::from_secs(20),
+            heartbeat: Duration::from_secs(5),
         }
     }
 }
@@ -54,12 +58,18 @@ where
         .make_backoff();
     // In-process retries (with backoff) use all attempts but the first.
     let retry = RetryPolicy::retries(EMAIL_MAX_ATTEMPTS - 1).with_backoff(backoff);
-    let monitor = Monitor::new().shutdown_timeout(settings.shutdown_grace);
+    // A poll can fail on a busy SQLite database (a deferred transaction that cannot upgrade to
+    // a write lock gets SQLITE_BUSY at once, whatever the busy timeout), which ends that
+    // worker's stream. Start a fresh one (new name) rather than leave the queue unattended.
+    let monitor = Monitor::new().shutdown_timeout(settings.shutdown_grace).should_restart(|worker, error| {
+        tracing::warn!(worker = %worker.name(), restarts = worker.restarts(), ?error, "worker stopped with an error; restarting");
+        true
+    });
     let monitor = match deps.db.get_database_backend() {
         sea_orm::DbBackend::Postgres => {
             let pool = deps.db.get_postgres_connection_pool().clone();
             let storage = apalis_postgres::PostgresStorage::<EmailJob>::new(&pool)
-                .with_config(apalis_postgres::Config::default().queue(EMAIL_QUEUE));
+                .with_config(apalis_postgres::Config::default().queue(EMAIL_QUEUE).heartbeat_interval(settings.heartbeat));
             let poll = settings.poll_interval;
             monitor.register(move |_| {
                 WorkerBuilder::new(worker_name("email"))
@@ -72,7 +82,7 @@ where
         _ => {
             let pool = deps.db.get_sqlite_connection_pool().clone();
             let storage = apalis_sqlite::SqliteStorage::<EmailJob>::new(&pool)
-                .with_config(apalis_sqlite::Config::default().queue(EMAIL_QUEUE));
+                .with_config(apalis_sqlite::Config::default().queue(EMAIL_QUEUE).heartbeat_interval(settings.heartbeat));
             let poll = settings.poll_interval;
             monitor.register(move |_| {
                 WorkerBuilder::new(worker_name("email"))

@@ -1,0 +1,281 @@
+//! `TestApp`: starts the real server on a free loopback port with its own database, and a
+//! cookie-keeping HTTP client that behaves like a same-origin browser.
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter, ColumnTrait, QueryOrder};
+use server::config::Config;
+use server::startup::{Application, Shutdown};
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+/// Runs a test body once per database. The PostgreSQL variant needs `LAUNCHREADY_TEST_PG`
+/// (`make test` sets it); without it the variant reports that it did not run.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::helpers::TestApp::spawn($crate::helpers::Db::Sqlite).await;
+                    super::$name(&app).await;
+                    app.stop().await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let Some(app) = $crate::helpers::TestApp::spawn_postgres().await else { return };
+                    super::$name(&app).await;
+                    app.stop().await;
+                }
+            }
+        )*
+    };
+}
+
+pub enum Db {
+    Sqlite,
+    Postgres(String),
+}
+
+// ---------------------------------------------------------------------------------------
+// Captured logs: every line any test logs, to prove secrets never reach them.
+
+#[derive(Clone)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn captured() -> &'static Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        use tracing_subscriber::{layer::SubscriberExt, util::SubscriberInitExt, EnvFilter};
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let writer = Capture(buffer.clone());
+        // The production format (JSON with spans), at debug level for our own crates.
+        let _ = tracing_subscriber::registry()
+            .with(EnvFilter::new("info,server=debug,app=debug,domain=debug,worker=debug"))
+            .with(tracing_subscriber::fmt::layer().json().with_current_span(true).with_span_list(true).with_writer(move || writer.clone()))
+            .try_init();
+        buffer
+    })
+}
+
+pub fn captured_logs() -> String {
+    String::from_utf8_lossy(&captured().lock().unwrap()).into_owned()
+}
+
+// ---------------------------------------------------------------------------------------
+
+pub struct TestApp {
+    pub base_url: String,
+    pub db: DatabaseConnection,
+    shutdown: Shutdown,
+    server: tokio::task::JoinHandle<()>,
+    _dir: tempfile::TempDir,
+    pg_drop: Option<(String, String)>,
+}
+
+impl TestApp {
+    pub async fn spawn_postgres() -> Option<Self> {
+        match std::env::var("LAUNCHREADY_TEST_PG") {
+            Ok(url) if !url.is_empty() => Some(Self::spawn(Db::Postgres(url)).await),
+            _ => {
+                eprintln!("LAUNCHREADY_TEST_PG is not set: the PostgreSQL variant did not run");
+                None
+            }
+        }
+    }
+
+    pub async fn spawn(db: Db) -> Self {
+        Self::spawn_with(db, &[]).await
+    }
+
+    /// `overrides`: extra settings as `(dotted key, TOML value)`, e.g.
+    /// `("throttle.sign_up_per_ip_per_hour", "2")`.
+    pub async fn spawn_with(db: Db, overrides: &[(&str, &str)]) -> Self {
+        captured();
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let dir = tempfile::tempdir().unwrap();
+        let (database_url, pg_drop) = match db {
+            Db::Sqlite => (format!("sqlite://{}/test.db?mode=rwc", dir.path().display()), None),
+            Db::Postgres(admin_url) => {
+                let name = format!("launchready_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = Database::connect(&admin_url).await.expect("LAUNCHREADY_TEST_PG is set but PostgreSQL is unreachable");
+                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+                admin.close().await.unwrap();
+                let mut url = url::Url::parse(&admin_url).unwrap();
+                url.set_path(&name);
+                (url.to_string(), Some((admin_url, name)))
+            }
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let base_url = format!("http://{addr}");
+        let mut figment = Config::figment(None, figment::providers::Env::prefixed("LAUNCHREADY_TEST_NOTHING_"))
+            .merge(("database_url", database_url.clone()))
+            .merge(("base_url", base_url.clone()))
+            .merge(("bind", addr.to_string()))
+            .merge(("data_dir", dir.path().display().to_string()))
+            .merge(("secret_key", "test-secret-key-that-is-long-enough-000"))
+            .merge(("site_root", dir.path().join("site").display().to_string()));
+        for (key, value) in overrides {
+            figment = figment.merge(<figment::providers::Toml as figment::providers::Format>::string(&format!("{key} = {value}")));
+        }
+        let config = Config::from_figment(figment).expect("test configuration");
+        let db = server::db::connect(&config.database_url).await.unwrap();
+        server::db::migrate(&db).await.unwrap();
+        let runner = worker::runner::RunnerSettings {
+            poll_interval: Duration::from_millis(50),
+            min_backoff: Duration::from_millis(50),
+            max_backoff: Duration::from_millis(200),
+            shutdown_grace: Duration::from_secs(5),
+            heartbeat: Duration::from_secs(1),
+        };
+        let app = Application::build_on(&config, db.clone(), listener, true).unwrap().with_runner_settings(runner);
+        let shutdown = Shutdown::new();
+        let stop = shutdown.clone();
+        let server = tokio::spawn(async move {
+            app.run_until(stop).await.expect("server");
+        });
+        Self { base_url, db, shutdown, server, _dir: dir, pg_drop }
+    }
+
+    pub async fn stop(self) {
+        self.shutdown.trigger();
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.server).await;
+        self.db.close_by_ref().await.ok();
+        if let Some((admin_url, name)) = &self.pg_drop {
+            if let Ok(admin) = Database::connect(admin_url.as_str()).await {
+                let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                let _ = admin.close().await;
+            }
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// A second browser: its own cookie jar.
+    pub fn new_client(&self) -> reqwest::Client {
+        client_for(&self.base_url)
+    }
+
+    /// Calls a server function the way the hydrated app does (form-encoded POST).
+    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        client.post(self.url(&format!("/api/{endpoint}"))).form(form).send().await.unwrap()
+    }
+
+    pub async fn sign_up(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+        self.call(client, "auth/sign_up", &[("email", email), ("password", password)]).await
+    }
+
+    pub async fn sign_in(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+        self.call(client, "auth/sign_in", &[("email", email), ("password", password)]).await
+    }
+
+    /// A new account signed in on a fresh client.
+    pub async fn signed_up_client(&self, email: &str) -> reqwest::Client {
+        let client = self.new_client();
+        let response = self.sign_up(&client, email, PASSWORD).await;
+        assert!(response.status().is_success(), "sign up {email}: {}", response.status());
+        client
+    }
+
+    /// Waits (bounded) for the email worker to put a mail for `to` in the outbox.
+    pub async fn wait_for_mail(&self, to: &str, subject_contains: &str) -> String {
+        use domain::entities::outbox_message as m;
+        for _ in 0..200 {
+            let found = m::Entity::find()
+                .filter(m::Column::ToAddress.eq(to))
+                .order_by_desc(m::Column::CreatedAt)
+                .all(&self.db)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|mail| mail.subject.contains(subject_contains));
+            if let Some(mail) = found {
+                return mail.body_text;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let jobs = job_states(self).await;
+        let logs: Vec<String> = captured_logs().lines().filter(|l| l.contains("apalis") || l.contains("worker") || l.contains("ERROR") || l.contains("WARN")).map(|l| l.chars().take(400).collect()).collect();
+        panic!("no mail \"{subject_contains}\" to {to} within 10 s; jobs: {jobs:?}\nlogs:\n{}", logs.join("\n"));
+    }
+
+    pub async fn session_cookie_value(&self, response: &reqwest::Response) -> Option<String> {
+        response
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix("launchready_session=").map(|rest| rest.split(';').next().unwrap_or_default().to_owned()))
+            .filter(|v| !v.is_empty())
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// The link token in a mail body (`…?token=XYZ`).
+pub fn token_in(mail: &str) -> String {
+    let start = mail.find("token=").expect("mail has a token") + "token=".len();
+    mail[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+fn client_for(base_url: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    // A same-origin browser sends its Origin on every POST; the CSRF check requires it.
+    headers.insert(reqwest::header::ORIGIN, base_url.parse().unwrap());
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+/// The stored payloads of every queued job, as text.
+pub async fn job_payloads(app: &TestApp) -> Vec<String> {
+    use sea_orm::{DbBackend, FromQueryResult, Statement};
+    #[derive(FromQueryResult)]
+    struct Row {
+        job: Vec<u8>,
+    }
+    let backend = app.db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => "SELECT job FROM apalis.jobs",
+        _ => "SELECT job FROM Jobs",
+    };
+    Row::find_by_statement(Statement::from_string(backend, sql))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| String::from_utf8_lossy(&r.job).into_owned())
+        .collect()
+}
+
+/// `status attempts last_result` of every job, for failure messages.
+pub async fn job_states(app: &TestApp) -> Vec<String> {
+    use sea_orm::{DbBackend, FromQueryResult, Statement};
+    #[derive(FromQueryResult)]
+    struct Row {
+        state: String,
+    }
+    let backend = app.db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => "SELECT status || ' ' || attempts || ' ' || coalesce(last_result::text, '') || ' lock_by=' || coalesce(lock_by, '') AS state FROM apalis.jobs",
+        _ => "SELECT status || ' ' || attempts || ' ' || coalesce(last_result, '') || ' run_at=' || run_at || ' lock_by=' || coalesce(lock_by, '') AS state FROM Jobs",
+    };
+    Row::find_by_statement(Statement::from_string(backend, sql)).all(&app.db).await.unwrap().into_iter().map(|r| r.state).collect()
+}

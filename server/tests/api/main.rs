@@ -1,0 +1,10 @@
+//! Integration tests: the real application on port 0, a fresh database per test, driven over
+//! HTTP. Every test runs on SQLite and on PostgreSQL (`LAUNCHREADY_TEST_PG`).
+
+mod helpers;
+
+mod accounts;
+mod config;
+mod cross_tenant;
+mod hardening;
+mod products;
