@@ -153,8 +153,9 @@ impl Config {
         if let Some(path) = file.map(Path::to_path_buf).or(env_file) {
             figment = figment.merge(Toml::file_exact(path));
         }
-        // `LAUNCHREADY_CONFIG` names the file itself; it is not a setting.
-        figment.merge(env.ignore(&["config"]))
+        // Not settings: `LAUNCHREADY_CONFIG` names the file itself; the others belong to the
+        // build and test scripts (scripts/env.sh, the test suites).
+        figment.merge(env.ignore(&["config", "cache", "tools", "test_pg", "e2e_base_url", "skip_browser"]))
     }
 
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
