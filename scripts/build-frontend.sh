@@ -20,7 +20,7 @@ else
     --profile wasm-release -Zbuild-std=std,panic_abort --target-dir "$wasm_target"
 fi
 
-wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name "$name" \
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$pkg" --out-name "$name" \
   "$wasm_target/wasm32-unknown-unknown/wasm-release/frontend.wasm"
 cp style/main.css "$pkg/$name.css"
 
