@@ -1,6 +1,6 @@
 //! Types shared by the server, the Leptos app and the worker.
 //!
-//! The pure part (validated newtypes, plans, the product form model) compiles to WASM.
+//! The pure part (validated newtypes, the product form model) compiles to WASM.
 //! Everything that touches the database, hashing or the clock sits behind the `ssr`
 //! feature, so the browser bundle never carries it.
 
@@ -8,7 +8,6 @@ pub mod email;
 pub mod error;
 pub mod hostname;
 pub mod password;
-pub mod plans;
 pub mod product;
 
 pub use error::{DomainError, FieldError};

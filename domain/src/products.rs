@@ -97,12 +97,7 @@ pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> R
     if result.rows_affected == 0 {
         return Err(DomainError::NotFound);
     }
-    // SQLite enforces the cascade only with foreign_keys on; delete children explicitly too.
-    product_endpoint::Entity::delete_many()
-        .filter(product_endpoint::Column::ProductId.eq(id))
-        .filter(product_endpoint::Column::OrgId.eq(scope.org_id()))
-        .exec(db)
-        .await?;
+    // Its endpoints go with it: ON DELETE CASCADE (SQLite connections enable foreign keys).
     tracing::info!("product deleted");
     Ok(())
 }

@@ -5,37 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-
-const BASE_URL = (process.env.LAUNCHREADY_E2E_BASE_URL ?? '').replace(/\/+$/, '');
-const SCREENSHOT_DIR = fileURLToPath(new URL('../screenshots/', import.meta.url));
-const NAVIGATION_TIMEOUT_MS = 20_000;
-const ACTION_TIMEOUT_MS = 10_000;
-
-function launchBrowser() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-}
-
-async function screenshot(page, name) {
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, name), fullPage: true });
-}
+import { ACTION_TIMEOUT_MS, BASE_URL, NAVIGATION_TIMEOUT_MS, launchBrowser, screenshot } from '../support.mjs';
 
 test('sign-in with wrong credentials shows an error without JavaScript', { timeout: 60_000 }, async () => {
   assert.ok(BASE_URL, 'LAUNCHREADY_E2E_BASE_URL must name the running server (e2e/run.sh sets it)');

@@ -8,43 +8,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { ACTION_TIMEOUT_MS, BASE_URL, NAVIGATION_TIMEOUT_MS, launchBrowser, screenshot } from '../support.mjs';
 
-const BASE_URL = (process.env.LAUNCHREADY_E2E_BASE_URL ?? '').replace(/\/+$/, '');
-const SCREENSHOT_DIR = fileURLToPath(new URL('../screenshots/', import.meta.url));
-const NAVIGATION_TIMEOUT_MS = 20_000;
-const ACTION_TIMEOUT_MS = 10_000;
 // Mail may be written by a background job, so the outbox is polled for up to this long.
 const OUTBOX_WAIT_MS = 20_000;
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-function launchBrowser() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-}
-
-async function screenshot(page, name) {
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, name), fullPage: true });
-}
-
-/** Fails with `message` unless `locator` (its first match) becomes visible. */
 async function expectVisible(locator, message, timeout = ACTION_TIMEOUT_MS) {
   try {
     await locator.first().waitFor({ state: 'visible', timeout });

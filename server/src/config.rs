@@ -176,6 +176,11 @@ impl Config {
             if base_url.scheme() != "https" {
                 return Err(invalid("base_url", "must be https in production"));
             }
+            // Without SMTP, mail would go to the development outbox, which shows every user's
+            // links to anyone who opens /dev/outbox.
+            if raw.smtp_url.is_none() {
+                return Err(invalid("smtp_url", "is required in production (LAUNCHREADY_SMTP_URL)"));
+            }
         }
         if raw.body_limit_bytes < 1024 {
             return Err(invalid("body_limit_bytes", "must be at least 1024"));

@@ -58,9 +58,8 @@ where
         .make_backoff();
     // In-process retries (with backoff) use all attempts but the first.
     let retry = RetryPolicy::retries(EMAIL_MAX_ATTEMPTS - 1).with_backoff(backoff);
-    // A poll can fail on a busy SQLite database (a deferred transaction that cannot upgrade to
-    // a write lock gets SQLITE_BUSY at once, whatever the busy timeout), which ends that
-    // worker's stream. Start a fresh one (new name) rather than leave the queue unattended.
+    // A worker whose stream ends with an error (a lost database connection, say) is started
+    // again under a fresh name rather than leaving the queue unattended.
     let monitor = Monitor::new().shutdown_timeout(settings.shutdown_grace).should_restart(|worker, error| {
         tracing::warn!(worker = %worker.name(), restarts = worker.restarts(), ?error, "worker stopped with an error; restarting");
         true

@@ -51,13 +51,15 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let security = Arc::new(security::SecurityHeaders { hsts: config.base_url.scheme() == "https" });
 
     // `Router::layer`: the last one added runs first.
+    // Assets and health checks need no session: they are merged after the authentication
+    // layer, which then does not cost them a database lookup.
     Router::new()
         .merge(pages)
         .merge(api_products::router())
+        .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(assets::router(&pkg_dir))
-        .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .with_state(state)
         .layer(middleware::from_fn_with_state(csrf, csrf::refuse_cross_site))
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))

@@ -49,6 +49,13 @@ async fn crud_through_the_api(app: &TestApp) {
     assert_eq!(duplicate.json::<Value>().await.unwrap()["fields"][0]["field"], "apex_domain");
 
     assert_eq!(client.delete(app.url(&format!("/api/v1/products/{id}"))).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let endpoints = domain::entities::product_endpoint::Entity::find()
+        .filter(domain::entities::product_endpoint::Column::ProductId.eq(uuid::Uuid::parse_str(&id).unwrap()))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(endpoints, 0, "the product's endpoints are deleted with it");
     assert_eq!(client.get(app.url(&format!("/api/v1/products/{id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
     assert_eq!(client.get(app.url("/api/v1/products/not-a-uuid")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
 
