@@ -23,6 +23,9 @@ if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unkno
   command -v wasm-ld-22 >/dev/null || need_apt+=(lld-22)
 fi
 command -v brotli >/dev/null || need_apt+=(brotli)
+# The scanner's legacy-TLS probe links OpenSSL.
+dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)
+command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 if [ "${LAUNCHREADY_SKIP_BROWSER:-}" != 1 ] && [ ! -x /usr/bin/chromium ]; then need_apt+=(chromium); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing Debian packages: ${need_apt[*]}"

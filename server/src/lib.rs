@@ -4,6 +4,7 @@
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod scan;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

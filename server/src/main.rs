@@ -1,5 +1,5 @@
-//! `launchready`: the web server with its embedded worker (`serve`), extra workers (`worker`)
-//! and schema migrations (`migrate`).
+//! `launchready`: the web server with its embedded worker (`serve`), extra workers (`worker`),
+//! schema migrations (`migrate`) and one audit from the command line (`scan`).
 
 use clap::{Parser, Subcommand};
 use server::config::Config;
@@ -29,10 +29,18 @@ enum Command {
     Worker,
     /// Apply database migrations and exit.
     Migrate,
+    /// Audit one product now and print its scorecard (no database or configuration needed).
+    /// Exit 0 when done, 1 under --fail-under, 2 on usage or runtime errors.
+    Scan(Box<server::scan::ScanArgs>),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let command = match cli.command {
+        // Needs neither the configuration nor a database; its stdout is the report.
+        Command::Scan(args) => return server::scan::main(*args),
+        command => command,
+    };
     let config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(err) => {
@@ -49,7 +57,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli.command, config)) {
+    match runtime.block_on(run(command, config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!(%err, "stopped with an error");
@@ -90,5 +98,6 @@ async fn run(command: Command, config: Config) -> Result<(), startup::StartupErr
             println!("migrations applied to {}", config.database_url.redacted());
             Ok(())
         }
+        Command::Scan(_) => unreachable!("handled before the configuration is loaded"),
     }
 }

@@ -14,3 +14,13 @@ pub fn init(format: LogFormat, filter: &str) {
         LogFormat::Pretty => registry.with(fmt::layer().with_target(false)).try_init(),
     };
 }
+
+/// For one-shot commands whose standard output is the product (`launchready scan`): plain
+/// lines on standard error at `default_filter` unless `RUST_LOG` says otherwise.
+pub fn init_stderr(default_filter: &str) {
+    let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(fmt::layer().with_target(false).with_writer(std::io::stderr))
+        .try_init();
+}

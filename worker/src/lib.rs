@@ -1,6 +1,7 @@
-//! Background work: apalis workers over the product's own database. (The audit engine joins
-//! this crate with the audit issue.)
+//! The audit engine (`audit`: checks, scoring, SSRF-safe network layer; no database) and the
+//! background work: apalis workers over the product's own database.
 
+pub mod audit;
 pub mod jobs;
 pub mod mail;
 pub mod runner;

@@ -8,3 +8,4 @@ mod config;
 mod cross_tenant;
 mod hardening;
 mod products;
+mod scan_cli;

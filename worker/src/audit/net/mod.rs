@@ -1,0 +1,6 @@
+//! The network layer the checks share: DNS, guarded HTTP, TLS inspection.
+
+pub mod dns;
+pub mod guard;
+pub mod http;
+pub mod tls;

@@ -1,0 +1,58 @@
+//! The one registry: every family registers its checks here, by catalog id.
+
+use super::catalog::{catalog, CheckSpec};
+use super::checks;
+use super::context::AuditContext;
+use super::model::Outcome;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::LazyLock;
+
+pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Outcome> + Send + 'a>>;
+type RunFn = Box<dyn for<'a> Fn(&'a AuditContext) -> CheckFuture<'a> + Send + Sync>;
+
+pub struct Check {
+    pub spec: &'static CheckSpec,
+    run: RunFn,
+}
+
+impl Check {
+    pub fn run<'a>(&self, cx: &'a AuditContext) -> CheckFuture<'a> {
+        (self.run)(cx)
+    }
+}
+
+#[derive(Default)]
+pub struct Registry {
+    checks: Vec<Check>,
+}
+
+impl Registry {
+    /// Registers the code of the catalog entry `id`. Unknown or repeated ids are build defects
+    /// caught by the registry tests.
+    pub fn add<F>(&mut self, id: &str, run: F)
+    where
+        F: for<'a> Fn(&'a AuditContext) -> CheckFuture<'a> + Send + Sync + 'static,
+    {
+        let spec = catalog().spec(id).unwrap_or_else(|| panic!("check {id} is not in catalog.toml"));
+        assert!(self.checks.iter().all(|c| c.spec.id != id), "check {id} registered twice");
+        self.checks.push(Check { spec, run: Box::new(run) });
+    }
+
+    pub fn checks(&self) -> &[Check] {
+        &self.checks
+    }
+}
+
+static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
+    let mut registry = Registry::default();
+    checks::register_all(&mut registry);
+    // Catalog order, so every report lists checks the same way.
+    let order = |c: &Check| catalog().checks.iter().position(|s| s.id == c.spec.id);
+    registry.checks.sort_by_key(order);
+    registry
+});
+
+pub fn registry() -> &'static Registry {
+    &REGISTRY
+}

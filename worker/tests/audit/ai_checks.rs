@@ -1,0 +1,1 @@
+//! Tests: ai_checks.

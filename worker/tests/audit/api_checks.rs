@@ -1,0 +1,1 @@
+//! Tests: api_checks.

@@ -1,0 +1,1 @@
+//! Tests: email_checks.

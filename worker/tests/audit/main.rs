@@ -1,0 +1,17 @@
+//! The audit engine against the fixture internet on loopback: one test binary, one fixture
+//! module, one file per check family.
+
+mod fixture;
+
+mod clean;
+mod dns_checks;
+mod tls_checks;
+mod http_checks;
+mod headers_checks;
+mod exposure_checks;
+mod api_checks;
+mod email_checks;
+mod ai_checks;
+mod perf_checks;
+mod ssrf;
+mod registry;
