@@ -78,3 +78,69 @@ pub fn judge(findings: &[Finding]) -> Verdict {
     };
     Verdict { score, grade, decision, reason }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::model::{Category, Finding};
+
+    fn finding(id: &str, severity: Severity, status: Status) -> Finding {
+        Finding {
+            id: id.into(),
+            category: Category::Dns,
+            severity,
+            status,
+            title: String::new(),
+            summary: String::new(),
+            evidence: vec![],
+            points: points(severity, status),
+            active: false,
+            why: String::new(),
+            fix: String::new(),
+            references: vec![],
+            sprint_item: String::new(),
+            duration_ms: 0,
+        }
+    }
+
+    #[test]
+    fn all_pass_is_a_plus_and_go() {
+        let v = judge(&[finding("a", Severity::Critical, Status::Pass), finding("b", Severity::Low, Status::Pass)]);
+        assert_eq!((v.score, v.grade, v.decision), (100, Grade::APlus, Decision::Go));
+    }
+
+    #[test]
+    fn warn_costs_half_and_blocks_a_plus() {
+        let v = judge(&[finding("a", Severity::Critical, Status::Pass), finding("b", Severity::High, Status::Warn)]);
+        assert_eq!(v.score, 81); // 26 of 32 points = 81.25
+        assert_eq!(v.grade, Grade::B);
+        assert_eq!(v.decision, Decision::Go);
+    }
+
+    #[test]
+    fn critical_failure_holds_and_caps_the_grade() {
+        let mut findings: Vec<Finding> = (0..40).map(|i| finding(&format!("p{i}"), Severity::High, Status::Pass)).collect();
+        findings.push(finding("dns.apex.resolves", Severity::Critical, Status::Fail));
+        let v = judge(&findings);
+        assert!(v.score > 90, "{}", v.score);
+        assert_eq!(v.grade, Grade::D);
+        assert_eq!(v.decision, Decision::Hold);
+        assert!(v.reason.contains("dns.apex.resolves"));
+    }
+
+    #[test]
+    fn high_failure_or_three_failures_mean_go_after_fixes() {
+        let v = judge(&[finding("a", Severity::High, Status::Fail), finding("b", Severity::Low, Status::Pass)]);
+        assert_eq!(v.decision, Decision::GoAfterFixes);
+        let three: Vec<Finding> = (0..3).map(|i| finding(&format!("l{i}"), Severity::Low, Status::Fail)).collect();
+        assert_eq!(judge(&three).decision, Decision::GoAfterFixes);
+        let two: Vec<Finding> = (0..2).map(|i| finding(&format!("l{i}"), Severity::Low, Status::Fail)).collect();
+        assert_eq!(judge(&two).decision, Decision::Go);
+    }
+
+    #[test]
+    fn errors_and_skips_do_not_count() {
+        let v = judge(&[finding("a", Severity::Medium, Status::Pass), finding("b", Severity::Critical, Status::Error), finding("c", Severity::High, Status::Skipped)]);
+        assert_eq!(v.score, 100);
+    }
+}

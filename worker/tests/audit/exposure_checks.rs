@@ -173,7 +173,7 @@ async fn exposure_api_stack_trace_fails() {
 #[tokio::test]
 async fn exposure_spring_whitelabel_page_fails() {
     let page = "<html><body><h1>Whitelabel Error Page</h1><p>This application has no explicit mapping for /error</p></body></html>";
-    let card = audit(Site::clean("exp-err-java").page("/api/health", Fixed::status(400, page).header("content-type", "text/html")), false).await;
+    let card = audit(Site::clean("exp-err-java").page("/api/health", Fixed { status: 400, ..Fixed::ok("text/html", page) }), false).await;
     expect(&card, "exposure.error_details", Status::Fail);
 }
 

@@ -85,12 +85,17 @@ pub(super) mod order {
         cx.options.active.then(|| Party { key: key(cx), turn: turn(cx), probe: true })
     }
 
-    /// Waits until every probe has finished, or `bound` passed; true when all finished.
-    pub async fn burst(cx: &AuditContext, bound: Duration) -> (Party, bool) {
-        let turn = turn(cx);
-        let all = PROBES.len() as u32;
-        let done = matches!(tokio::time::timeout(bound, turn.finished.acquire_many(all)).await, Ok(Ok(_)));
-        (Party { key: key(cx), turn, probe: false }, done)
+    /// Called first by the burst, also when it has nothing to probe, so the entry is removed.
+    pub fn burst(cx: &AuditContext) -> Party {
+        Party { key: key(cx), turn: turn(cx), probe: false }
+    }
+
+    impl Party {
+        /// Waits until every probe has finished, or `bound` passed; true when all finished.
+        pub async fn wait_for_probes(&self, bound: Duration) -> bool {
+            let all = PROBES.len() as u32;
+            matches!(tokio::time::timeout(bound, self.turn.finished.acquire_many(all)).await, Ok(Ok(_)))
+        }
     }
 }
 
@@ -109,7 +114,7 @@ const BURST_MAX: usize = 30;
 const BURST_WAVE: usize = 5;
 
 /// `401 ×7, 429 ×1`, in status order.
-fn histogram(statuses: &[u16]) -> String {
+pub(super) fn histogram(statuses: &[u16]) -> String {
     let mut counts: BTreeMap<u16, usize> = BTreeMap::new();
     for s in statuses {
         *counts.entry(*s).or_default() += 1;
@@ -122,7 +127,7 @@ fn header_or_none<'a>(response: &'a Response, name: &str) -> &'a str {
 }
 
 /// The first `max` characters of a body on one line, for evidence.
-fn excerpt(text: &str, max: usize) -> String {
+pub(super) fn excerpt(text: &str, max: usize) -> String {
     let line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.chars().count() > max {
@@ -221,43 +226,54 @@ async fn cors(cx: &AuditContext) -> Outcome {
     let answers = futures::future::join_all(requests).await;
 
     let mut evidence = Vec::new();
-    let mut problems = Vec::new();
+    let mut reflected_with_credentials = Vec::new();
+    let mut reflected = Vec::new();
+    let mut wildcard_with_credentials = Vec::new();
     let mut answered = 0;
     for ((url, access), answer) in probes.iter().zip(answers) {
         let r = match answer {
             Ok(r) => r,
             Err(e) => {
-                evidence.push(format!("GET {url} with Origin: {PROBE_ORIGIN}: {}", e.to_string()));
+                evidence.push(format!("GET {url} with Origin: {PROBE_ORIGIN}: {e}"));
                 continue;
             }
         };
         answered += 1;
         let allow = r.header("access-control-allow-origin").map(str::trim);
         let credentials = r.header("access-control-allow-credentials").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-        let line = format!(
+        let mut line = format!(
             "GET {url} with Origin: {PROBE_ORIGIN} → {}, Access-Control-Allow-Origin: {}, Access-Control-Allow-Credentials: {}",
             r.status,
             allow.unwrap_or("none"),
             header_or_none(&r, "access-control-allow-credentials")
         );
+        let path = url.path().to_owned();
         match allow {
-            Some(a) if a.eq_ignore_ascii_case(PROBE_ORIGIN) && credentials => {
-                problems.push(format!("{} reflects any Origin with credentials allowed: any website can read it with the visitor's session", url.path()))
-            }
-            Some(a) if a.eq_ignore_ascii_case(PROBE_ORIGIN) => {
-                problems.push(format!("{} reflects any Origin: any website can read its responses", url.path()))
-            }
-            Some("*") if credentials => problems.push(format!(
-                "{} combines a wildcard origin with Allow-Credentials: true (browsers refuse it, and the layer that emits it is likely to reflect origins elsewhere)",
-                url.path()
-            )),
+            Some(a) if a.eq_ignore_ascii_case(PROBE_ORIGIN) && credentials => reflected_with_credentials.push(path),
+            Some(a) if a.eq_ignore_ascii_case(PROBE_ORIGIN) => reflected.push(path),
+            Some("*") if credentials => wildcard_with_credentials.push(path),
             Some("*") if matches!(access, Some(Access::Authenticated | Access::Admin)) => {
-                evidence.push(format!("{line} (a wildcard without credentials only shares what an anonymous caller gets)"));
-                continue;
+                line.push_str(" (a wildcard without credentials only shares what an anonymous caller gets)");
             }
             _ => {}
         }
         evidence.push(line);
+    }
+    let mut problems = Vec::new();
+    if !reflected_with_credentials.is_empty() {
+        problems.push(format!(
+            "{} reflect(s) any Origin with credentials allowed: any website can read them with the visitor's session",
+            reflected_with_credentials.join(", ")
+        ));
+    }
+    if !reflected.is_empty() {
+        problems.push(format!("{} reflect(s) any Origin: any website can read their responses", reflected.join(", ")));
+    }
+    if !wildcard_with_credentials.is_empty() {
+        problems.push(format!(
+            "{} combine(s) a wildcard origin with Allow-Credentials: true (browsers refuse it; the layer that emits it is likely to reflect origins elsewhere)",
+            wildcard_with_credentials.join(", ")
+        ));
     }
     if answered == 0 {
         Outcome::error("no CORS probe got an answer").evidence_lines(evidence)
@@ -471,6 +487,7 @@ async fn burst(cx: &AuditContext, endpoint: &Endpoint, time_left: Duration) -> B
 }
 
 async fn rate_limit(cx: &AuditContext) -> Outcome {
+    let party = order::burst(cx);
     // One endpoint of each kind: a burst per endpoint is 30 requests of the audit's budget.
     let mut targets: Vec<&Endpoint> = Vec::new();
     targets.extend(of_kind(cx, EndpointKind::Login).next());
@@ -478,7 +495,7 @@ async fn rate_limit(cx: &AuditContext) -> Outcome {
     if targets.is_empty() {
         return Outcome::skipped("no login or chat endpoint declared (--endpoint '/api/login=public,login' or '/api/chat=public,chat')");
     }
-    let (_party, all_done) = order::burst(cx, cx.options.deadline / 2).await;
+    let all_done = party.wait_for_probes(cx.options.deadline / 2).await;
     let mut evidence = Vec::new();
     if !all_done {
         evidence.push("the other endpoint probes had not finished in time; the burst ran alongside them".to_owned());
@@ -503,7 +520,7 @@ async fn rate_limit(cx: &AuditContext) -> Outcome {
         match burst(cx, endpoint, time_left).await {
             Burst::Limited { after, statuses, retry_after } => {
                 let retry = retry_after.map(|r| format!(", Retry-After: {r}")).unwrap_or_default();
-                evidence.push(format!("POST {url} ×{}: {} (first 429 at request {after}{retry})", statuses.len(), histogram(&statuses)));
+                evidence.push(format!("POST {url} ×{}: {} (first 429 at request {after} of the burst{retry})", statuses.len(), histogram(&statuses)));
                 limited.push(format!("{} answered 429 after {after} requests", endpoint.path));
             }
             Burst::Unlimited { statuses } => {
@@ -525,7 +542,7 @@ async fn rate_limit(cx: &AuditContext) -> Outcome {
     } else if !inconclusive.is_empty() {
         Outcome::error(format!("the burst was not conclusive: {}", inconclusive.join("; "))).evidence_lines(evidence)
     } else {
-        Outcome::pass(limited.join("; ")).evidence_lines(evidence)
+        Outcome::pass(format!("{}: password guessing and model spending are capped", limited.join("; "))).evidence_lines(evidence)
     }
 }
 
@@ -743,6 +760,21 @@ mod tests {
         assert!(internals_line("SyntaxError: Unexpected end of JSON input\n    at JSON.parse (<anonymous>)\n    at /app/server.js:12:5").is_some());
         assert!(internals_line(r#"{"error":"the body must be valid JSON"}"#).is_none());
         assert!(internals_line("Failed to parse the request body as JSON: EOF while parsing an object at line 1 column 10").is_none());
+    }
+
+    #[tokio::test]
+    async fn the_burst_waits_for_every_probe_and_the_entry_goes() {
+        let options = crate::audit::AuditOptions { active: true, ..Default::default() };
+        let cx = AuditContext::new(crate::audit::Target::parse("example.com").unwrap(), options).unwrap();
+        let probes: Vec<_> = order::PROBES.iter().map(|_| order::probe(&cx).unwrap()).collect();
+        let burst = order::burst(&cx);
+        assert!(!burst.wait_for_probes(Duration::from_millis(20)).await, "no probe has finished yet");
+        drop(probes);
+        assert!(burst.wait_for_probes(Duration::from_millis(20)).await);
+        drop(burst);
+        // A fresh party of the same context starts from nothing: the old entry was removed.
+        let again = order::burst(&cx);
+        assert!(!again.wait_for_probes(Duration::from_millis(20)).await);
     }
 
     #[test]

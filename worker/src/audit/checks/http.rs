@@ -132,7 +132,14 @@ async fn https_redirect(cx: &AuditContext) -> Outcome {
         if let Some(e) = unanswered(&chain).filter(|e| scanner_side(e)) {
             return Outcome::error(format!("{url}: {e}")).evidence_lines(evidence);
         }
-        evidence.extend(chain.describe().into_iter().take(MAX_HOPS + 1));
+        // Only the plain-HTTP part of the chain is this check's business.
+        evidence.extend(chain.hops.iter().take_while(|h| h.url.scheme() == "http").map(|h| match &h.location {
+            Some(to) => format!("{} {} → {to}", h.status, h.url),
+            None => format!("{} {} (served over plain HTTP)", h.status, h.url),
+        }));
+        if let Some(e) = unanswered(&chain) {
+            evidence.push(format!("{url}: no answer ({e})"));
+        }
         match judge_plain(&chain) {
             PlainAnswer::Permanent => {}
             PlainAnswer::Temporary(status) => problems.push(format!("{host} redirects with a temporary {status}")),

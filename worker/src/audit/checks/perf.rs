@@ -172,8 +172,10 @@ async fn compression(cx: &AuditContext) -> Outcome {
         Outcome::fail(format!("{} is sent uncompressed although the browser accepts gzip and Brotli", uncompressed.join(" and "))).evidence_lines(evidence)
     } else if judged == 0 {
         Outcome::error("no text response could be read to judge compression").evidence_lines(evidence)
+    } else if compressed == judged {
+        Outcome::pass(format!("all {judged} response(s) read are compressed")).evidence_lines(evidence)
     } else if compressed > 0 {
-        Outcome::pass(format!("{compressed} of {judged} text response(s) compressed; the rest are too small to matter")).evidence_lines(evidence)
+        Outcome::pass(format!("{compressed} of {judged} response(s) compressed; the rest are too small to matter or not text")).evidence_lines(evidence)
     } else {
         Outcome::pass(format!("the {judged} response(s) read are under {COMPRESSION_MIN_BYTES} bytes, where compression saves nothing noticeable")).evidence_lines(evidence)
     }

@@ -169,6 +169,19 @@ mod tests {
     }
 
     #[test]
+    fn the_example_in_the_documentation_matches_the_schema() {
+        let doc = include_str!("../../../../docs/scan-output.md");
+        let start = doc.find("```json\n").expect("docs/scan-output.md has a JSON example") + "```json\n".len();
+        let end = start + doc[start..].find("```").unwrap();
+        let example: Value = serde_json::from_str(&doc[start..end]).expect("the example is JSON");
+        let schema = schema();
+        let mut errors = Vec::new();
+        validate(&schema, &schema, &example, "$", &mut errors);
+        assert!(errors.is_empty(), "docs/scan-output.md's example:\n{}", errors.join("\n"));
+        let _: crate::audit::Scorecard = serde_json::from_value(example).expect("the example reads as a Scorecard");
+    }
+
+    #[test]
     fn every_catalog_id_matches_the_schema_pattern() {
         let schema = schema();
         let pattern = regex::Regex::new(schema["$defs"]["finding"]["properties"]["id"]["pattern"].as_str().unwrap()).unwrap();

@@ -4,7 +4,7 @@
 //! Titles, why, fix and references come from the catalog and are Markdown already; summaries
 //! and evidence come from the scanned site, so they are escaped (inline) or fenced (evidence).
 
-use super::{human_duration, printable};
+use super::{human_duration, printable, reason};
 use crate::audit::model::{Finding, Scorecard, Status};
 use std::fmt::Write;
 
@@ -48,7 +48,7 @@ pub fn render(card: &Scorecard) -> String {
     let _ = writeln!(out);
     let _ = writeln!(out, "| | |");
     let _ = writeln!(out, "|---|---|");
-    let _ = writeln!(out, "| Decision | **{}**: {} |", card.decision.label(), inline(&card.decision_reason));
+    let _ = writeln!(out, "| Decision | **{}**: {} |", card.decision.label(), inline(reason(card)));
     let _ = writeln!(out, "| Grade | **{}** |", card.grade.as_str());
     let _ = writeln!(out, "| Score | {}/100 |", card.score);
     let _ = writeln!(
@@ -145,7 +145,7 @@ mod tests {
     fn title_and_verdict_table() {
         let out = render(&fixture::scorecard());
         assert!(out.starts_with("# Launch readiness: https://example.com/\n"), "{out}");
-        assert!(out.contains("| Decision | **Hold**: Hold: critical check(s) failed: tls.cert.valid |"), "{out}");
+        assert!(out.contains("| Decision | **Hold**: critical check(s) failed: tls.cert.valid |"), "{out}");
         assert!(out.contains("| Grade | **D** |"));
         assert!(out.contains("| Score | 48/100 |"));
         assert!(out.contains("| Checks | 2 fail, 1 warn, 1 error, 2 pass, 1 skipped |"));

@@ -94,7 +94,7 @@ async fn mx(cx: &AuditContext) -> Outcome {
     if resolving == 0 {
         Outcome::fail(format!("none of the MX hosts of {domain} resolves, so mail to it cannot be delivered")).evidence_lines(evidence)
     } else {
-        Outcome::pass(format!("{domain} has {} MX record(s) and {resolving} resolve(s)", sorted.len())).evidence_lines(evidence)
+        Outcome::pass(format!("{domain} has {} MX record(s), {resolving} of them resolving: mail to it can be delivered", sorted.len())).evidence_lines(evidence)
     }
 }
 

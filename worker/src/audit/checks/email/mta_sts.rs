@@ -123,7 +123,8 @@ pub(super) async fn mta_sts(cx: &AuditContext) -> Outcome {
         return Outcome::fail(format!("the MTA-STS policy at {url} answers {} instead of 200, so senders apply no policy", response.status)).evidence_lines(evidence);
     }
     let text = response.text();
-    evidence.extend(text.lines().filter(|l| !l.trim().is_empty()).take(12).map(|l| format!("  {}", l.trim_end())));
+    // A wrong page (HTML, minified) can be huge: a few short lines show what was served.
+    evidence.extend(text.lines().filter(|l| !l.trim().is_empty()).take(12).map(|l| format!("  {}", l.trim_end().chars().take(120).collect::<String>())));
     let policy = match parse_policy(&text) {
         Ok(policy) => policy,
         Err(e) => return Outcome::fail(format!("the MTA-STS policy is not valid ({e}), so senders ignore it")).evidence_lines(evidence),

@@ -24,9 +24,10 @@ async fn spf_records(cx: &AuditContext, domain: &str) -> Result<Vec<String>, Str
     txt_or_empty(cx, domain).await.map(|all| all.into_iter().filter(|r| is_spf(r)).collect()).map_err(|e| e.to_string())
 }
 
-/// mail-auth's parse, plus the one thing it lets through: a bare unknown term, which RFC 7208
-/// §4.6.1 makes a permerror. mail-auth reads such a term as a modifier and takes the next term
-/// as its value, so `v=spf1 foo -all` would silently lose its `-all`.
+/// mail-auth's parse, plus two things it lets through that RFC 7208 makes a permerror: a bare
+/// unknown term (§4.6.1), which mail-auth reads as a modifier taking the next term as its
+/// value, so `v=spf1 foo -all` would silently lose its `-all`; and an ip4/ip6 address that is
+/// not one (§5.6), which mail-auth saturates (`300.1.1.1` becomes `255.1.1.1`).
 fn parse(record: &str) -> Result<Spf, String> {
     const MECHANISMS: [&str; 8] = ["all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"];
     for term in record.split_ascii_whitespace().skip(1) {
@@ -35,6 +36,15 @@ fn parse(record: &str) -> Result<Spf, String> {
         let name = term[..name_end].trim_start_matches(['+', '-', '~', '?']);
         if !is_modifier && !MECHANISMS.iter().any(|m| m.eq_ignore_ascii_case(name)) {
             return Err(format!("unknown mechanism \"{term}\""));
+        }
+        let address = term[name_end..].strip_prefix(':').map(|rest| rest.split('/').next().unwrap_or(rest));
+        let valid = match (name.to_ascii_lowercase().as_str(), address) {
+            ("ip4", Some(a)) => a.parse::<std::net::Ipv4Addr>().is_ok(),
+            ("ip6", Some(a)) => a.parse::<std::net::Ipv6Addr>().is_ok(),
+            _ => true,
+        };
+        if !valid {
+            return Err(format!("\"{term}\" is not a valid address"));
         }
     }
     Spf::parse(record.as_bytes()).map_err(|e| e.to_string())
@@ -270,7 +280,7 @@ pub(super) async fn valid(cx: &AuditContext) -> Outcome {
     let mut w = Walk::default();
     walk(cx, domain.clone(), spf, vec![domain.clone()], &mut w).await;
     let counts = format!(
-        "DNS-querying terms: {}{} of {LOOKUP_LIMIT}; void lookups: {} of {VOID_LIMIT}",
+        "DNS-querying terms: {} of {LOOKUP_LIMIT}{}; void lookups: {} of {VOID_LIMIT}",
         w.lookups,
         if w.exhausted() { " (counting stopped once over the limit)" } else { "" },
         w.voids
@@ -379,6 +389,8 @@ mod tests {
         let spf = parse("v=spf1 include:%{d}._spf.example.com ~all").unwrap();
         assert!(matches!(&spf.directives[0].mechanism, Mechanism::Include { macro_string } if literal(macro_string).is_none()));
         assert!(parse("v=spf1 ip4:300.1.1.1 -all").is_err());
+        assert!(parse("v=spf1 ip6:2001:db8::/32 ip4:192.0.2.0/24 -all").is_ok());
+        assert!(parse("v=spf1 include -all").is_err());
         let spf = parse("v=spf1 +ip4:0.0.0.0/0 -all").unwrap();
         assert!(matches!(spf.directives[0].mechanism, Mechanism::Ip4 { mask: 0, .. }));
     }
