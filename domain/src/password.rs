@@ -31,7 +31,7 @@ impl NewPassword {
             return Err(DomainError::invalid(field, format!("must be at most {MAX_LEN} characters")));
         }
         let lowered = raw.to_lowercase();
-        if COMMON.contains(&lowered.as_str()) || lowered.chars().all(|c| Some(c) == lowered.chars().next()) {
+        if COMMON.contains(&lowered.as_str()) || lowered.chars().all(|c| lowered.starts_with(c)) {
             return Err(DomainError::invalid(field, "is one of the most common passwords; choose another"));
         }
         Ok(Self(raw.to_owned()))

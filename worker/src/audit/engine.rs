@@ -40,12 +40,16 @@ pub async fn run_audit(target: Target, options: AuditOptions, progress: &(dyn Fn
     let checks = registry().checks();
     let total = checks.len();
     let mut findings: Vec<Finding> = Vec::with_capacity(total);
-    let mut running = stream::iter(checks.iter().map(|check| run_one(&cx, check, deadline))).buffer_unordered(concurrency);
-    while let Some(finding) = running.next().await {
-        findings.push(finding);
-        progress(Progress { done: findings.len(), total, last: findings.last().expect("just pushed") });
+    // Two phases: checks that exhaust a quota of the target (the rate-limit burst) start only
+    // when every other check is done.
+    for exhausting in [false, true] {
+        let phase = checks.iter().filter(|c| c.exhausting == exhausting);
+        let mut running = stream::iter(phase.map(|check| run_one(&cx, check, deadline))).buffer_unordered(concurrency);
+        while let Some(finding) = running.next().await {
+            findings.push(finding);
+            progress(Progress { done: findings.len(), total, last: findings.last().expect("just pushed") });
+        }
     }
-    drop(running);
     let order = |f: &Finding| catalog().checks.iter().position(|s| s.id == f.id);
     findings.sort_by_key(order);
 

@@ -4,7 +4,7 @@
 pub fn redact(secret: &str) -> String {
     let chars: Vec<char> = secret.chars().collect();
     if chars.len() < 10 {
-        return "…".repeat(1) + &"*".repeat(chars.len().min(6));
+        return "…".to_string() + &"*".repeat(chars.len().min(6));
     }
     let head: String = chars[..4].iter().collect();
     let tail: String = chars[chars.len() - 2..].iter().collect();

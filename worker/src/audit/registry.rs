@@ -13,6 +13,8 @@ type RunFn = Box<dyn for<'a> Fn(&'a AuditContext) -> CheckFuture<'a> + Send + Sy
 
 pub struct Check {
     pub spec: &'static CheckSpec,
+    /// Runs after every other check: it uses up something the others need (a rate limit).
+    pub exhausting: bool,
     run: RunFn,
 }
 
@@ -34,9 +36,22 @@ impl Registry {
     where
         F: for<'a> Fn(&'a AuditContext) -> CheckFuture<'a> + Send + Sync + 'static,
     {
+        self.push(id, false, Box::new(run));
+    }
+
+    /// A check that spends the target's quota on purpose: the engine runs it once every other
+    /// check has finished.
+    pub fn add_exhausting<F>(&mut self, id: &str, run: F)
+    where
+        F: for<'a> Fn(&'a AuditContext) -> CheckFuture<'a> + Send + Sync + 'static,
+    {
+        self.push(id, true, Box::new(run));
+    }
+
+    fn push(&mut self, id: &str, exhausting: bool, run: RunFn) {
         let spec = catalog().spec(id).unwrap_or_else(|| panic!("check {id} is not in catalog.toml"));
         assert!(self.checks.iter().all(|c| c.spec.id != id), "check {id} registered twice");
-        self.checks.push(Check { spec, run: Box::new(run) });
+        self.checks.push(Check { spec, exhausting, run });
     }
 
     pub fn checks(&self) -> &[Check] {

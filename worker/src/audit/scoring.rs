@@ -34,11 +34,8 @@ pub struct Verdict {
 pub fn score(findings: &[Finding]) -> u32 {
     let earned: u32 = findings.iter().map(|f| f.points.earned).sum();
     let possible: u32 = findings.iter().map(|f| f.points.possible).sum();
-    if possible == 0 {
-        0
-    } else {
-        (earned * 100 + possible / 2) / possible
-    }
+    // Rounded to the nearest point; nothing measured scores 0.
+    (earned * 100 + possible / 2).checked_div(possible).unwrap_or(0)
 }
 
 fn grade_of(score: u32, any_problem: bool) -> Grade {

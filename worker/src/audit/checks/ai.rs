@@ -8,7 +8,7 @@
 //! (`{"messages": [...]}`, `{"input": ...}`), so an endpoint that expects one answers 4xx to
 //! every prompt and the check reports `error`, saying so.
 
-use super::api::{excerpt, order};
+use super::api::excerpt;
 use crate::audit::context::AuditContext;
 use crate::audit::model::Outcome;
 use crate::audit::net::http::{FetchError, Request};
@@ -173,7 +173,6 @@ fn prompt_line(prompt: &str) -> String {
 }
 
 async fn prompt_injection(cx: &AuditContext) -> Outcome {
-    let _party = order::probe(cx);
     let Some(endpoint) = cx.target.endpoints.iter().find(|e| e.kind == EndpointKind::Chat) else {
         return Outcome::skipped("no chat endpoint declared (--endpoint '/api/chat=public,chat')");
     };

@@ -18,85 +18,12 @@ pub(super) fn register(r: &mut Registry) {
     r.add("api.health", |cx| Box::pin(health(cx)));
     r.add("api.cors", |cx| Box::pin(cors(cx)));
     r.add("api.auth_required", |cx| Box::pin(auth_required(cx)));
-    r.add("api.rate_limit", |cx| Box::pin(rate_limit(cx)));
+    // The burst uses up the probed endpoints' quota on purpose: every other probe of them
+    // must be done first, or it reads 429s and concludes nothing.
+    r.add_exhausting("api.rate_limit", |cx| Box::pin(rate_limit(cx)));
     r.add("api.payload_limit", |cx| Box::pin(payload_limit(cx)));
     r.add("api.malformed_input", |cx| Box::pin(malformed_input(cx)));
     r.add("api.cross_tenant", |cx| Box::pin(cross_tenant(cx)));
-}
-
-/// The rate-limit burst exhausts, on purpose, the quota of the endpoints it probes. Every
-/// other probe of the declared endpoints must therefore be done before it starts, or it reads
-/// 429s and concludes nothing (a chat limit of 20 a minute would leave the prompt-injection
-/// probe without a single answer). The engine runs checks concurrently and the context has no
-/// per-audit slot, so the order is kept here, keyed by the context's address, which is unique
-/// while its audit runs; the last party to leave removes the entry.
-pub(super) mod order {
-    use crate::audit::context::AuditContext;
-    use std::collections::HashMap;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::{Arc, LazyLock, Mutex};
-    use std::time::Duration;
-    use tokio::sync::Semaphore;
-
-    /// The checks that probe declared endpoints besides the burst; each calls [`probe`] first.
-    /// Keep in step with those calls: a missing one only makes the burst wait its full bound.
-    pub const PROBES: &[&str] =
-        &["api.health", "api.cors", "api.auth_required", "api.payload_limit", "api.malformed_input", "api.cross_tenant", "ai.prompt_injection"];
-
-    struct Turn {
-        finished: Semaphore,
-        left: AtomicUsize,
-    }
-
-    static TURNS: LazyLock<Mutex<HashMap<usize, Arc<Turn>>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
-
-    fn key(cx: &AuditContext) -> usize {
-        cx as *const AuditContext as usize
-    }
-
-    fn turn(cx: &AuditContext) -> Arc<Turn> {
-        let mut turns = TURNS.lock().expect("turns lock");
-        turns.entry(key(cx)).or_insert_with(|| Arc::new(Turn { finished: Semaphore::new(0), left: AtomicUsize::new(0) })).clone()
-    }
-
-    /// Held by a party for as long as it runs; dropping it (also on the deadline) lets go.
-    pub struct Party {
-        key: usize,
-        turn: Arc<Turn>,
-        probe: bool,
-    }
-
-    impl Drop for Party {
-        fn drop(&mut self) {
-            if self.probe {
-                self.turn.finished.add_permits(1);
-            }
-            if self.turn.left.fetch_add(1, Ordering::AcqRel) + 1 == PROBES.len() + 1 {
-                let mut turns = TURNS.lock().expect("turns lock");
-                if turns.get(&self.key).is_some_and(|t| Arc::ptr_eq(t, &self.turn)) {
-                    turns.remove(&self.key);
-                }
-            }
-        }
-    }
-
-    /// Called first by each of [`PROBES`]. Passive audits have no burst to wait for them.
-    pub fn probe(cx: &AuditContext) -> Option<Party> {
-        cx.options.active.then(|| Party { key: key(cx), turn: turn(cx), probe: true })
-    }
-
-    /// Called first by the burst, also when it has nothing to probe, so the entry is removed.
-    pub fn burst(cx: &AuditContext) -> Party {
-        Party { key: key(cx), turn: turn(cx), probe: false }
-    }
-
-    impl Party {
-        /// Waits until every probe has finished, or `bound` passed; true when all finished.
-        pub async fn wait_for_probes(&self, bound: Duration) -> bool {
-            let all = PROBES.len() as u32;
-            matches!(tokio::time::timeout(bound, self.turn.finished.acquire_many(all)).await, Ok(Ok(_)))
-        }
-    }
 }
 
 /// The Origin the CORS probe claims: a name that can never be a real customer's.
@@ -159,7 +86,6 @@ fn of_kind(cx: &AuditContext, kind: EndpointKind) -> impl Iterator<Item = &Endpo
 // api.health
 
 async fn health(cx: &AuditContext) -> Outcome {
-    let _party = order::probe(cx);
     let declared: Vec<&Endpoint> = of_kind(cx, EndpointKind::Health).collect();
     if declared.is_empty() {
         return Outcome::skipped("no health endpoint declared (--endpoint '/healthz=public,health')");
@@ -179,7 +105,7 @@ async fn health(cx: &AuditContext) -> Outcome {
                 evidence.push(format!("GET {url}: {e}"));
                 down.push(format!("{} did not answer", endpoint.path));
             }
-            Err(e) => return Outcome::error(format!("{url} could not be requested: {}", e.to_string())).evidence_lines(evidence),
+            Err(e) => return Outcome::error(format!("{url} could not be requested: {}", e)).evidence_lines(evidence),
         }
     }
     if down.is_empty() {
@@ -201,7 +127,6 @@ async fn health(cx: &AuditContext) -> Outcome {
 const CORS_ENDPOINTS: usize = 6;
 
 async fn cors(cx: &AuditContext) -> Outcome {
-    let _party = order::probe(cx);
     let home = match cx.home().await {
         Ok(page) => page.url.clone(),
         Err(_) => cx.target.url.clone(),
@@ -343,7 +268,6 @@ async fn gated_get(cx: &AuditContext, url: &Url, credential: Option<(&str, &str)
 }
 
 async fn auth_required(cx: &AuditContext) -> Outcome {
-    let _party = order::probe(cx);
     let protected: Vec<&Endpoint> = cx.target.endpoints.iter().filter(|e| e.access != Access::Public).collect();
     if protected.is_empty() {
         return Outcome::skipped("no authenticated or admin endpoint declared (--endpoint '/api/me=authenticated')");
@@ -368,7 +292,7 @@ async fn auth_required(cx: &AuditContext) -> Outcome {
                     evidence.push(format!("GET {url} with {label} → {}{to}{via}", response.status));
                     gates.push((label, gate_of(&response)));
                 }
-                Err(e) => evidence.push(format!("GET {url} with {label}: {}", e.to_string())),
+                Err(e) => evidence.push(format!("GET {url} with {label}: {}", e)),
             }
         }
         if gates.is_empty() {
@@ -388,7 +312,7 @@ async fn auth_required(cx: &AuditContext) -> Outcome {
                         evidence.push(format!("GET {url} with the declared credential ({}) → {}", auth.redacted(), r.status));
                         route_exists = Some(r.status != 404);
                     }
-                    Err(e) => evidence.push(format!("GET {url} with the declared credential: {}", e.to_string())),
+                    Err(e) => evidence.push(format!("GET {url} with the declared credential: {}", e)),
                 }
             }
         }
@@ -487,7 +411,6 @@ async fn burst(cx: &AuditContext, endpoint: &Endpoint, time_left: Duration) -> B
 }
 
 async fn rate_limit(cx: &AuditContext) -> Outcome {
-    let party = order::burst(cx);
     // One endpoint of each kind: a burst per endpoint is 30 requests of the audit's budget.
     let mut targets: Vec<&Endpoint> = Vec::new();
     targets.extend(of_kind(cx, EndpointKind::Login).next());
@@ -495,11 +418,7 @@ async fn rate_limit(cx: &AuditContext) -> Outcome {
     if targets.is_empty() {
         return Outcome::skipped("no login or chat endpoint declared (--endpoint '/api/login=public,login' or '/api/chat=public,chat')");
     }
-    let all_done = party.wait_for_probes(cx.options.deadline / 2).await;
     let mut evidence = Vec::new();
-    if !all_done {
-        evidence.push("the other endpoint probes had not finished in time; the burst ran alongside them".to_owned());
-    }
     let skipped: Vec<&str> = cx
         .target
         .endpoints
@@ -575,7 +494,6 @@ fn turned_away(status: u16) -> Option<&'static str> {
 }
 
 async fn payload_limit(cx: &AuditContext) -> Outcome {
-    let _party = order::probe(cx);
     let endpoints = body_endpoints(cx, 3);
     if endpoints.is_empty() {
         return Outcome::skipped("no public endpoint that takes a body declared (--endpoint '/api/login=public,login')");
@@ -604,8 +522,8 @@ async fn payload_limit(cx: &AuditContext) -> Outcome {
             }
             Err(e @ FetchError::BudgetExhausted(_)) => inconclusive.push(format!("{}: {e}", endpoint.path)),
             Err(e) => {
-                evidence.push(format!("POST {url} with a {size} JSON body: {}", e.to_string()));
-                failed.push(format!("{} gave no answer ({}): the server stalls or drops the connection on big bodies", endpoint.path, e.to_string()));
+                evidence.push(format!("POST {url} with a {size} JSON body: {}", e));
+                failed.push(format!("{} gave no answer ({}): the server stalls or drops the connection on big bodies", endpoint.path, e));
             }
         }
     }
@@ -653,7 +571,6 @@ fn internals_line(text: &str) -> Option<String> {
 }
 
 async fn malformed_input(cx: &AuditContext) -> Outcome {
-    let _party = order::probe(cx);
     let mut endpoints: Vec<&Endpoint> =
         cx.target.endpoints.iter().filter(|e| matches!(e.kind, EndpointKind::Login | EndpointKind::Chat)).take(3).collect();
     if endpoints.is_empty() {
@@ -672,8 +589,8 @@ async fn malformed_input(cx: &AuditContext) -> Outcome {
         let r = match cx.send(json_post(cx, endpoint, MALFORMED_JSON)).await {
             Ok(r) => r,
             Err(e) => {
-                evidence.push(format!("POST {url} with truncated JSON {MALFORMED_JSON:?}: {}", e.to_string()));
-                inconclusive.push(format!("{}: {}", endpoint.path, e.to_string()));
+                evidence.push(format!("POST {url} with truncated JSON {MALFORMED_JSON:?}: {}", e));
+                inconclusive.push(format!("{}: {}", endpoint.path, e));
                 continue;
             }
         };
@@ -707,7 +624,6 @@ async fn malformed_input(cx: &AuditContext) -> Outcome {
 // api.cross_tenant
 
 async fn cross_tenant(cx: &AuditContext) -> Outcome {
-    let _party = order::probe(cx);
     let Some(pair) = &cx.target.cross_tenant else {
         return Outcome::skipped(
             "no cross-tenant pair configured: add a [cross_tenant] table (object_path, owner_header, other_header) to --product FILE.toml",
@@ -716,7 +632,7 @@ async fn cross_tenant(cx: &AuditContext) -> Outcome {
     let url = cx.endpoint_url(&pair.object_path);
     let owner = match cx.send(Request::get(url.clone()).header(&pair.owner.name, pair.owner.expose())).await {
         Ok(r) => r,
-        Err(e) => return Outcome::error(format!("{url} could not be requested with the owner credential: {}", e.to_string())),
+        Err(e) => return Outcome::error(format!("{url} could not be requested with the owner credential: {}", e)),
     };
     let owner_line = format!("GET {url} with the owner credential ({}) → {} ({} bytes)", pair.owner.redacted(), owner.status, owner.body.len());
     if !(200..300).contains(&owner.status) {
@@ -729,7 +645,7 @@ async fn cross_tenant(cx: &AuditContext) -> Outcome {
     let other = match cx.send(Request::get(url.clone()).header(&pair.other.name, pair.other.expose())).await {
         Ok(r) => r,
         Err(e) => {
-            return Outcome::error(format!("{url} could not be requested with the other credential: {}", e.to_string())).evidence(owner_line)
+            return Outcome::error(format!("{url} could not be requested with the other credential: {}", e)).evidence(owner_line)
         }
     };
     let same = if other.body == owner.body { ", the same body the owner got" } else { "" };
@@ -760,21 +676,6 @@ mod tests {
         assert!(internals_line("SyntaxError: Unexpected end of JSON input\n    at JSON.parse (<anonymous>)\n    at /app/server.js:12:5").is_some());
         assert!(internals_line(r#"{"error":"the body must be valid JSON"}"#).is_none());
         assert!(internals_line("Failed to parse the request body as JSON: EOF while parsing an object at line 1 column 10").is_none());
-    }
-
-    #[tokio::test]
-    async fn the_burst_waits_for_every_probe_and_the_entry_goes() {
-        let options = crate::audit::AuditOptions { active: true, ..Default::default() };
-        let cx = AuditContext::new(crate::audit::Target::parse("example.com").unwrap(), options).unwrap();
-        let probes: Vec<_> = order::PROBES.iter().map(|_| order::probe(&cx).unwrap()).collect();
-        let burst = order::burst(&cx);
-        assert!(!burst.wait_for_probes(Duration::from_millis(20)).await, "no probe has finished yet");
-        drop(probes);
-        assert!(burst.wait_for_probes(Duration::from_millis(20)).await);
-        drop(burst);
-        // A fresh party of the same context starts from nothing: the old entry was removed.
-        let again = order::burst(&cx);
-        assert!(!again.wait_for_probes(Duration::from_millis(20)).await);
     }
 
     #[test]

@@ -175,9 +175,7 @@ fn effective_referrer_policy(values: &[&str]) -> Option<String> {
     values
         .iter()
         .flat_map(|v| v.split(','))
-        .map(|t| legacy(&t.trim().to_ascii_lowercase()))
-        .filter(|t| SAFE_REFERRER.contains(&t.as_str()) || LEAKY_REFERRER.contains(&t.as_str()))
-        .last()
+        .map(|t| legacy(&t.trim().to_ascii_lowercase())).rfind(|t| SAFE_REFERRER.contains(&t.as_str()) || LEAKY_REFERRER.contains(&t.as_str()))
 }
 
 async fn referrer_policy(cx: &AuditContext) -> Outcome {

@@ -16,7 +16,7 @@ const VOID_LIMIT: usize = 2;
 const MX_LIMIT: usize = 10;
 
 fn is_spf(record: &str) -> bool {
-    has_version(record, "v=spf1") && !record.trim_start().as_bytes().get(6).is_some_and(|c| *c == b';')
+    has_version(record, "v=spf1") && record.trim_start().as_bytes().get(6).is_none_or(|c| *c != b';')
 }
 
 /// The SPF records among the TXT records of `domain`.
