@@ -106,7 +106,8 @@ fn parse_resolver(text: &str) -> Result<SocketAddr, String> {
 }
 
 /// The product declaration a `--product` file holds. Unknown keys are refused by name.
-#[derive(Debug, Default, Deserialize)]
+/// Not `Debug`: it carries credentials until they become `SecretHeader`s.
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ProductFile {
     url: Option<String>,
@@ -123,7 +124,7 @@ struct ProductFile {
     cross_tenant: Option<CrossTenantFile>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CrossTenantFile {
     object_path: String,

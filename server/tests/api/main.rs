@@ -9,3 +9,4 @@ mod cross_tenant;
 mod hardening;
 mod products;
 mod scan_cli;
+mod scan_fixture;

@@ -76,13 +76,13 @@ fn help_lists_every_flag_of_the_contract() {
 
 #[test]
 fn a_bad_fail_under_is_a_usage_error() {
-    let run = scan(&["example.com", "--fail-under", "E"]);
+    let run = scan(&["example.test", "--fail-under", "E"]);
     assert_usage_error(&run, &["launchready scan: --fail-under must be one of A+, A, B, C, D, F"]);
 }
 
 #[test]
 fn a_bad_endpoint_is_a_usage_error() {
-    let run = scan(&["example.com", "--endpoint", "/admin=everyone"]);
+    let run = scan(&["example.test", "--endpoint", "/admin=everyone"]);
     assert_usage_error(&run, &["launchready scan: --endpoint", "/admin=everyone", "public, authenticated or admin"]);
 }
 
@@ -90,13 +90,13 @@ fn a_bad_endpoint_is_a_usage_error() {
 fn a_missing_ca_file_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no-such-ca.pem");
-    let run = scan(&["example.com", "--ca-file", missing.to_str().unwrap()]);
+    let run = scan(&["example.test", "--ca-file", missing.to_str().unwrap()]);
     assert_usage_error(&run, &["--ca-file", "no-such-ca.pem"]);
 }
 
 #[test]
 fn an_unknown_key_in_the_product_file_is_named() {
-    let file = temp_file("url = \"example.com\"\nmail_domian = \"example.com\"\n", ".toml");
+    let file = temp_file("url = \"example.test\"\nmail_domian = \"example.test\"\n", ".toml");
     let run = scan(&["--product", file.path().to_str().unwrap()]);
     assert_usage_error(&run, &["--product", "mail_domian"]);
 }
@@ -125,13 +125,13 @@ fn a_name_that_resolves_to_loopback_is_refused_without_allow_private_targets() {
 
 #[test]
 fn clap_usage_errors_exit_2() {
-    let run = scan(&["example.com", "--no-such-flag"]);
+    let run = scan(&["example.test", "--no-such-flag"]);
     assert_usage_error(&run, &["--no-such-flag"]);
-    let run = scan(&["example.com", "--format", "xml"]);
+    let run = scan(&["example.test", "--format", "xml"]);
     assert_usage_error(&run, &["--format", "xml"]);
-    let run = scan(&["example.com", "--timeout", "soon"]);
+    let run = scan(&["example.test", "--timeout", "soon"]);
     assert_usage_error(&run, &["--timeout"]);
-    let run = scan(&["example.com", "--resolver", "dns.example"]);
+    let run = scan(&["example.test", "--resolver", "dns.example"]);
     assert_usage_error(&run, &["--resolver"]);
 }
 
@@ -143,7 +143,7 @@ fn a_target_is_required() {
 
 #[test]
 fn a_bad_credential_is_refused_without_echoing_it() {
-    let run = scan(&["example.com", "--auth-header", "Bearer sk_live_0123456789"]);
+    let run = scan(&["example.test", "--auth-header", "Bearer sk_live_0123456789"]);
     assert_usage_error(&run, &["--auth-header", "Name: value"]);
     assert!(!run.stderr.contains("sk_live_0123456789"), "{}", run.stderr);
 }
