@@ -71,6 +71,17 @@ impl AuditContext {
         self.ips.get_or(host.to_owned(), || self.dns.ips(host)).await
     }
 
+    /// The web hosts that resolve (hosts that do not are the dns checks' business).
+    pub async fn resolving_web_hosts(&self) -> Vec<String> {
+        let mut hosts = Vec::new();
+        for host in self.target.web_hosts() {
+            if self.ips(&host).await.is_ok() {
+                hosts.push(host);
+            }
+        }
+        hosts
+    }
+
     /// One GET of `url` (no redirect followed), shared by every check that asks.
     pub async fn get(&self, url: &Url) -> Result<Arc<Response>, FetchError> {
         self.pages.get_or(url.to_string(), || async { self.http.send(Request::get(url.clone())).await.map(Arc::new) }).await

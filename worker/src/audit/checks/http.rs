@@ -23,17 +23,6 @@ const HSTS_MIN_MAX_AGE: u64 = 15_552_000;
 /// More hops than this make every first visit noticeably slower.
 const MAX_HOPS: usize = 3;
 
-/// The web hosts that resolve (hosts that do not are the dns checks' business).
-async fn resolving_hosts(cx: &AuditContext) -> Vec<String> {
-    let mut hosts = Vec::new();
-    for host in cx.target.web_hosts() {
-        if cx.ips(&host).await.is_ok() {
-            hosts.push(host);
-        }
-    }
-    hosts
-}
-
 /// `scheme://host/`, on the main URL's port when it is the main host in the main URL's scheme,
 /// so the main URL's chain is the very one `cx.home()` follows (and is requested once).
 fn root_url(cx: &AuditContext, scheme: &str, host: &str) -> Option<Url> {
@@ -58,7 +47,7 @@ fn scanner_side(e: &FetchError) -> bool {
 }
 
 async fn https_available(cx: &AuditContext) -> Outcome {
-    let hosts = resolving_hosts(cx).await;
+    let hosts = cx.resolving_web_hosts().await;
     if hosts.is_empty() {
         return Outcome::error("no declared host resolves, so none could be asked for HTTPS");
     }
@@ -119,7 +108,7 @@ fn judge_plain(chain: &Chain) -> PlainAnswer {
 }
 
 async fn https_redirect(cx: &AuditContext) -> Outcome {
-    let hosts = resolving_hosts(cx).await;
+    let hosts = cx.resolving_web_hosts().await;
     if hosts.is_empty() {
         return Outcome::error("no declared host resolves, so none could be asked over plain HTTP");
     }

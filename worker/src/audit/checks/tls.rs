@@ -14,17 +14,6 @@ pub(super) fn register(r: &mut Registry) {
     r.add("tls.protocol.modern", |cx| Box::pin(modern(cx)));
 }
 
-/// The web hosts that resolve (hosts that do not are the dns checks' business).
-async fn resolving_hosts(cx: &AuditContext) -> Vec<String> {
-    let mut hosts = Vec::new();
-    for host in cx.target.web_hosts() {
-        if cx.ips(&host).await.is_ok() {
-            hosts.push(host);
-        }
-    }
-    hosts
-}
-
 async fn main_report(cx: &AuditContext) -> Result<Arc<TlsReport>, Outcome> {
     let host = cx.target.main_host().to_owned();
     if cx.ips(&host).await.is_err() {
@@ -49,7 +38,7 @@ fn leaf_line(report: &TlsReport) -> String {
 }
 
 async fn trusted(cx: &AuditContext) -> Outcome {
-    let hosts = resolving_hosts(cx).await;
+    let hosts = cx.resolving_web_hosts().await;
     if hosts.is_empty() {
         return Outcome::error("no declared host resolves, so no certificate could be read");
     }
@@ -84,7 +73,7 @@ async fn trusted(cx: &AuditContext) -> Outcome {
 }
 
 async fn hostname(cx: &AuditContext) -> Outcome {
-    let hosts = resolving_hosts(cx).await;
+    let hosts = cx.resolving_web_hosts().await;
     let mut wrong = Vec::new();
     let mut evidence = Vec::new();
     let mut checked = 0;
