@@ -218,15 +218,22 @@ fn optional_host(field: &str, raw: &str) -> Result<Option<HostName>, DomainError
     }
 }
 
+/// One DKIM selector, lower-cased: dot-separated labels of letters, digits, - and _ (RFC 6376
+/// §3.1), at most 63 characters. None when it is not one.
+pub fn parse_selector(raw: &str) -> Option<String> {
+    let s = raw.trim().to_ascii_lowercase();
+    let valid = !s.is_empty()
+        && s.len() <= 63
+        && s.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+    valid.then_some(s)
+}
+
 fn parse_selectors(raw: &str) -> Result<Vec<String>, DomainError> {
     let mut selectors: Vec<String> = Vec::new();
     for s in raw.split([',', ' ', '\n', '\t']).map(str::trim).filter(|s| !s.is_empty()) {
-        let s = s.to_lowercase();
-        let valid = s.len() <= 63
-            && s.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
-        if !valid {
-            return Err(DomainError::invalid("dkim_selectors", format!("\"{s}\" is not a valid selector (letters, digits, - and _)")));
-        }
+        let Some(s) = parse_selector(s) else {
+            return Err(DomainError::invalid("dkim_selectors", format!("\"{}\" is not a valid selector (letters, digits, - and _)", s.to_lowercase())));
+        };
         if !selectors.contains(&s) {
             selectors.push(s);
         }

@@ -36,6 +36,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // More than one rustls back end is linked (ring, aws-lc-rs), so rustls cannot pick one
+    // itself; every command, `scan` included, uses ring.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let command = match cli.command {
         // Needs neither the configuration nor a database; its stdout is the report.
         Command::Scan(args) => return server::scan::main(*args),
@@ -49,7 +52,6 @@ fn main() -> ExitCode {
         }
     };
     server::telemetry::init(config.log_format, &config.log_filter);
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(err) => {

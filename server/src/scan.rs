@@ -167,15 +167,8 @@ fn host_name(label: &str, raw: &str) -> Result<String, String> {
 }
 
 fn selector(label: &str, raw: &str) -> Result<String, String> {
-    let s = raw.trim().to_ascii_lowercase();
-    let valid = !s.is_empty()
-        && s.len() <= 63
-        && s.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
-    if valid {
-        Ok(s)
-    } else {
-        Err(format!("{label}: \"{}\" is not a DKIM selector (letters, digits, -, _ and dots)", raw.trim()))
-    }
+    domain::product::parse_selector(raw)
+        .ok_or_else(|| format!("{label}: \"{}\" is not a DKIM selector (letters, digits, -, _ and dots)", raw.trim()))
 }
 
 fn push_unique(list: &mut Vec<String>, value: String) {
@@ -401,7 +394,6 @@ pub fn main(args: ScanArgs) -> ExitCode {
 
 fn run(args: ScanArgs) -> Result<u8, String> {
     let plan = Plan::from_args(args)?;
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

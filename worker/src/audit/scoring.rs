@@ -24,6 +24,7 @@ pub fn points(severity: Severity, status: Status) -> Points {
     }
 }
 
+/// `reason` explains the decision without repeating it ("critical check(s) failed: …").
 pub struct Verdict {
     pub score: u32,
     pub grade: Grade,
@@ -63,15 +64,15 @@ pub fn judge(findings: &[Finding]) -> Verdict {
         grade = grade.max(Grade::B);
     }
     let (decision, reason) = if !critical.is_empty() {
-        (Decision::Hold, format!("Hold: critical check(s) failed: {}", critical.join(", ")))
+        (Decision::Hold, format!("critical check(s) failed: {}", critical.join(", ")))
     } else if !high.is_empty() {
-        (Decision::GoAfterFixes, format!("Go after fixes: high-severity check(s) failed: {}", high.join(", ")))
+        (Decision::GoAfterFixes, format!("high-severity check(s) failed: {}", high.join(", ")))
     } else if counts.fail > 2 {
-        (Decision::GoAfterFixes, format!("Go after fixes: {} checks failed (more than two)", counts.fail))
+        (Decision::GoAfterFixes, format!("{} checks failed (more than two)", counts.fail))
     } else if counts.fail > 0 {
-        (Decision::Go, format!("Go: {} minor failure(s) to improve, none blocking", counts.fail))
+        (Decision::Go, format!("{} minor failure(s) to improve, none blocking", counts.fail))
     } else {
-        (Decision::Go, "Go: no check failed".to_owned())
+        (Decision::Go, "no check failed".to_owned())
     };
     Verdict { score, grade, decision, reason }
 }

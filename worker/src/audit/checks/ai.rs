@@ -8,16 +8,15 @@
 //! (`{"messages": [...]}`, `{"input": ...}`), so an endpoint that expects one answers 4xx to
 //! every prompt and the check reports `error`, saying so.
 
-use super::api::excerpt;
+use super::api::{excerpt, json_post};
 use crate::audit::context::AuditContext;
 use crate::audit::model::Outcome;
-use crate::audit::net::http::{FetchError, Request};
+use crate::audit::net::http::FetchError;
 use crate::audit::redact::redact;
 use crate::audit::registry::Registry;
 use base64::engine::{general_purpose::GeneralPurpose, DecodePaddingMode, GeneralPurposeConfig};
 use base64::Engine as _;
 use domain::product::{Access, EndpointKind};
-use http::Method;
 use regex::Regex;
 use std::sync::LazyLock;
 use std::time::Instant;
@@ -198,14 +197,7 @@ async fn prompt_injection(cx: &AuditContext) -> Outcome {
             break;
         }
         let body = serde_json::json!({ "message": prompt }).to_string();
-        let mut request = Request::new(Method::POST, url.clone())
-            .header("content-type", "application/json")
-            .header("accept", "application/json")
-            .body(body);
-        if let Some(auth) = credential {
-            request = request.header(&auth.name, auth.expose());
-        }
-        let response = match cx.send(request).await {
+        let response = match cx.send(json_post(cx, endpoint, body)).await {
             Ok(r) => r,
             Err(e @ FetchError::BudgetExhausted(_)) => {
                 stopped = Some(format!("stopped after {n} prompts: {e}"));

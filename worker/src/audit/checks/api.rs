@@ -5,6 +5,7 @@
 use crate::audit::context::AuditContext;
 use crate::audit::model::Outcome;
 use crate::audit::net::http::{FetchError, Request, Response};
+use crate::audit::redact::redact;
 use crate::audit::registry::Registry;
 use domain::product::{Access, Endpoint, EndpointKind};
 use http::Method;
@@ -66,7 +67,8 @@ pub(super) fn excerpt(text: &str, max: usize) -> String {
 
 /// A JSON POST to a declared endpoint, with the declared credential when the endpoint is not
 /// public (an anonymous request would stop at authentication and exercise nothing else).
-fn json_post(cx: &AuditContext, endpoint: &Endpoint, body: impl Into<bytes::Bytes>) -> Request {
+/// A JSON POST to a declared endpoint, with the declared credential unless it is public.
+pub(super) fn json_post(cx: &AuditContext, endpoint: &Endpoint, body: impl Into<bytes::Bytes>) -> Request {
     let mut request = Request::new(Method::POST, cx.endpoint_url(&endpoint.path))
         .header("content-type", "application/json")
         .header("accept", "application/json");
@@ -595,7 +597,12 @@ async fn malformed_input(cx: &AuditContext) -> Outcome {
             }
         };
         let text = r.text();
-        evidence.push(format!("POST {url} with truncated JSON {MALFORMED_JSON:?} → {}: {}", r.status, excerpt(&text, 120)));
+        // Debug pages often echo the request's headers back: never quote the credential.
+        let quoted = match &cx.target.auth_header {
+            Some(auth) => text.replace(auth.expose(), &redact(auth.expose())),
+            None => text.to_string(),
+        };
+        evidence.push(format!("POST {url} with truncated JSON {MALFORMED_JSON:?} → {}: {}", r.status, excerpt(&quoted, 120)));
         if let Some(line) = internals_line(&text) {
             failed.push(format!("{} answered {} with internals ({line})", endpoint.path, r.status));
         } else if r.status >= 500 {

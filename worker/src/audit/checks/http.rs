@@ -91,10 +91,9 @@ fn judge_plain(chain: &Chain) -> PlainAnswer {
     if unanswered(chain).is_some() {
         return PlainAnswer::Closed;
     }
+    // The chain starts on http and this returns at the first hop to https, so every hop
+    // judged here is a plain-HTTP one.
     for hop in &chain.hops {
-        if hop.url.scheme() == "https" {
-            return PlainAnswer::Permanent;
-        }
         match (&hop.location, hop.status) {
             (None, status) => return PlainAnswer::ServesContent(status),
             (Some(_), 301 | 308) => {}

@@ -193,7 +193,7 @@ fn legacy_handshake(addr: SocketAddr, host: &str, timeout: Duration) -> Result<O
     }
 }
 
-pub fn cert_info(der: &CertificateDer<'_>) -> Option<CertInfo> {
+fn cert_info(der: &CertificateDer<'_>) -> Option<CertInfo> {
     use x509_parser::prelude::*;
     let (_, cert) = X509Certificate::from_der(der.as_ref()).ok()?;
     let to_chrono = |t: ASN1Time| chrono::DateTime::from_timestamp(t.timestamp(), 0).unwrap_or_default();

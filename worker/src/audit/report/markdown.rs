@@ -4,7 +4,7 @@
 //! Titles, why, fix and references come from the catalog and are Markdown already; summaries
 //! and evidence come from the scanned site, so they are escaped (inline) or fenced (evidence).
 
-use super::{human_duration, printable, reason};
+use super::{human_duration, printable};
 use crate::audit::model::{Finding, Scorecard, Status};
 use std::fmt::Write;
 
@@ -48,7 +48,7 @@ pub fn render(card: &Scorecard) -> String {
     let _ = writeln!(out);
     let _ = writeln!(out, "| | |");
     let _ = writeln!(out, "|---|---|");
-    let _ = writeln!(out, "| Decision | **{}**: {} |", card.decision.label(), inline(reason(card)));
+    let _ = writeln!(out, "| Decision | **{}**: {} |", card.decision.label(), inline(card.decision_reason.as_str()));
     let _ = writeln!(out, "| Grade | **{}** |", card.grade.as_str());
     let _ = writeln!(out, "| Score | {}/100 |", card.score);
     let _ = writeln!(

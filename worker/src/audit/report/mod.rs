@@ -75,15 +75,6 @@ pub(crate) fn by_status_then_severity<'a>(findings: impl IntoIterator<Item = &'a
     sorted
 }
 
-/// The decision's reason without its leading "Hold: " (the label is printed next to it).
-pub(crate) fn reason(card: &Scorecard) -> &str {
-    let label = card.decision.label();
-    card.decision_reason
-        .strip_prefix(label)
-        .and_then(|rest| rest.strip_prefix(':'))
-        .map_or(card.decision_reason.as_str(), str::trim_start)
-}
-
 /// `850 ms`, `12.3 s`, `2 min 05 s`.
 pub(crate) fn human_duration(ms: u64) -> String {
     if ms < 1_000 {
@@ -160,7 +151,7 @@ pub(crate) mod fixture {
             score: 48,
             grade: Grade::D,
             decision: Decision::Hold,
-            decision_reason: "Hold: critical check(s) failed: tls.cert.valid".into(),
+            decision_reason: "critical check(s) failed: tls.cert.valid".into(),
             active: false,
             requests: 87,
             counts: Counts::of(&checks),
@@ -212,13 +203,5 @@ mod tests {
         assert_eq!(human_duration(12_345), "12.3 s");
         assert_eq!(human_duration(125_000), "2 min 05 s");
         assert_eq!(printable("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\\u{a}c");
-    }
-
-    #[test]
-    fn the_reason_drops_the_repeated_label() {
-        let mut card = fixture::scorecard();
-        assert_eq!(reason(&card), "critical check(s) failed: tls.cert.valid");
-        card.decision_reason = "something else".into();
-        assert_eq!(reason(&card), "something else");
     }
 }

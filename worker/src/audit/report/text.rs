@@ -1,7 +1,7 @@
 //! The scorecard for people at a terminal: a header with the decision, then every finding by
 //! category, worst first. ANSI colour only when the caller asks for it.
 
-use super::{by_status_then_severity, human_duration, printable, reason};
+use super::{by_status_then_severity, human_duration, printable};
 use crate::audit::model::{Category, Decision, Scorecard, Status};
 use std::fmt::Write;
 
@@ -53,7 +53,7 @@ pub fn render(card: &Scorecard, colour: bool) -> String {
     let total = c.pass + c.warn + c.fail + c.error + c.skipped;
 
     let _ = writeln!(out, "{} {}", p.wrap(&[BOLD], "launchready scan of"), p.wrap(&[BOLD], &printable(&card.target)));
-    let _ = writeln!(out, "  Decision  {}  {}", p.wrap(decision_codes(card.decision), card.decision.label()), printable(reason(card)));
+    let _ = writeln!(out, "  Decision  {}  {}", p.wrap(decision_codes(card.decision), card.decision.label()), printable(card.decision_reason.as_str()));
     let _ = writeln!(out, "  Grade     {}  (score {}/100)", p.wrap(decision_codes(card.decision), card.grade.as_str()), card.score);
     let _ = writeln!(
         out,

@@ -145,15 +145,19 @@ pub(super) async fn mta_sts(cx: &AuditContext) -> Outcome {
         Mode::Enforce => {}
     }
     // In enforce mode senders refuse MX hosts the policy does not name: mail would bounce.
-    if let Ok(mxs) = cx.dns.mx(&domain).await {
-        let uncovered: Vec<String> = mxs.iter().filter(|m| !m.exchange.is_empty()).filter(|m| !policy.mx.iter().any(|p| mx_matches(p, &m.exchange))).map(|m| m.exchange.clone()).collect();
-        if !uncovered.is_empty() {
-            return Outcome::fail(format!(
-                "the enforced MTA-STS policy does not list the MX host(s) {}: senders that honour it refuse to deliver there",
-                uncovered.join(", ")
-            ))
-            .evidence_lines(evidence);
-        }
+    let mxs = match cx.dns.mx(&domain).await {
+        Ok(mxs) => mxs,
+        // No MX is email.mx's finding; there is nothing for the policy to cover.
+        Err(e) if e.is_no_records() => Vec::new(),
+        Err(e) => return Outcome::error(format!("the policy is enforced, but the MX hosts it must cover could not be read: {e}")).evidence_lines(evidence),
+    };
+    let uncovered: Vec<String> = mxs.iter().filter(|m| !m.exchange.is_empty()).filter(|m| !policy.mx.iter().any(|p| mx_matches(p, &m.exchange))).map(|m| m.exchange.clone()).collect();
+    if !uncovered.is_empty() {
+        return Outcome::fail(format!(
+            "the enforced MTA-STS policy does not list the MX host(s) {}: senders that honour it refuse to deliver there",
+            uncovered.join(", ")
+        ))
+        .evidence_lines(evidence);
     }
     Outcome::pass(format!("MTA-STS is enforced (max_age {} s) and covers the MX hosts", policy.max_age)).evidence_lines(evidence)
 }
