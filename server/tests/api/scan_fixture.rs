@@ -80,8 +80,11 @@ async fn a_clean_site_passes_fail_under_a_with_every_check_run() {
     assert_eq!(run.code, 0, "stderr:\n{}\nstdout:\n{}", run.stderr, run.stdout);
     let card: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(card["decision"], "go");
-    assert_eq!(card["counts"]["fail"], 0);
-    assert_eq!(card["counts"]["skipped"], 0, "with --active and the product file every check applies");
+    let listed = |status: &str| -> Vec<String> {
+        card["checks"].as_array().unwrap().iter().filter(|c| c["status"] == status).map(|c| format!("{}: {} {}", c["id"], c["summary"], c["evidence"])).collect()
+    };
+    assert_eq!(card["counts"]["fail"], 0, "failed: {:?}", listed("fail"));
+    assert_eq!(card["counts"]["skipped"], 0, "with --active and the product file every check applies; skipped: {:?}", listed("skipped"));
     assert_eq!(card["checks"].as_array().unwrap().len(), 52);
     for secret in [TOKEN_A, TOKEN_B, CANARY] {
         assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret), "a credential leaked into the output");

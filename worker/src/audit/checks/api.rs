@@ -523,6 +523,12 @@ async fn payload_limit(cx: &AuditContext) -> Outcome {
                 }
             }
             Err(e @ FetchError::BudgetExhausted(_)) => inconclusive.push(format!("{}: {e}", endpoint.path)),
+            // A server that answers 413 and closes at once can race the upload; the client then
+            // sees the close before the answer. Either way the body was not taken.
+            Err(e @ FetchError::ClosedEarly(_)) => {
+                evidence.push(format!("POST {url} with a {size} JSON body: {e}"));
+                refused.push(format!("{} cut the upload off", endpoint.path));
+            }
             Err(e) => {
                 evidence.push(format!("POST {url} with a {size} JSON body: {}", e));
                 failed.push(format!("{} gave no answer ({}): the server stalls or drops the connection on big bodies", endpoint.path, e));

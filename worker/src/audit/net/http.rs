@@ -32,6 +32,10 @@ pub enum FetchError {
     Resolve { host: String, reason: String },
     #[error("connection failed: {0}")]
     Connect(String),
+    /// The server closed the connection while the request was still being sent (a broken
+    /// pipe or a reset): how many servers and proxies cut off a body they will not take.
+    #[error("the server closed the connection before the request was sent in full ({0})")]
+    ClosedEarly(String),
     #[error("request failed: {0}")]
     Other(String),
 }
@@ -315,6 +319,11 @@ impl HttpClient {
             }
             if let Some(failed) = e.downcast_ref::<ResolveFailed>() {
                 return FetchError::Resolve { host: url.host_str().unwrap_or_default().to_owned(), reason: failed.0.clone() };
+            }
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                if matches!(io.kind(), std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset) {
+                    return FetchError::ClosedEarly(io.to_string());
+                }
             }
             source = e.source();
         }
