@@ -1,7 +1,16 @@
 //! sea-orm entities, one file per table. Kept as plain generated shapes: finders and state
-//! changes live in `accounts`, `sessions`, `products` and `tokens`.
+//! changes live in `accounts`, `sessions`, `products`, `tokens`, `audits`,
+//! `monitors`, `monitoring`, `alerts` and `channels`.
+pub mod audit;
 pub mod email_token;
+pub mod finding;
+pub mod incident;
 pub mod membership;
+pub mod monitor;
+pub mod monitor_result;
+pub mod monitor_rollup;
+pub mod notification;
+pub mod notification_channel;
 pub mod organization;
 pub mod outbox_message;
 pub mod product;

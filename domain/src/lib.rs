@@ -4,26 +4,47 @@
 //! Everything that touches the database, hashing or the clock sits behind the `ssr`
 //! feature, so the browser bundle never carries it.
 
+pub mod audit;
+pub mod channel;
+pub mod dashboard;
 pub mod email;
 pub mod error;
+pub mod guard;
 pub mod hostname;
 pub mod password;
+pub mod monitor;
+pub mod plans;
 pub mod product;
+pub mod scorecard;
 
 pub use error::{DomainError, FieldError};
 
 #[cfg(feature = "ssr")]
 pub mod accounts;
 #[cfg(feature = "ssr")]
+pub mod alerts;
+#[cfg(feature = "ssr")]
+pub mod audits;
+#[cfg(feature = "ssr")]
+pub mod channels;
+#[cfg(feature = "ssr")]
 pub mod entities;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]
+pub mod monitoring;
+#[cfg(feature = "ssr")]
+pub mod monitors;
+#[cfg(feature = "ssr")]
 pub mod products;
+#[cfg(feature = "ssr")]
+pub mod sealed;
 #[cfg(feature = "ssr")]
 pub mod secret;
 #[cfg(feature = "ssr")]
 pub mod sessions;
+#[cfg(feature = "ssr")]
+mod sql;
 #[cfg(feature = "ssr")]
 pub mod tenancy;
 #[cfg(feature = "ssr")]

@@ -309,11 +309,25 @@ pub struct ProductView {
     pub mail_domain: Option<String>,
     pub dkim_selectors: Vec<String>,
     pub endpoints: Vec<Endpoint>,
+    pub audit_schedule: crate::plans::AuditSchedule,
+    pub next_audit_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The public status page (`/status/<id>`) is opt-in.
+    pub status_page_enabled: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl ProductView {
+    /// The host a customer opens: the app host when there is one, else the apex.
+    pub fn main_host(&self) -> &str {
+        self.app_host.as_deref().unwrap_or(&self.apex_domain)
+    }
+
+    /// What the audit and the primary monitor start from.
+    pub fn main_url(&self) -> String {
+        format!("https://{}/", self.main_host())
+    }
+
     /// The form pre-filled for editing.
     pub fn to_form(&self) -> ProductForm {
         ProductForm {

@@ -3,6 +3,7 @@
 
 use crate::entities::{product, product_endpoint};
 use crate::product::{Access, Endpoint, EndpointKind, ProductSpec, ProductView};
+use crate::plans::{AuditSchedule, PlanTable};
 use crate::tenancy::TenantScope;
 use crate::DomainError;
 use chrono::Utc;
@@ -44,22 +45,31 @@ pub async fn get(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Resu
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
-pub async fn create(db: &DatabaseConnection, scope: &TenantScope, spec: &ProductSpec) -> Result<ProductView, DomainError> {
+pub async fn create(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable, spec: &ProductSpec) -> Result<ProductView, DomainError> {
     ensure_apex_free(db, scope, spec, None).await?;
+    let limits = plans.limits(crate::monitors::plan_of(db, scope.org_id()).await?);
     let now = Utc::now();
     let id = Uuid::new_v4();
+    let schedule = AuditSchedule::Weekly.min(limits.scheduled_audits);
     let txn = db.begin().await?;
     let row = product::ActiveModel {
         id: Set(id),
         org_id: Set(scope.org_id()),
         workspace_id: Set(scope.workspace_id()),
         created_at: Set(now),
+        // The first scheduled audit comes one period after creation; the founder runs the
+        // first one by hand.
+        audit_schedule: Set(schedule.as_str().into()),
+        next_audit_at: Set(schedule.period_secs().map(|s| now + chrono::Duration::seconds(s))),
+        status_page_enabled: Set(false),
         ..columns(spec, now)
     }
     .insert(&txn)
     .await
     .map_err(duplicate_apex)?;
     replace_endpoints(&txn, scope, id, &spec.endpoints).await?;
+    let main_url = format!("https://{}/", spec.app_host.as_ref().map(|h| h.as_str()).unwrap_or(spec.apex_domain.as_str()));
+    crate::monitors::create_primary(&txn, scope.org_id(), scope.workspace_id(), id, &main_url, limits.monitor_min_interval_secs).await?;
     txn.commit().await?;
     tracing::info!(product_id = %id, "product created");
     get_row_view(db, scope, row).await
@@ -100,6 +110,53 @@ pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> R
     // Its endpoints go with it: ON DELETE CASCADE (SQLite connections enable foreign keys).
     tracing::info!("product deleted");
     Ok(())
+}
+
+/// A product's schedule and status-page settings, within the plan's limits.
+#[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %id))]
+pub async fn update_settings(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    plans: &PlanTable,
+    id: Uuid,
+    schedule: AuditSchedule,
+    status_page: bool,
+) -> Result<ProductView, DomainError> {
+    let existing = scoped(scope).filter(product::Column::Id.eq(id)).one(db).await?.ok_or(DomainError::NotFound)?;
+    let plan = crate::monitors::plan_of(db, scope.org_id()).await?;
+    let limits = plans.limits(plan);
+    if schedule > limits.scheduled_audits {
+        return Err(DomainError::invalid("audit_schedule", format!("the {} plan audits at most {}", plan.label(), limits.scheduled_audits.label().to_lowercase())));
+    }
+    if status_page && !limits.status_pages {
+        return Err(DomainError::invalid("status_page_enabled", format!("public status pages need a paid plan (you are on {})", plan.label())));
+    }
+    let now = Utc::now();
+    let next = if existing.audit_schedule == schedule.as_str() && existing.next_audit_at.is_some() {
+        existing.next_audit_at
+    } else {
+        schedule.period_secs().map(|s| now + chrono::Duration::seconds(s))
+    };
+    product::Entity::update_many()
+        .col_expr(product::Column::AuditSchedule, sea_orm::sea_query::Expr::value(schedule.as_str()))
+        .col_expr(product::Column::NextAuditAt, sea_orm::sea_query::Expr::value(next))
+        .col_expr(product::Column::StatusPageEnabled, sea_orm::sea_query::Expr::value(status_page))
+        .col_expr(product::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(product::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    get(db, scope, id).await
+}
+
+/// A product by id for a job the platform queued (no tenant in the loop); `None` once deleted.
+pub async fn load_for_job(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<ProductView>, DomainError> {
+    let Some(row) = product::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
+    let endpoints = product_endpoint::Entity::find()
+        .filter(product_endpoint::Column::ProductId.eq(id))
+        .order_by_asc(product_endpoint::Column::Position)
+        .all(db)
+        .await?;
+    Ok(Some(to_view(row, endpoints)))
 }
 
 fn columns(spec: &ProductSpec, now: chrono::DateTime<Utc>) -> product::ActiveModel {
@@ -191,6 +248,9 @@ fn to_view(row: product::Model, endpoints: Vec<product_endpoint::Model>) -> Prod
                 kind: EndpointKind::parse(&e.kind).unwrap_or(EndpointKind::Other),
             })
             .collect(),
+        audit_schedule: crate::plans::AuditSchedule::parse(&row.audit_schedule).unwrap_or(crate::plans::AuditSchedule::Off),
+        next_audit_at: row.next_audit_at,
+        status_page_enabled: row.status_page_enabled,
         created_at: row.created_at,
         updated_at: row.updated_at,
     }

@@ -37,6 +37,15 @@ impl SecretKey {
         mac.update(value.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
+
+    /// A 256-bit key for one purpose, derived from this key (HMAC-SHA256 as the KDF), so
+    /// sealing secrets never reuses the key that hashes sessions.
+    pub(crate) fn derive(&self, purpose: &str) -> [u8; 32] {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(b"derive\0");
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
 }
 
 impl std::fmt::Debug for SecretKey {

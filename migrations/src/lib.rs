@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_accounts_and_tenancy;
 mod m20261122_000002_products;
 mod m20261122_000003_dev_outbox;
+mod m20261123_000004_audits_and_monitoring;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_accounts_and_tenancy::Migration),
             Box::new(m20261122_000002_products::Migration),
             Box::new(m20261122_000003_dev_outbox::Migration),
+            Box::new(m20261123_000004_audits_and_monitoring::Migration),
         ]
     }
 }

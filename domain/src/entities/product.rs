@@ -15,6 +15,11 @@ pub struct Model {
     pub mail_domain: Option<String>,
     /// Comma-joined, validated selector names.
     pub dkim_selectors: String,
+    /// off | weekly | daily (capped by the plan).
+    pub audit_schedule: String,
+    pub next_audit_at: Option<DateTimeUtc>,
+    /// The public status page is opt-in.
+    pub status_page_enabled: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -43,8 +43,15 @@ pub async fn run_audit(target: Target, options: AuditOptions, progress: &(dyn Fn
     // Two phases: checks that exhaust a quota of the target (the rate-limit burst) start only
     // when every other check is done.
     for exhausting in [false, true] {
-        let phase = checks.iter().filter(|c| c.exhausting == exhausting);
-        let mut running = stream::iter(phase.map(|check| run_one(&cx, check, deadline))).buffer_unordered(concurrency);
+        // Collected first: a stream over iterator adapters would keep their closures in this
+        // future's type, and rustc then cannot prove it `Send` for the job runner (rust#102211).
+        let mut phase = Vec::new();
+        for check in checks.iter() {
+            if check.exhausting == exhausting {
+                phase.push(run_one(&cx, check, deadline));
+            }
+        }
+        let mut running = stream::iter(phase).buffer_unordered(concurrency);
         while let Some(finding) = running.next().await {
             findings.push(finding);
             progress(Progress { done: findings.len(), total, last: findings.last().expect("just pushed") });

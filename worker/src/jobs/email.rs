@@ -1,23 +1,12 @@
 //! Sends one [`EmailJob`]: issues the link token at send time and hands the mail to the
 //! [`Mailer`]. Failures return an error so apalis retries them with backoff.
 
-use crate::mail::Mailer;
 use crate::templates;
 use apalis::prelude::{Attempt, BoxDynError, Data};
 use domain::jobs::EmailJob;
-use domain::secret::SecretKey;
 use domain::tokens::Purpose;
-use sea_orm::DatabaseConnection;
 
-/// What the email worker needs, shared by every job it runs.
-#[derive(Clone)]
-pub struct EmailDeps {
-    pub db: DatabaseConnection,
-    pub key: SecretKey,
-    pub mailer: Mailer,
-    /// Links in mails point here (`LAUNCHREADY_BASE_URL`).
-    pub base_url: String,
-}
+pub use super::deps::EmailDeps;
 
 #[tracing::instrument(name = "job.email", skip_all, fields(kind = job_kind(&job), attempt = attempt.current()))]
 pub async fn send_email(job: EmailJob, deps: Data<EmailDeps>, attempt: Attempt) -> Result<(), BoxDynError> {

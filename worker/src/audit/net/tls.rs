@@ -120,6 +120,11 @@ impl TlsInspector {
 
     /// The first address of `host` that passes the guard.
     pub async fn address(&self, host: &str, port: u16) -> Result<SocketAddr, String> {
+        // An IP literal (a monitor of https://203.0.113.7/) needs no lookup, only the guard.
+        if let Ok(ip) = host.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
+            self.guard.check_ip(ip).map_err(|e| e.to_string())?;
+            return Ok(SocketAddr::new(ip, port));
+        }
         let ips = self.dns.ips(host).await.map_err(|e| e.to_string())?;
         for ip in &ips {
             self.guard.check_ip(*ip).map_err(|e| e.to_string())?;

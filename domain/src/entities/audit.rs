@@ -1,0 +1,41 @@
+//! Row of `audits`: one run of the engine against a product. Generated shape; behaviour lives
+//! in `domain::audits`.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "audits")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub workspace_id: Uuid,
+    pub product_id: Uuid,
+    /// manual | scheduled | api
+    pub trigger: String,
+    pub scheduled_for: Option<DateTimeUtc>,
+    /// queued | running | done | failed
+    pub status: String,
+    pub requested_by: Option<Uuid>,
+    pub active: bool,
+    pub checks_done: i32,
+    pub checks_total: i32,
+    pub score: Option<i32>,
+    pub grade: Option<String>,
+    pub decision: Option<String>,
+    pub decision_reason: Option<String>,
+    /// JSON of the scorecard's counts by status.
+    pub counts: Option<String>,
+    pub engine_version: Option<String>,
+    pub duration_ms: Option<i64>,
+    pub requests: Option<i32>,
+    pub error: Option<String>,
+    pub attempts: i32,
+    pub created_at: DateTimeUtc,
+    pub started_at: Option<DateTimeUtc>,
+    pub finished_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,44 @@
+//! Row of `monitors`. Generated shape; behaviour lives in `domain::monitors`.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "monitors")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub workspace_id: Uuid,
+    pub product_id: Uuid,
+    /// http | tls_expiry | dns
+    pub kind: String,
+    pub name: String,
+    /// A URL (http), a host[:port] (tls_expiry) or a host name (dns).
+    pub target: String,
+    pub interval_secs: i32,
+    pub expected_status: Option<i32>,
+    pub keyword: Option<String>,
+    pub latency_threshold_ms: Option<i32>,
+    pub confirm_failures: i32,
+    pub confirm_successes: i32,
+    pub enabled: bool,
+    /// The monitor made with the product for its main URL.
+    pub is_primary: bool,
+    /// unknown | up | down
+    pub state: String,
+    pub consecutive_failures: i32,
+    pub consecutive_successes: i32,
+    pub last_checked_at: Option<DateTimeUtc>,
+    pub last_ok: Option<bool>,
+    pub last_message: Option<String>,
+    pub last_latency_ms: Option<i32>,
+    pub next_due_at: DateTimeUtc,
+    pub open_incident_id: Option<Uuid>,
+    pub cert_expiry_stage: Option<i32>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,29 @@
+//! Row of `notifications`: one alert to one channel, with its delivery attempts.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "notifications")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub channel_id: Uuid,
+    pub product_id: Option<Uuid>,
+    pub event_key: String,
+    pub event_kind: String,
+    pub subject: String,
+    /// JSON of `domain::alerts::AlertEvent`.
+    pub payload: String,
+    /// pending | delivered | failed | suppressed
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub delivered_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,31 @@
+//! Row of `notification_channels`. `secret` is sealed (`domain::sealed`); `hint` is what the
+//! owner may see of the destination.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "notification_channels")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub workspace_id: Uuid,
+    pub name: String,
+    /// email | slack | webhook
+    pub kind: String,
+    pub hint: String,
+    pub secret: String,
+    pub enabled: bool,
+    pub created_at: DateTimeUtc,
+}
+
+/// Hand-written so a stray `{:?}` never prints the sealed secret, even encrypted.
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotificationChannel").field("id", &self.id).field("kind", &self.kind).field("hint", &self.hint).finish_non_exhaustive()
+    }
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

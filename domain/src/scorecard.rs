@@ -1,0 +1,288 @@
+//! What an audit produces: findings with their verdicts and points, and the scorecard.
+//! These types are the JSON contract of `launchready scan --format json` (docs/scan-output.md).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Dns,
+    Tls,
+    Http,
+    Headers,
+    Exposure,
+    Api,
+    Email,
+    Ai,
+    Perf,
+}
+
+impl Category {
+    pub const ALL: [Category; 9] = [
+        Self::Dns,
+        Self::Tls,
+        Self::Http,
+        Self::Headers,
+        Self::Exposure,
+        Self::Api,
+        Self::Email,
+        Self::Ai,
+        Self::Perf,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Dns => "dns",
+            Self::Tls => "tls",
+            Self::Http => "http",
+            Self::Headers => "headers",
+            Self::Exposure => "exposure",
+            Self::Api => "api",
+            Self::Email => "email",
+            Self::Ai => "ai",
+            Self::Perf => "perf",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Dns => "DNS",
+            Self::Tls => "TLS",
+            Self::Http => "HTTP and redirects",
+            Self::Headers => "Security headers",
+            Self::Exposure => "Exposed files and secrets",
+            Self::Api => "API boundaries",
+            Self::Email => "Email authentication",
+            Self::Ai => "AI safety",
+            Self::Perf => "Performance",
+        }
+    }
+}
+
+/// What breaks if the check fails; ordered from worst to mildest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Critical => "critical",
+            Self::High => "high",
+            Self::Medium => "medium",
+            Self::Low => "low",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Fail,
+    Warn,
+    Error,
+    Pass,
+    Skipped,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Warn => "warn",
+            Self::Fail => "fail",
+            Self::Error => "error",
+            Self::Skipped => "skipped",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Go,
+    GoAfterFixes,
+    Hold,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Go => "go",
+            Self::GoAfterFixes => "go_after_fixes",
+            Self::Hold => "hold",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Go => "Go",
+            Self::GoAfterFixes => "Go after fixes",
+            Self::Hold => "Hold",
+        }
+    }
+}
+
+/// A+ is best; the derived order makes `APlus < A < … < F`, so "under B" means `grade > B`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Grade {
+    #[serde(rename = "A+")]
+    APlus,
+    A,
+    B,
+    C,
+    D,
+    F,
+}
+
+impl Grade {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::APlus => "A+",
+            Self::A => "A",
+            Self::B => "B",
+            Self::C => "C",
+            Self::D => "D",
+            Self::F => "F",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_uppercase().as_str() {
+            "A+" => Some(Self::APlus),
+            "A" => Some(Self::A),
+            "B" => Some(Self::B),
+            "C" => Some(Self::C),
+            "D" => Some(Self::D),
+            "F" => Some(Self::F),
+            _ => None,
+        }
+    }
+
+    /// True when `self` is a worse grade than `threshold`.
+    pub fn is_below(self, threshold: Grade) -> bool {
+        self > threshold
+    }
+}
+
+impl fmt::Display for Grade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What one check concluded. Evidence lines are what was observed (already redacted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub status: Status,
+    pub summary: String,
+    pub evidence: Vec<String>,
+}
+
+impl Outcome {
+    fn new(status: Status, summary: impl Into<String>) -> Self {
+        Self { status, summary: summary.into(), evidence: Vec::new() }
+    }
+    pub fn pass(summary: impl Into<String>) -> Self {
+        Self::new(Status::Pass, summary)
+    }
+    pub fn warn(summary: impl Into<String>) -> Self {
+        Self::new(Status::Warn, summary)
+    }
+    pub fn fail(summary: impl Into<String>) -> Self {
+        Self::new(Status::Fail, summary)
+    }
+    /// The check could not run; the summary says why.
+    pub fn error(summary: impl Into<String>) -> Self {
+        Self::new(Status::Error, summary)
+    }
+    /// The check does not apply or is not configured; the summary says why.
+    pub fn skipped(summary: impl Into<String>) -> Self {
+        Self::new(Status::Skipped, summary)
+    }
+    pub fn evidence(mut self, line: impl Into<String>) -> Self {
+        self.evidence.push(line.into());
+        self
+    }
+    pub fn evidence_lines(mut self, lines: impl IntoIterator<Item = String>) -> Self {
+        self.evidence.extend(lines);
+        self
+    }
+}
+
+/// Points of one finding: what it could earn and what it earned (shown next to it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Points {
+    pub earned: u32,
+    pub possible: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub id: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub status: Status,
+    pub title: String,
+    pub summary: String,
+    pub evidence: Vec<String>,
+    pub points: Points,
+    pub active: bool,
+    pub why: String,
+    pub fix: String,
+    pub references: Vec<String>,
+    pub sprint_item: String,
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub pass: u32,
+    pub warn: u32,
+    pub fail: u32,
+    pub error: u32,
+    pub skipped: u32,
+}
+
+impl Counts {
+    pub fn of(findings: &[Finding]) -> Self {
+        let mut counts = Self::default();
+        for finding in findings {
+            match finding.status {
+                Status::Pass => counts.pass += 1,
+                Status::Warn => counts.warn += 1,
+                Status::Fail => counts.fail += 1,
+                Status::Error => counts.error += 1,
+                Status::Skipped => counts.skipped += 1,
+            }
+        }
+        counts
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scorecard {
+    /// Version of this document's shape (docs/scan-output.md).
+    pub schema_version: u32,
+    pub engine_version: String,
+    pub target: String,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub duration_ms: u64,
+    pub score: u32,
+    pub grade: Grade,
+    pub decision: Decision,
+    /// One sentence that explains the decision.
+    pub decision_reason: String,
+    pub active: bool,
+    pub requests: u32,
+    pub counts: Counts,
+    pub checks: Vec<Finding>,
+}
+
+pub const SCHEMA_VERSION: u32 = 1;

@@ -1,0 +1,114 @@
+//! Runs one queued audit: marks it running, audits the product with the engine (passive
+//! checks; active probes need a verified domain), streams progress into the row, stores the
+//! scorecard once, and raises a regression alert when it is worse than the run before.
+//!
+//! A worker killed mid-audit leaves the job to apalis, which hands it to another worker once
+//! the dead one misses its heartbeats; that worker starts the audit over, and `complete`
+//! stores exactly one scorecard.
+
+use super::deps::Deps;
+use crate::audit::{run_audit, AuditOptions, Target};
+use apalis::prelude::{Attempt, BoxDynError, Data};
+use domain::alerts::AlertEvent;
+use domain::jobs::{AuditJob, Job};
+use domain::product::ProductView;
+use std::time::Duration;
+
+#[tracing::instrument(name = "job.audit", skip_all, fields(audit_id = %job.audit_id, attempt = attempt.current()))]
+pub async fn run_audit_job(job: AuditJob, deps: Data<Deps>, attempt: Attempt) -> Result<(), BoxDynError> {
+    super::on_own_task(audit(job, (*deps).clone(), attempt.current())).await
+}
+
+async fn audit(job: AuditJob, deps: Deps, attempt: usize) -> Result<(), BoxDynError> {
+    let Some(run) = domain::audits::start(&deps.db, job.audit_id).await? else {
+        tracing::info!("audit already finished or gone; nothing to do");
+        return Ok(());
+    };
+    let target = match target_of(&run.product) {
+        Ok(target) => target,
+        Err(reason) => {
+            domain::audits::fail(&deps.db, job.audit_id, &reason).await?;
+            return Ok(());
+        }
+    };
+    let options = AuditOptions {
+        active: false,
+        resolver: deps.scanner.resolver,
+        extra_ca_pem: deps.scanner.extra_ca_pem.clone(),
+        allow_private_targets: deps.scanner.allow_private_targets,
+        deadline: deps.scanner.audit_deadline,
+        ..AuditOptions::default()
+    };
+    // Progress goes through a watch channel to one writer that saves at most ~4 times a
+    // second: the browser polls the row, and 52 checks should not mean 52 writes.
+    let (progress_tx, mut progress_rx) = tokio::sync::watch::channel((0usize, 0usize));
+    let db = deps.db.clone();
+    let audit_id = job.audit_id;
+    let writer = tokio::spawn(async move {
+        while progress_rx.changed().await.is_ok() {
+            let (done, total) = *progress_rx.borrow_and_update();
+            if let Err(err) = domain::audits::record_progress(&db, audit_id, done as u32, total as u32).await {
+                tracing::warn!(%err, "progress not saved");
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    });
+    let sender = progress_tx.clone();
+    let report = move |p: crate::audit::Progress<'_>| {
+        let _ = sender.send((p.done, p.total));
+    };
+    let result = run_audit(target, options, &report).await;
+    drop(report);
+    drop(progress_tx);
+    let _ = writer.await;
+    let card = match result {
+        Ok(card) => card,
+        Err(err) => {
+            // The engine refuses before sending anything (a private address, say): retrying
+            // cannot help, so the run fails with the reason.
+            tracing::info!(%err, "audit could not start");
+            domain::audits::fail(&deps.db, job.audit_id, &err.to_string()).await?;
+            return Ok(());
+        }
+    };
+    let completion = match domain::audits::complete(&deps.db, job.audit_id, &card).await {
+        Ok(c) => c,
+        Err(err) if attempt + 1 >= AuditJob::MAX_ATTEMPTS => {
+            domain::audits::fail(&deps.db, job.audit_id, "the scorecard could not be saved").await.ok();
+            return Err(err.into());
+        }
+        Err(err) => return Err(err.into()),
+    };
+    if let Some(regression) = completion.regression {
+        let event = AlertEvent::AuditRegression {
+            audit_id: regression.audit_id,
+            product_id: regression.product_id,
+            product: run.product.name.clone(),
+            grade_before: regression.grade_before,
+            grade_now: regression.grade_now,
+            new_failures: regression.new_failures.iter().map(|f| format!("{} ({}): {}", f.title, f.severity.as_str(), f.id)).collect(),
+        };
+        let ids = domain::alerts::raise(&deps.db, &deps.plans, &deps.alerts, run.org_id, run.workspace_id, &event).await?;
+        deps.queues.deliver_all(&ids).await;
+    }
+    Ok(())
+}
+
+/// What the engine audits for a product: its main URL, its other hosts, mail domain,
+/// selectors and declared endpoints.
+pub fn target_of(product: &ProductView) -> Result<Target, String> {
+    let mut target = Target::parse(&product.main_url())?;
+    let main = target.main_host().to_owned();
+    let www = format!("www.{}", target.apex);
+    for host in [product.app_host.as_deref(), product.api_host.as_deref()].into_iter().flatten() {
+        if host != main && host != target.apex && host != www && !target.hosts.iter().any(|h| h == host) {
+            target.hosts.push(host.to_owned());
+        }
+    }
+    if let Some(mail) = &product.mail_domain {
+        target.mail_domain = mail.clone();
+    }
+    target.dkim_selectors = product.dkim_selectors.clone();
+    target.endpoints = product.endpoints.clone();
+    Ok(target)
+}

@@ -1,0 +1,39 @@
+//! Delivers one notification. The row is claimed with a lease first, so two workers never
+//! send it at once; a failure is recorded with its error and retried later with backoff (the
+//! maintenance sweep queues due retries); after the last attempt it is marked failed and shows
+//! on the dashboard.
+
+use super::deps::Deps;
+use apalis::prelude::{BoxDynError, Data};
+use domain::jobs::DeliveryJob;
+
+/// Longer than any single delivery takes (SMTP and HTTP time out well before).
+const LEASE_SECS: i64 = 120;
+
+#[tracing::instrument(name = "job.delivery", skip_all, fields(notification_id = %job.notification_id))]
+pub async fn deliver(job: DeliveryJob, deps: Data<Deps>) -> Result<(), BoxDynError> {
+    super::on_own_task(deliver_one(job, (*deps).clone())).await
+}
+
+pub async fn deliver_one(job: DeliveryJob, deps: Deps) -> Result<(), BoxDynError> {
+    let Some(delivery) = domain::alerts::claim(&deps.db, &deps.key, job.notification_id, chrono::Duration::seconds(LEASE_SECS)).await? else {
+        tracing::debug!("not due, already delivered or given up");
+        return Ok(());
+    };
+    let kind = delivery.kind.as_str();
+    match crate::alerts::send(&delivery, &deps).await {
+        Ok(()) => {
+            domain::alerts::delivered(&deps.db, delivery.id).await?;
+            tracing::info!(kind, attempt = delivery.attempt, "alert delivered");
+        }
+        Err(error) => {
+            let gave_up = domain::alerts::attempt_failed(&deps.db, &deps.alerts, delivery.id, delivery.attempt, &error).await?;
+            if gave_up {
+                tracing::warn!(kind, attempt = delivery.attempt, %error, "alert delivery failed for good");
+            } else {
+                tracing::info!(kind, attempt = delivery.attempt, %error, "alert delivery failed; will retry");
+            }
+        }
+    }
+    Ok(())
+}
