@@ -310,7 +310,7 @@ impl MigrationTrait for Migration {
         ] {
             m.drop_table(Table::drop().table(table).take()).await?;
         }
-        m.drop_index(Index::drop().name("ix_products_next_audit").table(Products::Table).take()).await?;
+        m.drop_index(Index::drop().name("ix_products_next_audit").table(Products::Table).to_owned()).await?;
         for column in [Products::AuditSchedule.into_iden(), Products::NextAuditAt.into_iden(), Products::StatusPageEnabled.into_iden()] {
             m.alter_table(Table::alter().table(Products::Table).drop_column(column).take()).await?;
         }

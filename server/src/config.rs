@@ -5,7 +5,12 @@
 
 use domain::secret::SecretKey;
 use domain::sessions::SessionPolicy;
+use domain::alerts::AlertPolicy;
+use domain::monitoring::Retention;
+use domain::plans::PlanTable;
 use domain::throttle::ThrottlePolicy;
+use worker::audit::net::dns::ResolverChoice;
+use worker::jobs::deps::{MonitorSettings, ScannerSettings};
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
@@ -49,6 +54,33 @@ struct RawConfig {
     body_limit_bytes: usize,
     shutdown_grace_secs: u64,
     throttle: ThrottlePolicy,
+    plans: PlanTable,
+    alerts: AlertPolicy,
+    scanner: RawScanner,
+    monitors: RawMonitors,
+}
+
+/// How audits, monitors and webhooks reach the network.
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawScanner {
+    /// Lift the private-address refusal (operators of a private network; tests).
+    allow_private_targets: bool,
+    /// A DNS server `IP:PORT` instead of the system's resolver.
+    resolver: Option<String>,
+    /// Extra trusted CA certificates (PEM file).
+    ca_file: Option<PathBuf>,
+    audit_deadline_secs: u64,
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawMonitors {
+    schedule_every_secs: u32,
+    batch_size: usize,
+    batch_concurrency: usize,
+    check_timeout_secs: u64,
+    raw_retention_hours: i64,
 }
 
 impl Default for RawConfig {
@@ -71,6 +103,10 @@ impl Default for RawConfig {
             body_limit_bytes: 1024 * 1024,
             shutdown_grace_secs: 20,
             throttle: ThrottlePolicy::default(),
+            plans: PlanTable::default(),
+            alerts: AlertPolicy::default(),
+            scanner: RawScanner { allow_private_targets: false, resolver: None, ca_file: None, audit_deadline_secs: 90 },
+            monitors: RawMonitors { schedule_every_secs: 2, batch_size: 50, batch_concurrency: 50, check_timeout_secs: 10, raw_retention_hours: 48 },
         }
     }
 }
@@ -123,6 +159,10 @@ pub struct Config {
     pub body_limit_bytes: usize,
     pub shutdown_grace: std::time::Duration,
     pub throttle: ThrottlePolicy,
+    pub plans: PlanTable,
+    pub alerts: AlertPolicy,
+    pub scanner: ScannerSettings,
+    pub monitors: MonitorSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -214,6 +254,10 @@ impl Config {
             body_limit_bytes: raw.body_limit_bytes,
             shutdown_grace: std::time::Duration::from_secs(raw.shutdown_grace_secs),
             throttle: raw.throttle,
+            plans: raw.plans,
+            alerts: raw.alerts,
+            scanner: scanner_settings(&raw.scanner)?,
+            monitors: monitor_settings(&raw.monitors)?,
         })
     }
 
@@ -227,6 +271,45 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.base_url.scheme() == "https"
     }
+}
+
+fn scanner_settings(raw: &RawScanner) -> Result<ScannerSettings, ConfigError> {
+    let resolver = match &raw.resolver {
+        None => ResolverChoice::System,
+        Some(text) => ResolverChoice::Server(text.parse().map_err(|e| invalid("scanner.resolver", format!("\"{text}\" is not IP:PORT ({e})")))?),
+    };
+    let extra_ca_pem = match &raw.ca_file {
+        None => Vec::new(),
+        Some(path) => vec![std::fs::read(path).map_err(|source| ConfigError::Io { path: path.clone(), source })?],
+    };
+    if raw.audit_deadline_secs == 0 || raw.audit_deadline_secs > 600 {
+        return Err(invalid("scanner.audit_deadline_secs", "between 1 and 600"));
+    }
+    Ok(ScannerSettings {
+        allow_private_targets: raw.allow_private_targets,
+        resolver,
+        extra_ca_pem,
+        audit_deadline: std::time::Duration::from_secs(raw.audit_deadline_secs),
+    })
+}
+
+fn monitor_settings(raw: &RawMonitors) -> Result<MonitorSettings, ConfigError> {
+    if !(1..=59).contains(&raw.schedule_every_secs) {
+        return Err(invalid("monitors.schedule_every_secs", "between 1 and 59"));
+    }
+    if raw.batch_size == 0 || raw.batch_concurrency == 0 {
+        return Err(invalid("monitors.batch_size", "batch_size and batch_concurrency must be greater than 0"));
+    }
+    if raw.check_timeout_secs == 0 || raw.check_timeout_secs > 60 {
+        return Err(invalid("monitors.check_timeout_secs", "between 1 and 60"));
+    }
+    Ok(MonitorSettings {
+        schedule_every_secs: raw.schedule_every_secs,
+        batch_size: raw.batch_size,
+        batch_concurrency: raw.batch_concurrency,
+        check_timeout: std::time::Duration::from_secs(raw.check_timeout_secs),
+        retention: Retention { raw: chrono::Duration::hours(raw.raw_retention_hours.max(1)), ..Retention::default() },
+    })
 }
 
 /// Development convenience: a key generated on first run and kept in the data directory, so

@@ -85,7 +85,7 @@ async fn run(command: Command, config: Config) -> Result<(), startup::StartupErr
         Command::Worker => {
             let db = server::db::connect(&config.database_url).await?;
             server::db::migrate(&db).await?;
-            let deps = startup::email_deps(&config, &db)?;
+            let deps = startup::job_deps(&config, &db)?;
             let stop = shutdown.clone();
             worker::runner::run(deps, startup::runner_settings(&config), async move {
                 stop.wait().await;

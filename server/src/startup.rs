@@ -12,7 +12,10 @@ use leptos::config::LeptosOptions;
 use sea_orm::{DatabaseConnection, DbBackend};
 use std::net::SocketAddr;
 use tokio::sync::watch;
-use worker::jobs::email::EmailDeps;
+use domain::jobs::Queues;
+use std::sync::Arc;
+use worker::jobs::deps::Deps;
+use worker::monitor::probe::Prober;
 use worker::mail::Mailer;
 use worker::runner::RunnerSettings;
 
@@ -28,6 +31,8 @@ pub enum StartupError {
     Serve(std::io::Error),
     #[error(transparent)]
     Worker(#[from] worker::runner::RunnerError),
+    #[error("network clients: {0}")]
+    Network(String),
 }
 
 /// Tells every part of the process to stop.
@@ -80,17 +85,29 @@ pub fn email_queue(db: &DatabaseConnection) -> EmailQueue {
     }
 }
 
-pub fn email_deps(config: &Config, db: &DatabaseConnection) -> Result<EmailDeps, StartupError> {
-    Ok(EmailDeps {
+/// What the workers share; also what the web layer reads its queues and plans from.
+pub fn job_deps(config: &Config, db: &DatabaseConnection) -> Result<Deps, StartupError> {
+    let probe = Prober::new(&config.scanner, config.monitors.check_timeout).map_err(StartupError::Network)?;
+    Ok(Deps {
         db: db.clone(),
         key: config.secret_key.clone(),
         mailer: Mailer::new(config.smtp_url.as_ref(), &config.mail_from, db.clone())?,
         base_url: config.base_url.as_str().trim_end_matches('/').to_owned(),
+        queues: Queues::for_db(db),
+        plans: Arc::new(config.plans.clone()),
+        alerts: config.alerts,
+        scanner: config.scanner.clone(),
+        monitors: config.monitors.clone(),
+        probe: Arc::new(probe),
     })
 }
 
 pub fn runner_settings(config: &Config) -> RunnerSettings {
-    RunnerSettings { shutdown_grace: config.shutdown_grace, ..RunnerSettings::default() }
+    let audit_timeout = config.scanner.audit_deadline + std::time::Duration::from_secs(30);
+    let defaults = RunnerSettings::default();
+    // Orphaned jobs are handed out only after longer than the longest job may run.
+    let missed = (audit_timeout.as_secs() / defaults.heartbeat.as_secs().max(1) + 2) as usize;
+    RunnerSettings { shutdown_grace: config.shutdown_grace, audit_timeout, missed_heartbeats: missed.max(defaults.missed_heartbeats), ..defaults }
 }
 
 /// A bound, not yet serving, application.
@@ -98,7 +115,7 @@ pub struct Application {
     listener: tokio::net::TcpListener,
     router: axum::Router,
     pub db: DatabaseConnection,
-    email: EmailDeps,
+    email: Deps,
     runner: RunnerSettings,
     embedded_worker: bool,
     shutdown_grace: std::time::Duration,
@@ -119,7 +136,7 @@ impl Application {
 
     /// On a listener bound by the caller (tests bind port 0 first to learn the address).
     pub fn build_on(config: &Config, db: DatabaseConnection, listener: tokio::net::TcpListener, embedded_worker: bool) -> Result<Self, StartupError> {
-        let email = email_deps(config, &db)?;
+        let email = job_deps(config, &db)?;
         let cookie = CookieSettings::new(config.secure_cookies(), config.sessions.absolute_lifetime.num_seconds());
         let ctx = AppContext::new(Inner {
             db: db.clone(),
@@ -127,6 +144,10 @@ impl Application {
             sessions: config.sessions,
             throttles: Throttles::new(&config.throttle),
             email: email_queue(&db),
+            queues: email.queues.clone(),
+            plans: email.plans.clone(),
+            alerts: config.alerts,
+            guard: domain::guard::Guard::new(config.scanner.allow_private_targets),
             cookie,
             outbox_enabled: email.mailer.uses_outbox(),
         });

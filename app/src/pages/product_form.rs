@@ -27,7 +27,7 @@ pub async fn create_product(
     let (_, scope) = crate::ssr::session::require_scope().await?;
     let ctx = crate::ssr::AppContext::current()?;
     let spec = form_of(name, apex_domain, app_host, api_host, mail_domain, dkim_selectors, endpoints).validate()?;
-    let product = domain::products::create(&ctx.db, &scope, &spec).await?;
+    let product = domain::products::create(&ctx.db, &scope, &ctx.plans, &spec).await?;
     leptos_axum::redirect(&format!("/app/products/{}", product.id));
     Ok(product.id)
 }

@@ -1,4 +1,7 @@
-use domain::jobs::EmailQueue;
+use domain::alerts::AlertPolicy;
+use domain::guard::Guard;
+use domain::jobs::{EmailQueue, Queues};
+use domain::plans::PlanTable;
 use domain::secret::SecretKey;
 use domain::sessions::SessionPolicy;
 use domain::throttle::Throttles;
@@ -16,6 +19,12 @@ pub struct Inner {
     pub sessions: SessionPolicy,
     pub throttles: Throttles,
     pub email: EmailQueue,
+    /// Every job queue (audits, monitor batches, deliveries).
+    pub queues: Queues,
+    pub plans: Arc<PlanTable>,
+    pub alerts: AlertPolicy,
+    /// The SSRF guard's static rules, for URLs typed into forms (monitor targets, webhooks).
+    pub guard: Guard,
     pub cookie: super::session::CookieSettings,
     /// Mail goes to the development outbox (no SMTP configured): `/dev/outbox` is on.
     pub outbox_enabled: bool,
