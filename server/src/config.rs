@@ -53,6 +53,9 @@ struct RawConfig {
     request_timeout_secs: u64,
     body_limit_bytes: usize,
     shutdown_grace_secs: u64,
+    /// Workers' liveness signal; a dead worker's jobs move on after the longest job's timeout
+    /// plus two heartbeats.
+    worker_heartbeat_secs: u64,
     throttle: ThrottlePolicy,
     plans: PlanTable,
     alerts: AlertPolicy,
@@ -102,6 +105,7 @@ impl Default for RawConfig {
             request_timeout_secs: 30,
             body_limit_bytes: 1024 * 1024,
             shutdown_grace_secs: 20,
+            worker_heartbeat_secs: 5,
             throttle: ThrottlePolicy::default(),
             plans: PlanTable::default(),
             alerts: AlertPolicy::default(),
@@ -158,6 +162,7 @@ pub struct Config {
     pub request_timeout: std::time::Duration,
     pub body_limit_bytes: usize,
     pub shutdown_grace: std::time::Duration,
+    pub worker_heartbeat: std::time::Duration,
     pub throttle: ThrottlePolicy,
     pub plans: PlanTable,
     pub alerts: AlertPolicy,
@@ -253,6 +258,7 @@ impl Config {
             request_timeout: std::time::Duration::from_secs(seconds("request_timeout_secs", raw.request_timeout_secs)?),
             body_limit_bytes: raw.body_limit_bytes,
             shutdown_grace: std::time::Duration::from_secs(raw.shutdown_grace_secs),
+            worker_heartbeat: std::time::Duration::from_secs(seconds("worker_heartbeat_secs", raw.worker_heartbeat_secs)?),
             throttle: raw.throttle,
             plans: raw.plans,
             alerts: raw.alerts,

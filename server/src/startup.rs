@@ -103,11 +103,11 @@ pub fn job_deps(config: &Config, db: &DatabaseConnection) -> Result<Deps, Startu
 }
 
 pub fn runner_settings(config: &Config) -> RunnerSettings {
-    let audit_timeout = config.scanner.audit_deadline + std::time::Duration::from_secs(30);
-    let defaults = RunnerSettings::default();
-    // Orphaned jobs are handed out only after longer than the longest job may run.
-    let missed = (audit_timeout.as_secs() / defaults.heartbeat.as_secs().max(1) + 2) as usize;
-    RunnerSettings { shutdown_grace: config.shutdown_grace, audit_timeout, missed_heartbeats: missed.max(defaults.missed_heartbeats), ..defaults }
+    let audit_timeout = config.scanner.audit_deadline + std::time::Duration::from_secs(15);
+    let heartbeat = config.worker_heartbeat;
+    // A dead worker's jobs are handed out only after longer than the longest job may run.
+    let missed = (audit_timeout.as_secs() / heartbeat.as_secs().max(1) + 2) as usize;
+    RunnerSettings { shutdown_grace: config.shutdown_grace, audit_timeout, heartbeat, missed_heartbeats: missed, ..RunnerSettings::default() }
 }
 
 /// A bound, not yet serving, application.

@@ -1,2 +1,3 @@
+pub mod charts;
 pub mod form;
 pub mod layout;

@@ -31,7 +31,7 @@ fn body(result: Result<Json<ProductForm>, JsonRejection>) -> Result<ProductForm,
 }
 
 /// An id that is not a UUID cannot exist: answer exactly as for a missing row.
-fn id(result: Result<Path<Uuid>, PathRejection>) -> Result<Uuid, ApiError> {
+pub(crate) fn id(result: Result<Path<Uuid>, PathRejection>) -> Result<Uuid, ApiError> {
     result.map(|Path(id)| id).map_err(|_| ApiError(DomainError::NotFound))
 }
 

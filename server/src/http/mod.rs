@@ -2,6 +2,7 @@
 //! layers every request passes (request id, tracing, timeout, body limit, compression, CSRF,
 //! authentication, security headers).
 
+pub mod api_audits;
 pub mod api_products;
 pub mod assets;
 pub mod auth;
@@ -56,6 +57,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     Router::new()
         .merge(pages)
         .merge(api_products::router())
+        .merge(api_audits::router())
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

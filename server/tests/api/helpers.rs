@@ -74,8 +74,22 @@ pub fn captured_logs() -> String {
 
 // ---------------------------------------------------------------------------------------
 
+/// Workers that poll often and sweep every second, so tests wait little.
+pub fn fast_runner(config: &Config) -> worker::runner::RunnerSettings {
+    worker::runner::RunnerSettings {
+        poll_interval: Duration::from_millis(50),
+        min_backoff: Duration::from_millis(50),
+        max_backoff: Duration::from_millis(200),
+        shutdown_grace: Duration::from_secs(5),
+        maintenance_cron: "* * * * * *".into(),
+        ..server::startup::runner_settings(config)
+    }
+}
+
 pub struct TestApp {
     pub base_url: String,
+    pub database_url: String,
+    pub data_dir: std::path::PathBuf,
     pub db: DatabaseConnection,
     shutdown: Shutdown,
     server: tokio::task::JoinHandle<()>,
@@ -101,6 +115,11 @@ impl TestApp {
     /// `overrides`: extra settings as `(dotted key, TOML value)`, e.g.
     /// `("throttle.sign_up_per_ip_per_hour", "2")`.
     pub async fn spawn_with(db: Db, overrides: &[(&str, &str)]) -> Self {
+        Self::spawn_opts(db, overrides, true).await
+    }
+
+    /// `embedded_worker: false` serves without workers (tests that run worker processes).
+    pub async fn spawn_opts(db: Db, overrides: &[(&str, &str)], embedded_worker: bool) -> Self {
         captured();
         let _ = rustls::crypto::ring::default_provider().install_default();
         let dir = tempfile::tempdir().unwrap();
@@ -126,26 +145,23 @@ impl TestApp {
             .merge(("data_dir", dir.path().display().to_string()))
             .merge(("secret_key", "test-secret-key-that-is-long-enough-000"))
             .merge(("site_root", dir.path().join("site").display().to_string()));
+        // No test may send a DNS query off the machine: by default names resolve through a
+        // loopback port where nothing answers (tests that need names start their own server).
+        figment = figment.merge(<figment::providers::Toml as figment::providers::Format>::string("scanner.resolver = \"127.0.0.1:9\"\nworker_heartbeat_secs = 1"));
         for (key, value) in overrides {
             figment = figment.merge(<figment::providers::Toml as figment::providers::Format>::string(&format!("{key} = {value}")));
         }
         let config = Config::from_figment(figment).expect("test configuration");
         let db = server::db::connect(&config.database_url).await.unwrap();
         server::db::migrate(&db).await.unwrap();
-        let runner = worker::runner::RunnerSettings {
-            poll_interval: Duration::from_millis(50),
-            min_backoff: Duration::from_millis(50),
-            max_backoff: Duration::from_millis(200),
-            shutdown_grace: Duration::from_secs(5),
-            heartbeat: Duration::from_secs(1),
-        };
-        let app = Application::build_on(&config, db.clone(), listener, true).unwrap().with_runner_settings(runner);
+        let runner = fast_runner(&config);
+        let app = Application::build_on(&config, db.clone(), listener, embedded_worker).unwrap().with_runner_settings(runner);
         let shutdown = Shutdown::new();
         let stop = shutdown.clone();
         let server = tokio::spawn(async move {
             app.run_until(stop).await.expect("server");
         });
-        Self { base_url, db, shutdown, server, _dir: dir, pg_drop }
+        Self { base_url, database_url, data_dir: dir.path().to_path_buf(), db, shutdown, server, _dir: dir, pg_drop }
     }
 
     pub async fn stop(self) {

@@ -5,8 +5,11 @@ mod helpers;
 
 mod accounts;
 mod config;
+mod crash;
 mod cross_tenant;
 mod hardening;
+mod monitoring;
 mod products;
+mod receivers;
 mod scan_cli;
 mod scan_fixture;
