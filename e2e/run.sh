@@ -5,6 +5,9 @@
 #
 # The server gets a free loopback port, a throw-away SQLite database and data directory, and no
 # SMTP server, so mail lands in the development outbox that the tests read at /dev/outbox.
+# Names resolve through a loopback port where nothing answers (no DNS query leaves the machine);
+# private targets are allowed and monitors may run every second, so a test can watch a server
+# it starts on loopback.
 # Set CHROMIUM to use a browser other than /usr/bin/chromium, and LAUNCHREADY_SITE_ROOT to serve
 # the built front end from somewhere other than target/site.
 # Exits with the test runner's exit code.
@@ -63,6 +66,10 @@ env -u LAUNCHREADY_SMTP_URL \
   LAUNCHREADY_DATABASE_URL="sqlite://$TMP/e2e.db?mode=rwc" \
   LAUNCHREADY_DATA_DIR="$TMP" \
   LAUNCHREADY_SITE_ROOT="${LAUNCHREADY_SITE_ROOT:-target/site}" \
+  LAUNCHREADY_SCANNER__RESOLVER="127.0.0.1:9" \
+  LAUNCHREADY_SCANNER__ALLOW_PRIVATE_TARGETS=true \
+  LAUNCHREADY_PLANS__FREE__MONITOR_MIN_INTERVAL_SECS=1 \
+  LAUNCHREADY_MONITORS__SCHEDULE_EVERY_SECS=1 \
   "$BIN" serve >"$LOG" 2>&1 &
 SERVER_PID=$!
 

@@ -14,6 +14,8 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
+use pages::alerts::AlertsPage;
+use pages::audit::ScorecardPage;
 use pages::auth::reset::{ForgotPage, ResetPage};
 use pages::auth::sign_in::SignInPage;
 use pages::auth::sign_up::SignUpPage;
@@ -25,6 +27,7 @@ use pages::outbox::OutboxPage;
 use pages::product::ProductPage;
 use pages::product_form::{EditProductPage, NewProductPage};
 use pages::settings::SettingsPage;
+use pages::status::StatusPageView;
 
 /// The file name (without extension) of the WASM bundle and its JS glue under `/pkg`.
 pub const OUTPUT_NAME: &str = "launchready";
@@ -51,7 +54,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// Private pages render whole before the first byte (`SsrMode::Async`), so a missing or
-/// foreign row can still answer with status 404; public pages stream.
+/// foreign row can still answer with status 404; public pages stream. The public status page
+/// sits outside the app's frame: its visitors are the product's customers.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -74,8 +78,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("app/products/new") ssr=SsrMode::Async view=NewProductPage/>
                     <Route path=path!("app/products/:id") ssr=SsrMode::Async view=ProductPage/>
                     <Route path=path!("app/products/:id/edit") ssr=SsrMode::Async view=EditProductPage/>
+                    <Route path=path!("app/products/:id/audits/:audit_id") ssr=SsrMode::Async view=ScorecardPage/>
+                    <Route path=path!("app/alerts") ssr=SsrMode::Async view=AlertsPage/>
                     <Route path=path!("dev/outbox") ssr=SsrMode::Async view=OutboxPage/>
                 </ParentRoute>
+                <Route path=path!("status/:id") view=StatusPageView/>
             </Routes>
         </Router>
     }

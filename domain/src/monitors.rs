@@ -455,8 +455,8 @@ async fn apply(txn: &impl ConnectionTrait, m: &mut monitor::Model, r: &CheckResu
                 .await?;
         }
     }
-    match r.cert_days_left {
-        Some(days) => match cert_stage(days) {
+    if let Some(days) = r.cert_days_left {
+        match cert_stage(days) {
             Some(stage) if m.cert_expiry_stage.is_none_or(|sent| stage < sent) => {
                 m.cert_expiry_stage = Some(stage);
                 out.push(Transition::CertExpiring { monitor: who(), days_left: days, stage });
@@ -464,8 +464,7 @@ async fn apply(txn: &impl ConnectionTrait, m: &mut monitor::Model, r: &CheckResu
             Some(_) => {}
             // Renewed: the next expiry warns again from the first stage.
             None => m.cert_expiry_stage = None,
-        },
-        None => {}
+        }
     }
     Ok(())
 }

@@ -42,18 +42,19 @@ pub fn duration(secs: i64) -> String {
 }
 
 const TREND_W: f64 = 300.0;
-const TREND_H: f64 = 100.0;
 const TREND_PAD: f64 = 8.0;
 
-/// Audit scores (0–100) over time, oldest first, as a line with a dot per audit.
+/// Audit scores (0–100) over time, oldest first, as a line with a dot per audit. `compact`
+/// draws a flatter sparkline (dashboard cards).
 #[component]
-pub fn ScoreTrend(points: Vec<(DateTime<Utc>, u32)>) -> impl IntoView {
+pub fn ScoreTrend(points: Vec<(DateTime<Utc>, u32)>, #[prop(optional)] compact: bool) -> impl IntoView {
     if points.is_empty() {
         return view! { <p class="muted chart-empty">"No scores yet."</p> }.into_any();
     }
+    let height = if compact { 60.0 } else { 100.0 };
     let n = points.len();
     let x = move |i: usize| if n == 1 { TREND_W / 2.0 } else { TREND_PAD + (TREND_W - 2.0 * TREND_PAD) * i as f64 / (n - 1) as f64 };
-    let y = |score: u32| TREND_PAD + (TREND_H - 2.0 * TREND_PAD) * (100.0 - f64::from(score.min(100))) / 100.0;
+    let y = move |score: u32| TREND_PAD + (height - 2.0 * TREND_PAD) * (100.0 - f64::from(score.min(100))) / 100.0;
     let line: String = points.iter().enumerate().map(|(i, (_, s))| format!("{:.1},{:.1}", x(i), y(*s))).collect::<Vec<_>>().join(" ");
     let first = points[0].1;
     let last = points[n - 1].1;
@@ -69,20 +70,23 @@ pub fn ScoreTrend(points: Vec<(DateTime<Utc>, u32)>) -> impl IntoView {
             view! { <line class="chart-grid" x1="0" x2=TREND_W.to_string() y1=gy.clone() y2=gy/> }
         })
         .collect_view();
+    let radius = if compact { "3" } else { "4" };
     let dots = points
         .iter()
         .enumerate()
         .map(|(i, (at, score))| {
             let title = format!("{}: {score}", day(*at));
             view! {
-                <circle class="trend-dot" cx=format!("{:.1}", x(i)) cy=format!("{:.1}", y(*score)) r="3.5">
+                <circle class="trend-dot" cx=format!("{:.1}", x(i)) cy=format!("{:.1}", y(*score)) r=radius>
                     <title>{title}</title>
                 </circle>
             }
         })
         .collect_view();
+    let aria = label.clone();
+    let class = if compact { "chart chart-trend chart-compact" } else { "chart chart-trend" };
     view! {
-        <svg class="chart chart-trend" viewBox=format!("0 0 {TREND_W} {TREND_H}") role="img" aria-label=label.clone()>
+        <svg class=class viewBox=format!("0 0 {TREND_W} {height}") role="img" aria-label=aria>
             <title>{label}</title>
             {grid}
             <polyline class="trend-line" fill="none" points=line/>
@@ -137,8 +141,9 @@ pub fn UptimeBars(days: Vec<DayUptime>) -> impl IntoView {
             }
         })
         .collect_view();
+    let aria = label.clone();
     view! {
-        <svg class="chart chart-uptime" viewBox=format!("0 0 {width} 40") preserveAspectRatio="none" role="img" aria-label=label.clone()>
+        <svg class="chart chart-uptime" viewBox=format!("0 0 {width} 40") preserveAspectRatio="none" role="img" aria-label=aria>
             <title>{label}</title>
             {bars}
         </svg>

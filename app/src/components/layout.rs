@@ -44,6 +44,7 @@ pub fn Layout() -> impl IntoView {
                         match viewer.await {
                             Ok(Some(v)) => view! {
                                 <A href="/app">"Dashboard"</A>
+                                <A href="/app/alerts">"Alerts"</A>
                                 <A href="/app/settings">"Settings"</A>
                                 <span class="nav-user" title="Signed in">{v.email}</span>
                                 <ActionForm action=sign_out attr:class="inline-form">

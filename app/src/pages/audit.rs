@@ -26,14 +26,14 @@ pub async fn request_audit(product_id: Uuid) -> Result<AuditSummary, AppError> {
 
 /// One run's progress and verdict (polled while it runs).
 #[server(endpoint = "audits/summary")]
-pub async fn audit_summary(audit_id: Uuid) -> Result<AuditSummary, AppError> {
+pub async fn poll_audit(audit_id: Uuid) -> Result<AuditSummary, AppError> {
     let (_, scope) = crate::ssr::session::require_scope().await?;
     let ctx = crate::ssr::AppContext::current()?;
     Ok(domain::audits::summary(&ctx.db, &scope, audit_id).await?)
 }
 
 #[server(endpoint = "audits/detail")]
-pub async fn audit_detail(audit_id: Uuid) -> Result<AuditDetail, AppError> {
+pub async fn get_audit_detail(audit_id: Uuid) -> Result<AuditDetail, AppError> {
     let (_, scope) = crate::ssr::session::require_scope().await?;
     let ctx = crate::ssr::AppContext::current()?;
     Ok(domain::audits::detail(&ctx.db, &scope, audit_id).await?)
@@ -122,7 +122,7 @@ pub fn AuditProgress(summary: AuditSummary, #[prop(into)] on_finished: Callback<
         let wait = if failures.get_untracked() == 0 { 1 } else { 5 };
         let poll = move || {
             leptos::task::spawn_local(async move {
-                match audit_summary(id).await {
+                match poll_audit(id).await {
                     Ok(next) => {
                         failures.try_set(0);
                         current.try_set(next);
@@ -168,7 +168,7 @@ pub fn ScorecardPage() -> impl IntoView {
     };
     let detail = Resource::new(ids, |ids| async move {
         match ids {
-            (Some(product_id), Some(audit_id)) => match audit_detail(audit_id).await {
+            (Some(product_id), Some(audit_id)) => match get_audit_detail(audit_id).await {
                 // The URL names the product too: a mismatch is an address that does not exist.
                 Ok(d) if d.summary.product_id == product_id => Ok(d),
                 Ok(_) => Err(AppError::NotFound),
@@ -218,9 +218,11 @@ fn Scorecard(detail: AuditDetail, on_finished: Callback<AuditSummary>) -> impl I
         }
         .into_any(),
     };
+    let title = format!("Scorecard of {product_name} — launchready");
+    let crumb = product_name.clone();
     view! {
-        <Title text=format!("Scorecard of {product_name} — launchready")/>
-        <p class="breadcrumb"><A href="/app">"Dashboard"</A>" / "<A href=product_href>{product_name.clone()}</A>" / Audit of "{started.clone()}</p>
+        <Title text=title/>
+        <p class="breadcrumb"><A href="/app">"Dashboard"</A>" / "<A href=product_href>{crumb}</A>" / Audit of "{started.clone()}</p>
         <div class="page-head">
             <h1>"Scorecard: " {product_name}</h1>
         </div>
@@ -333,7 +335,7 @@ fn Findings(findings: Vec<Finding>) -> impl IntoView {
             let tally = format!("{} failed, {} warnings, {} passed", counts.fail, counts.warn, counts.pass);
             Some(view! {
                 <section class="card findings" aria-labelledby=heading_id.clone()>
-                    <h2 id=heading_id>{category.label()}</h2>
+                    <h2 id=heading_id.clone()>{category.label()}</h2>
                     <p class="muted">{tally}</p>
                     {mine.into_iter().map(|f| view! { <FindingView finding=f/> }).collect_view()}
                 </section>

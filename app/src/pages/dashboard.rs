@@ -1,6 +1,9 @@
+use crate::components::charts::{percent, when, ScoreTrend, UptimeBars};
 use crate::components::layout::Viewer;
 use crate::error::AppError;
+use crate::pages::audit::DecisionPill;
 use crate::pages::not_found::LoadError;
+use domain::dashboard::{Dashboard, ProductHealth};
 use domain::product::ProductView;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,9 +16,17 @@ pub async fn list_products() -> Result<Vec<ProductView>, AppError> {
     Ok(domain::products::list(&ctx.db, &scope).await?)
 }
 
+/// Every product at a glance: verdict, trend, a week of uptime, incidents and alert failures.
+#[server(endpoint = "dashboard/get")]
+pub async fn get_dashboard() -> Result<Dashboard, AppError> {
+    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let ctx = crate::ssr::AppContext::current()?;
+    Ok(domain::monitoring::dashboard(&ctx.db, &scope).await?)
+}
+
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let products = Resource::new(|| (), |_| list_products());
+    let dashboard = Resource::new(|| (), |_| get_dashboard());
     let viewer = Resource::new(|| (), |_| crate::components::layout::load_viewer());
     view! {
         <Title text="Dashboard — launchready"/>
@@ -30,9 +41,9 @@ pub fn DashboardPage() -> impl IntoView {
         </div>
         <Suspense fallback=|| view! { <p class="muted">"Loading products…"</p> }>
             {move || Suspend::new(async move {
-                match products.await {
-                    Ok(list) if list.is_empty() => view! { <EmptyDashboard/> }.into_any(),
-                    Ok(list) => view! { <ProductList products=list/> }.into_any(),
+                match dashboard.await {
+                    Ok(d) if d.products.is_empty() => view! { <EmptyDashboard/> }.into_any(),
+                    Ok(d) => view! { <ProductHealthList dashboard=d/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
@@ -70,16 +81,94 @@ fn EmptyDashboard() -> impl IntoView {
 }
 
 #[component]
-fn ProductList(products: Vec<ProductView>) -> impl IntoView {
+fn ProductHealthList(dashboard: Dashboard) -> impl IntoView {
+    let failed = dashboard.failed_deliveries_7d;
     view! {
-        <ul class="product-list">
-            {products.into_iter().map(|p| view! {
-                <li class="product-card">
-                    <h2><A href=format!("/app/products/{}", p.id)>{p.name.clone()}</A></h2>
-                    <p class="muted">{p.apex_domain.clone()}</p>
-                    <p class="status-pill status-none">"Not audited yet"</p>
-                </li>
-            }).collect_view()}
+        {(failed > 0).then(|| view! {
+            <div class="banner" role="status">
+                <p><strong>{format!("{failed} alert deliver{} failed", if failed == 1 { "y" } else { "ies" })}</strong>
+                   " in the last 7 days: some alerts did not reach you. "<A href="/app/alerts">"See the delivery log"</A></p>
+            </div>
+        })}
+        <ul class="product-list health-list">
+            {dashboard.products.into_iter().map(|p| view! { <HealthCard health=p/> }).collect_view()}
         </ul>
+    }
+}
+
+#[component]
+fn HealthCard(health: ProductHealth) -> impl IntoView {
+    let h = health;
+    let href = format!("/app/products/{}", h.product_id);
+    let verdict = match &h.latest_audit {
+        Some(a) => {
+            let grade = a.grade.clone().map(|g| format!("Grade {g}")).unwrap_or_default();
+            let score = a.score.map(|s| format!("{s} / 100")).unwrap_or_default();
+            view! {
+                <div class="health-verdict">
+                    <DecisionPill decision=a.decision.clone()/>
+                    <span class="health-grade">{grade}</span>
+                    <span class="muted">{score}</span>
+                </div>
+            }
+            .into_any()
+        }
+        None => view! {
+            <div class="health-verdict">
+                <DecisionPill decision=None/>
+                <A href=href.clone()>"Run the first audit"</A>
+            </div>
+        }
+        .into_any(),
+    };
+    let uptime = h.uptime_7d.map(percent).unwrap_or_else(|| "no checks yet".into());
+    let p95 = h.p95_ms_7d.map(|ms| format!("≤ {ms} ms")).unwrap_or_else(|| "—".into());
+    let down_class = if h.monitors_down > 0 { "health-bad" } else { "" };
+    let monitors = if h.monitors == 0 { "none".to_owned() } else { format!("{} down of {}", h.monitors_down, h.monitors) };
+    let has_uptime = h.uptime_days.iter().any(|d| d.checks > 0);
+    view! {
+        <li class="product-card health-card">
+            <h2><A href=href.clone()>{h.name.clone()}</A></h2>
+            <p class="muted">{h.apex_domain.clone()}</p>
+            {verdict}
+            {(h.score_trend.len() > 1).then(|| view! { <div class="health-trend"><ScoreTrend points=h.score_trend.clone() compact=true/></div> })}
+            <div class="health-uptime">
+                <p class="health-label">"Uptime, last 7 days"</p>
+                <UptimeBars days=h.uptime_days.clone()/>
+                {(!has_uptime).then(|| view! { <p class="muted">"No checks in the last 7 days."</p> })}
+            </div>
+            <dl class="health-facts">
+                <dt>"Uptime 7 d"</dt><dd>{uptime}</dd>
+                <dt>"p95 latency"</dt><dd>{p95}</dd>
+                <dt>"5xx answers"</dt><dd class=(h.server_errors_7d > 0).then_some("health-bad")>{h.server_errors_7d}</dd>
+                <dt>"Monitors"</dt><dd class=down_class>{monitors}</dd>
+                <dt>"Failed alerts"</dt>
+                <dd>{if h.failed_deliveries_7d > 0 {
+                    view! { <A href="/app/alerts" attr:class="health-bad">{format!("{} in 7 d", h.failed_deliveries_7d)}</A> }.into_any()
+                } else {
+                    view! { <span>"none"</span> }.into_any()
+                }}</dd>
+            </dl>
+            {(!h.open_incidents.is_empty()).then(|| view! {
+                <div class="health-incidents">
+                    <p class="health-label health-bad">{format!("Open incidents ({})", h.open_incidents.len())}</p>
+                    <ul>
+                        {h.open_incidents.iter().map(|i| view! {
+                            <li><strong>{i.monitor_name.clone()}</strong>" since "{when(i.opened_at)}</li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })}
+            {(!h.top_failing.is_empty()).then(|| view! {
+                <div class="health-failing">
+                    <p class="health-label">"Most failures, 7 days"</p>
+                    <ul>
+                        {h.top_failing.iter().map(|f| view! {
+                            <li>{f.name.clone()}": "{format!("{} of {} checks failed", f.failures, f.checks)}</li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })}
+        </li>
     }
 }

@@ -1,8 +1,12 @@
+pub mod alerts;
+pub mod audit;
 pub mod auth;
 pub mod dashboard;
 pub mod landing;
+pub mod monitors;
 pub mod not_found;
 pub mod outbox;
 pub mod product;
 pub mod product_form;
 pub mod settings;
+pub mod status;
