@@ -6,10 +6,7 @@
 //! The audited host is a tarpit on loopback (it accepts connections and never answers), so an
 //! audit lasts its whole deadline and can be interrupted.
 
-#[path = "../../../worker/tests/audit/fixture/dns.rs"]
-#[allow(dead_code)]
-mod fixture_dns;
-
+use crate::scan_fixture::fixture::dns as fixture_dns;
 use crate::helpers::{Db, TestApp};
 use domain::entities::{audit, finding};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};

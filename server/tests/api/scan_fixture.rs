@@ -4,7 +4,7 @@
 
 #[path = "../../../worker/tests/audit/fixture/mod.rs"]
 #[allow(dead_code)]
-mod fixture;
+pub(crate) mod fixture;
 
 use fixture::site::{Fixed, Site, CANARY, TOKEN_A, TOKEN_B};
 use fixture::Internet;
