@@ -173,13 +173,13 @@ async fn insert_for(db: &DatabaseConnection, policy: &AlertPolicy, org_id: Uuid,
     let now = Utc::now();
     let payload = serde_json::to_string(event).map_err(|e| DomainError::Internal(e.to_string()))?;
     let mut to_deliver = Vec::new();
+    let mut sent_last_hour = notification::Entity::find()
+        .filter(notification::Column::OrgId.eq(org_id))
+        .filter(notification::Column::CreatedAt.gte(now - Duration::hours(1)))
+        .filter(notification::Column::Status.ne("suppressed"))
+        .count(db)
+        .await?;
     for channel in channels {
-        let sent_last_hour = notification::Entity::find()
-            .filter(notification::Column::OrgId.eq(org_id))
-            .filter(notification::Column::CreatedAt.gte(now - Duration::hours(1)))
-            .filter(notification::Column::Status.ne("suppressed"))
-            .count(db)
-            .await?;
         let suppressed = sent_last_hour >= u64::from(policy.per_org_per_hour);
         let id = Uuid::new_v4();
         let row = notification::ActiveModel {
@@ -203,6 +203,7 @@ async fn insert_for(db: &DatabaseConnection, policy: &AlertPolicy, org_id: Uuid,
             .exec_without_returning(db)
             .await?;
         if inserted == 1 && !suppressed {
+            sent_last_hour += 1;
             to_deliver.push(id);
         } else if suppressed {
             tracing::warn!(%org_id, "alert suppressed by the tenant's rate limit");

@@ -182,7 +182,6 @@ pub struct AuditRun {
     pub org_id: Uuid,
     pub workspace_id: Uuid,
     pub product: crate::product::ProductView,
-    pub attempt: i32,
 }
 
 /// Marks the audit running and returns what to audit; `None` when it is already finished or
@@ -203,7 +202,7 @@ pub async fn start(db: &DatabaseConnection, audit_id: Uuid) -> Result<Option<Aud
     }
     let Some(row) = audit::Entity::find_by_id(audit_id).one(db).await? else { return Ok(None) };
     let Some(product) = crate::products::load_for_job(db, row.product_id).await? else { return Ok(None) };
-    Ok(Some(AuditRun { audit_id, org_id: row.org_id, workspace_id: row.workspace_id, product, attempt: row.attempts }))
+    Ok(Some(AuditRun { audit_id, org_id: row.org_id, workspace_id: row.workspace_id, product }))
 }
 
 /// Progress as checks finish; only while the run is unfinished.

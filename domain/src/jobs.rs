@@ -69,8 +69,8 @@ impl Job for DeliveryJob {
     const MAX_ATTEMPTS: usize = 1;
 }
 
+/// The email queue's name (the development outbox page lists its jobs).
 pub const EMAIL_QUEUE: &str = EmailJob::QUEUE;
-pub const EMAIL_MAX_ATTEMPTS: usize = EmailJob::MAX_ATTEMPTS;
 
 /// Where jobs of one type are pushed; one variant per database.
 pub enum Queue<T: Job> {
@@ -112,8 +112,6 @@ impl<T: Job> Queue<T> {
         result.map_err(|e| DomainError::Internal(format!("queue {}: {e}", T::QUEUE)))
     }
 }
-
-pub type EmailQueue = Queue<EmailJob>;
 
 /// Every queue, for the web layer and the jobs that queue other jobs.
 #[derive(Clone, Debug)]

@@ -469,17 +469,6 @@ async fn apply(txn: &impl ConnectionTrait, m: &mut monitor::Model, r: &CheckResu
     Ok(())
 }
 
-/// The monitors' owners' plans, for batch-level decisions (alerts allowed, say).
-pub async fn plans_of(db: &DatabaseConnection, org_ids: &[Uuid]) -> Result<HashMap<Uuid, Plan>, DomainError> {
-    Ok(organization::Entity::find()
-        .filter(organization::Column::Id.is_in(org_ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, Plan::parse(&o.plan)))
-        .collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,10 +6,9 @@ use crate::state::AppState;
 use crate::{db, http};
 use app::ssr::session::CookieSettings;
 use app::ssr::{context::Inner, AppContext};
-use domain::jobs::EmailQueue;
 use domain::throttle::Throttles;
 use leptos::config::LeptosOptions;
-use sea_orm::{DatabaseConnection, DbBackend};
+use sea_orm::DatabaseConnection;
 use std::net::SocketAddr;
 use tokio::sync::watch;
 use domain::jobs::Queues;
@@ -78,13 +77,6 @@ pub async fn termination_signal() {
     tracing::info!("shutdown signal received");
 }
 
-pub fn email_queue(db: &DatabaseConnection) -> EmailQueue {
-    match db.get_database_backend() {
-        DbBackend::Postgres => EmailQueue::postgres(db.get_postgres_connection_pool()),
-        _ => EmailQueue::sqlite(db.get_sqlite_connection_pool()),
-    }
-}
-
 /// What the workers share; also what the web layer reads its queues and plans from.
 pub fn job_deps(config: &Config, db: &DatabaseConnection) -> Result<Deps, StartupError> {
     let probe = Prober::new(&config.scanner, config.monitors.check_timeout).map_err(StartupError::Network)?;
@@ -143,7 +135,6 @@ impl Application {
             key: config.secret_key.clone(),
             sessions: config.sessions,
             throttles: Throttles::new(&config.throttle),
-            email: email_queue(&db),
             queues: email.queues.clone(),
             plans: email.plans.clone(),
             alerts: config.alerts,

@@ -1,6 +1,6 @@
 use domain::alerts::AlertPolicy;
 use domain::guard::Guard;
-use domain::jobs::{EmailQueue, Queues};
+use domain::jobs::Queues;
 use domain::plans::PlanTable;
 use domain::secret::SecretKey;
 use domain::sessions::SessionPolicy;
@@ -18,8 +18,7 @@ pub struct Inner {
     pub key: SecretKey,
     pub sessions: SessionPolicy,
     pub throttles: Throttles,
-    pub email: EmailQueue,
-    /// Every job queue (audits, monitor batches, deliveries).
+    /// Every job queue (email, audits, monitor batches, deliveries).
     pub queues: Queues,
     pub plans: Arc<PlanTable>,
     pub alerts: AlertPolicy,

@@ -35,7 +35,6 @@ pub struct Prober {
     dns: Dns,
     http: HttpClient,
     tls: TlsInspector,
-    guard: Guard,
 }
 
 impl Prober {
@@ -47,16 +46,12 @@ impl Prober {
         let http = HttpClient::new(dns.clone(), guard, limits)?;
         let roots = Arc::new(root_store(&settings.extra_ca_pem)?);
         let tls = TlsInspector::new(dns.clone(), guard, roots, timeout);
-        Ok(Self { dns, http, tls, guard })
+        Ok(Self { dns, http, tls })
     }
 
     /// The guarded HTTP client (alert deliveries to Slack and webhooks use it too).
     pub fn http(&self) -> &HttpClient {
         &self.http
-    }
-
-    pub fn guard(&self) -> Guard {
-        self.guard
     }
 
     pub async fn check(&self, monitor: &MonitorTarget) -> ProbeOutcome {

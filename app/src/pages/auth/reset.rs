@@ -15,7 +15,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let address = domain::email::EmailAddress::parse("email", &email)?;
     ctx.throttles.check(Action::Reset, &session::client_ip(), Some(address.as_str()))?;
     if let Some(user) = domain::accounts::find_by_email(&ctx.db, &address).await? {
-        ctx.email.push(domain::jobs::EmailJob::ResetPassword { user_id: user.id }).await?;
+        ctx.queues.email.push(domain::jobs::EmailJob::ResetPassword { user_id: user.id }).await?;
     }
     leptos_axum::redirect("/forgot?sent=1");
     Ok(())

@@ -13,7 +13,7 @@ pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
     let ctx = AppContext::current()?;
     ctx.throttles.check(Action::SignUp, &session::client_ip(), None)?;
     let account = domain::accounts::sign_up(&ctx.db, &email, &password).await?;
-    ctx.email.push(domain::jobs::EmailJob::VerifyEmail { user_id: account.user_id }).await?;
+    ctx.queues.email.push(domain::jobs::EmailJob::VerifyEmail { user_id: account.user_id }).await?;
     let token = domain::sessions::open(&ctx.db, &ctx.key, &ctx.sessions, account.user_id).await?;
     session::set_cookie(ctx.cookie.set(&token));
     leptos_axum::redirect("/app");

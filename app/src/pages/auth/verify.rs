@@ -23,7 +23,7 @@ pub async fn resend_verification() -> Result<(), AppError> {
     let auth = session::require_auth()?;
     ctx.throttles.check(domain::throttle::Action::Reset, &session::client_ip(), Some(auth.email()))?;
     if !auth.email_verified() {
-        ctx.email.push(domain::jobs::EmailJob::VerifyEmail { user_id: auth.user_id() }).await?;
+        ctx.queues.email.push(domain::jobs::EmailJob::VerifyEmail { user_id: auth.user_id() }).await?;
     }
     Ok(())
 }
