@@ -69,7 +69,8 @@ pub async fn create(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTa
     .map_err(duplicate_apex)?;
     replace_endpoints(&txn, scope, id, &spec.endpoints).await?;
     let main_url = format!("https://{}/", spec.app_host.as_ref().map(|h| h.as_str()).unwrap_or(spec.apex_domain.as_str()));
-    crate::monitors::create_primary(&txn, scope.org_id(), scope.workspace_id(), id, &main_url, limits.monitor_min_interval_secs).await?;
+    // Every minute, or the plan's shortest interval if that is longer.
+    crate::monitors::create_primary(&txn, scope.org_id(), scope.workspace_id(), id, &main_url, limits.monitor_min_interval_secs.max(60)).await?;
     txn.commit().await?;
     tracing::info!(product_id = %id, "product created");
     get_row_view(db, scope, row).await

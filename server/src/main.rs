@@ -26,7 +26,12 @@ enum Command {
         no_worker: bool,
     },
     /// Run background workers only (scale-out on PostgreSQL).
-    Worker,
+    Worker {
+        /// Queue what is due now, run every queued job, and exit when none is left (at most
+        /// ten minutes), instead of running until stopped.
+        #[arg(long)]
+        until_idle: bool,
+    },
     /// Apply database migrations and exit.
     Migrate,
     /// Audit one product now and print its scorecard (no database or configuration needed).
@@ -82,10 +87,15 @@ async fn run(command: Command, config: Config) -> Result<(), startup::StartupErr
             let app = Application::build(&config, !no_worker).await?;
             app.run_until(shutdown).await
         }
-        Command::Worker => {
+        Command::Worker { until_idle } => {
             let db = server::db::connect(&config.database_url).await?;
             server::db::migrate(&db).await?;
             let deps = startup::job_deps(&config, &db)?;
+            if until_idle {
+                let limit = std::time::Duration::from_secs(600);
+                worker::drain::run_until_idle(deps, startup::runner_settings(&config), chrono::Utc::now(), limit).await?;
+                return Ok(());
+            }
             let stop = shutdown.clone();
             worker::runner::run(deps, startup::runner_settings(&config), async move {
                 stop.wait().await;

@@ -3,8 +3,10 @@
 
 pub mod alerts;
 pub mod audit;
+pub mod drain;
 pub mod jobs;
 pub mod mail;
 pub mod monitor;
+pub mod poll;
 pub mod runner;
 pub mod templates;

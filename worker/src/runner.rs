@@ -12,6 +12,7 @@ use crate::jobs::deps::Deps;
 use crate::jobs::email::send_email;
 use crate::jobs::maintenance::maintenance_tick;
 use crate::jobs::monitor::{run_batch, schedule_tick};
+use crate::poll::EveryInterval;
 use apalis::layers::retry::backoff::{ExponentialBackoffMaker, MakeBackoff};
 use apalis::layers::retry::HasherRng;
 use apalis::prelude::*;
@@ -29,8 +30,8 @@ pub struct RunnerSettings {
     pub max_backoff: Duration,
     /// How long in-flight jobs may take to finish after a shutdown signal.
     pub shutdown_grace: Duration,
-    /// Liveness signal of a worker; also wakes an idle worker whose poll stalled, which bounds
-    /// how long a job can wait.
+    /// Liveness signal of a worker (an idle worker looks for jobs every `poll_interval`; see
+    /// `poll::EveryInterval`).
     pub heartbeat: Duration,
     /// Heartbeats a worker may miss before its running jobs go to another worker. Times
     /// `heartbeat`, this must exceed the longest job's timeout, or a slow job of a live worker
@@ -44,6 +45,9 @@ pub struct RunnerSettings {
     pub monitor_concurrency: usize,
     /// The maintenance sweep's cron schedule (with seconds).
     pub maintenance_cron: String,
+    /// Whether this process runs the schedules (monitor scheduler, maintenance sweep) besides
+    /// the queues; `drain::run_until_idle` runs them itself, once, at the instant it is given.
+    pub schedules: bool,
 }
 
 impl Default for RunnerSettings {
@@ -60,6 +64,7 @@ impl Default for RunnerSettings {
             audit_concurrency: 2,
             monitor_concurrency: 8,
             maintenance_cron: "*/15 * * * * *".into(),
+            schedules: true,
         }
     }
 }
@@ -108,7 +113,7 @@ macro_rules! register_queue {
                 let storage = apalis_postgres::PostgresStorage::<$job>::new(&pool).with_config(config);
                 $monitor.register(move |_| {
                     WorkerBuilder::new(worker_name($kind))
-                        .backend(storage.clone().poll_with_interval(poll))
+                        .backend(storage.clone().poll_with_strategy(EveryInterval::new(poll)))
                         .data(deps.clone())
                         .concurrency(concurrency)
                         .timeout(timeout)
@@ -126,7 +131,7 @@ macro_rules! register_queue {
                 let storage = apalis_sqlite::SqliteStorage::<$job>::new(&pool).with_config(config);
                 $monitor.register(move |_| {
                     WorkerBuilder::new(worker_name($kind))
-                        .backend(storage.clone().poll_with_interval(poll))
+                        .backend(storage.clone().poll_with_strategy(EveryInterval::new(poll)))
                         .data(deps.clone())
                         .concurrency(concurrency)
                         .timeout(timeout)
@@ -173,9 +178,13 @@ where
     let batch_timeout = deps.monitors.check_timeout * 3 + Duration::from_secs(30);
     let monitor = register_queue!(monitor, deps, settings, MonitorBatchJob, "monitor", run_batch, settings.monitor_concurrency, batch_timeout);
     let monitor = register_queue!(monitor, deps, settings, DeliveryJob, "delivery", deliver, 8, quick);
-    let every = format!("*/{} * * * * *", deps.monitors.schedule_every_secs.clamp(1, 59));
-    let monitor = register_cron!(monitor, deps, "monitor-schedule", every.as_str(), schedule_tick);
-    let monitor = register_cron!(monitor, deps, "maintenance", settings.maintenance_cron.as_str(), maintenance_tick);
+    let monitor = if settings.schedules {
+        let every = format!("*/{} * * * * *", deps.monitors.schedule_every_secs.clamp(1, 59));
+        let monitor = register_cron!(monitor, deps, "monitor-schedule", every.as_str(), schedule_tick);
+        register_cron!(monitor, deps, "maintenance", settings.maintenance_cron.as_str(), maintenance_tick)
+    } else {
+        monitor
+    };
     tracing::info!(orphaned_after_secs = settings.orphaned_after().as_secs(), "workers started");
     monitor.run_with_signal(shutdown).await.map_err(|e| RunnerError::Monitor(e.to_string()))?;
     tracing::info!("workers stopped");

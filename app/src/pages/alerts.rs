@@ -12,40 +12,45 @@ use uuid::Uuid;
 
 #[server(endpoint = "channels/list")]
 pub async fn list_channels() -> Result<Vec<ChannelView>, AppError> {
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     Ok(domain::channels::list(&ctx.db, &scope).await?)
 }
 
 /// Adds a channel; a webhook's signing secret is in the answer, and nowhere else again.
 #[server(endpoint = "channels/create")]
 pub async fn create_channel(name: String, kind: String, target: String) -> Result<ChannelCreated, AppError> {
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     let spec = domain::channel::ChannelForm { name, kind, target }.validate(&ctx.guard)?;
     Ok(domain::channels::create(&ctx.db, &scope, &ctx.key, &ctx.plans, &spec).await?)
 }
 
 #[server(endpoint = "channels/enable")]
 pub async fn enable_channel(id: Uuid, enabled: Option<String>) -> Result<ChannelView, AppError> {
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     let enabled = enabled.as_deref().is_some_and(|v| matches!(v, "on" | "true" | "1" | "yes"));
     Ok(domain::channels::set_enabled(&ctx.db, &scope, id, enabled).await?)
 }
 
 #[server(endpoint = "channels/delete")]
 pub async fn delete_channel(id: Uuid) -> Result<(), AppError> {
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     Ok(domain::channels::delete(&ctx.db, &scope, id).await?)
 }
 
 /// Sends a test alert to one channel (queued; the delivery log shows how it went).
 #[server(endpoint = "channels/test")]
 pub async fn test_channel(id: Uuid) -> Result<(), AppError> {
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     let ids = domain::alerts::send_test(&ctx.db, &scope, &ctx.alerts, id).await?;
     ctx.queues.deliver_all(&ids).await;
     Ok(())
@@ -53,8 +58,9 @@ pub async fn test_channel(id: Uuid) -> Result<(), AppError> {
 
 #[server(endpoint = "deliveries/list")]
 pub async fn list_deliveries() -> Result<Vec<DeliveryView>, AppError> {
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     Ok(domain::alerts::log(&ctx.db, &scope, 50).await?)
 }
 

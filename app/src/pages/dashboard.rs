@@ -11,16 +11,18 @@ use leptos_router::components::A;
 
 #[server(endpoint = "products/list")]
 pub async fn list_products() -> Result<Vec<ProductView>, AppError> {
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     Ok(domain::products::list(&ctx.db, &scope).await?)
 }
 
 /// Every product at a glance: verdict, trend, a week of uptime, incidents and alert failures.
 #[server(endpoint = "dashboard/get")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     Ok(domain::monitoring::dashboard(&ctx.db, &scope).await?)
 }
 

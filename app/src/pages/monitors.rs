@@ -12,8 +12,9 @@ use uuid::Uuid;
 
 #[server(endpoint = "monitors/list")]
 pub async fn list_monitors(product_id: Uuid) -> Result<Vec<MonitorView>, AppError> {
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     Ok(domain::monitors::list(&ctx.db, &scope, product_id).await?)
 }
 
@@ -44,8 +45,9 @@ pub async fn create_monitor(
     #[server(default)] confirm_successes: String,
     enabled: Option<String>,
 ) -> Result<MonitorView, AppError> {
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     // Another tenant's product is not found, whatever the form says.
     domain::products::get(&ctx.db, &scope, product_id).await?;
     let enabled = enabled.unwrap_or_default();
@@ -69,8 +71,9 @@ pub async fn update_monitor(
     #[server(default)] confirm_successes: String,
     enabled: Option<String>,
 ) -> Result<MonitorView, AppError> {
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     domain::monitors::get(&ctx.db, &scope, id).await?;
     let enabled = enabled.unwrap_or_default();
     let form = MonitorForm { name, kind, target, interval_secs, expected_status, keyword, latency_threshold_ms, confirm_failures, confirm_successes, enabled };
@@ -80,23 +83,26 @@ pub async fn update_monitor(
 
 #[server(endpoint = "monitors/delete")]
 pub async fn delete_monitor(id: Uuid) -> Result<(), AppError> {
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     Ok(domain::monitors::delete(&ctx.db, &scope, id).await?)
 }
 
 #[server(endpoint = "incidents/list")]
 pub async fn list_incidents(product_id: Uuid) -> Result<Vec<IncidentView>, AppError> {
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     Ok(domain::monitors::incidents(&ctx.db, &scope, Some(product_id), 50).await?)
 }
 
 /// The audit schedule and the public status page of a product, within the plan's limits.
 #[server(endpoint = "products/settings")]
 pub async fn update_product_settings(id: Uuid, audit_schedule: String, status_page_enabled: Option<String>) -> Result<ProductView, AppError> {
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     let schedule = AuditSchedule::parse(audit_schedule.trim()).ok_or_else(|| domain::DomainError::invalid("audit_schedule", "choose off, weekly or daily"))?;
     let enabled = status_page_enabled.as_deref().is_some_and(|v| matches!(v, "on" | "true" | "1" | "yes"));
     Ok(domain::products::update_settings(&ctx.db, &scope, &ctx.plans, id, schedule, enabled).await?)

@@ -14,8 +14,9 @@ use uuid::Uuid;
 
 #[server(endpoint = "products/get")]
 pub async fn get_product(id: uuid::Uuid) -> Result<ProductView, AppError> {
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     Ok(domain::products::get(&ctx.db, &scope, id).await?)
 }
 

@@ -24,8 +24,9 @@ pub async fn create_product(
     dkim_selectors: String,
     endpoints: String,
 ) -> Result<uuid::Uuid, AppError> {
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     let spec = form_of(name, apex_domain, app_host, api_host, mail_domain, dkim_selectors, endpoints).validate()?;
     let product = domain::products::create(&ctx.db, &scope, &ctx.plans, &spec).await?;
     leptos_axum::redirect(&format!("/app/products/{}", product.id));
@@ -44,8 +45,9 @@ pub async fn update_product(
     dkim_selectors: String,
     endpoints: String,
 ) -> Result<uuid::Uuid, AppError> {
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     let spec = form_of(name, apex_domain, app_host, api_host, mail_domain, dkim_selectors, endpoints).validate()?;
     let product = domain::products::update(&ctx.db, &scope, id, &spec).await?;
     leptos_axum::redirect(&format!("/app/products/{}", product.id));
@@ -57,8 +59,9 @@ pub async fn delete_product(id: uuid::Uuid, confirm: Option<String>) -> Result<(
     if confirm.as_deref() != Some("yes") {
         return Err(AppError::Invalid(vec![domain::FieldError::new("confirm", "tick the box to confirm the deletion")]));
     }
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
+    let (_, scope) = crate::ssr::session::require_scope().await?;
     domain::products::delete(&ctx.db, &scope, id).await?;
     leptos_axum::redirect("/app");
     Ok(())

@@ -91,6 +91,7 @@ pub struct TestApp {
     pub database_url: String,
     pub data_dir: std::path::PathBuf,
     pub db: DatabaseConnection,
+    config: Config,
     shutdown: Shutdown,
     server: tokio::task::JoinHandle<()>,
     _dir: tempfile::TempDir,
@@ -161,7 +162,16 @@ impl TestApp {
         let server = tokio::spawn(async move {
             app.run_until(stop).await.expect("server");
         });
-        Self { base_url, database_url, data_dir: dir.path().to_path_buf(), db, shutdown, server, _dir: dir, pg_drop }
+        Self { base_url, database_url, data_dir: dir.path().to_path_buf(), db, config, shutdown, server, _dir: dir, pg_drop }
+    }
+
+    /// The run-until-idle helper, for an app spawned without its embedded worker: queues what
+    /// is due at `now` (monitor checks, scheduled audits, delivery retries), then runs every
+    /// queued job, and the jobs those queue, until none is left. A test moves `now` on by a
+    /// monitor's interval to get exactly one more check per call, whatever the machine's speed.
+    pub async fn run_until_idle(&self, now: chrono::DateTime<chrono::Utc>) {
+        let deps = server::startup::job_deps(&self.config, &self.db).expect("job dependencies");
+        worker::drain::run_until_idle(deps, fast_runner(&self.config), now, Duration::from_secs(90)).await.expect("the queues drained");
     }
 
     pub async fn stop(self) {

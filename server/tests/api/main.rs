@@ -7,6 +7,7 @@ mod accounts;
 mod config;
 mod crash;
 mod cross_tenant;
+mod drain;
 mod hardening;
 mod monitoring;
 mod products;

@@ -12,11 +12,11 @@ use domain::jobs::AuditJob;
 #[tracing::instrument(name = "job.maintenance", skip_all)]
 pub async fn maintenance_tick(_tick: Tick, deps: Data<Deps>) -> Result<(), BoxDynError> {
     let deps = (*deps).clone();
-    super::on_own_task(async move { run_once(&deps).await }).await
+    super::on_own_task(async move { run_once(&deps, Utc::now()).await }).await
 }
 
-pub async fn run_once(deps: &Deps) -> Result<(), BoxDynError> {
-    let now = Utc::now();
+/// One sweep as of `now`.
+pub async fn run_once(deps: &Deps, now: chrono::DateTime<Utc>) -> Result<(), BoxDynError> {
     for audit_id in domain::audits::schedule_due(&deps.db, now, &deps.plans).await? {
         deps.queues.audits.push(AuditJob { audit_id }).await?;
         tracing::info!(%audit_id, "scheduled audit queued");

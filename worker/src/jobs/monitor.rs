@@ -20,14 +20,14 @@ const CLAIM_LIMIT: u64 = 2000;
 #[tracing::instrument(name = "job.monitor_schedule", skip_all)]
 pub async fn schedule_tick(_tick: Tick, deps: Data<Deps>) -> Result<(), BoxDynError> {
     let deps = (*deps).clone();
-    super::on_own_task(async move { schedule_due(&deps).await.map(|_| ()) }).await
+    super::on_own_task(async move { schedule_due(&deps, Utc::now()).await.map(|_| ()) }).await
 }
 
-/// Claims every due monitor and queues the batches; returns how many were queued.
-pub async fn schedule_due(deps: &Deps) -> Result<usize, BoxDynError> {
+/// Claims every monitor due at `now` and queues the batches; returns how many were queued.
+pub async fn schedule_due(deps: &Deps, now: chrono::DateTime<Utc>) -> Result<usize, BoxDynError> {
     let mut queued = 0;
     loop {
-        let due = domain::monitors::claim_due(&deps.db, Utc::now(), CLAIM_LIMIT).await?;
+        let due = domain::monitors::claim_due(&deps.db, now, CLAIM_LIMIT).await?;
         let claimed = due.len();
         for chunk in due.chunks(deps.monitors.batch_size.max(1)) {
             let job = MonitorBatchJob { checks: chunk.iter().map(|d| (d.monitor_id, d.slot)).collect() };
@@ -53,7 +53,7 @@ pub async fn run_batch(job: MonitorBatchJob, deps: Data<Deps>) -> Result<(), Box
     super::on_own_task(batch(job, (*deps).clone())).await
 }
 
-/// Checks one batch and records it; public for the benchmark, which drives it directly.
+/// Checks one batch, storing the results as they come.
 pub async fn batch(job: MonitorBatchJob, deps: Deps) -> Result<(), BoxDynError> {
     let slots: HashMap<Uuid, chrono::DateTime<Utc>> = job.checks.iter().copied().collect();
     let ids: Vec<Uuid> = slots.keys().copied().collect();
@@ -70,16 +70,45 @@ pub async fn batch(job: MonitorBatchJob, deps: Deps) -> Result<(), BoxDynError> 
             check_one(&probe, &target, slot).await
         });
     }
-    let mut results: Vec<CheckResult> = Vec::with_capacity(running.len());
-    while let Some(joined) = running.join_next().await {
-        match joined {
-            Ok(result) => results.push(result),
-            Err(err) => tracing::error!(%err, "a monitor check panicked"),
+    // Results are stored as they come, a few at a time: one slow check (a timeout) must not
+    // hold back the others' results, nor their incidents and alerts.
+    let mut pending: Vec<CheckResult> = Vec::new();
+    let mut oldest: Option<tokio::time::Instant> = None;
+    loop {
+        let wait = oldest.map_or(FLUSH_AFTER, |at| FLUSH_AFTER.saturating_sub(at.elapsed()));
+        let next = tokio::time::timeout(wait, running.join_next()).await;
+        let finished = match next {
+            Ok(Some(Ok(result))) => {
+                oldest.get_or_insert_with(tokio::time::Instant::now);
+                pending.push(result);
+                false
+            }
+            Ok(Some(Err(err))) => {
+                tracing::error!(%err, "a monitor check panicked");
+                false
+            }
+            Ok(None) => true,
+            Err(_elapsed) => false,
+        };
+        let due = oldest.is_some_and(|at| at.elapsed() >= FLUSH_AFTER);
+        if !pending.is_empty() && (finished || due || pending.len() >= FLUSH_EVERY) {
+            store(&deps, std::mem::take(&mut pending)).await?;
+            oldest = None;
+        }
+        if finished {
+            return Ok(());
         }
     }
+}
+
+/// Results stored together, at most this many or this old.
+const FLUSH_EVERY: usize = 25;
+const FLUSH_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
+
+async fn store(deps: &Deps, results: Vec<CheckResult>) -> Result<(), BoxDynError> {
     let transitions = domain::monitors::record(&deps.db, &results).await?;
     if !transitions.is_empty() {
-        alert(&deps, transitions).await?;
+        alert(deps, transitions).await?;
     }
     Ok(())
 }
