@@ -11,7 +11,7 @@ use crate::{sessions, DomainError};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 /// Argon2id with the `argon2` crate's defaults: m = 19 MiB, t = 2, p = 1, the OWASP
@@ -91,7 +91,7 @@ pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Re
     let now = Utc::now();
     let (user_id, org_id, workspace_id) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
     let org_name = format!("{}'s organisation", email.as_str().split('@').next().unwrap_or("My"));
-    let txn = db.begin().await?;
+    let txn = crate::sql::begin_write(db).await?;
     let inserted = user::ActiveModel {
         id: Set(user_id),
         email: Set(email.as_str().to_owned()),

@@ -13,7 +13,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -241,7 +240,7 @@ pub struct Completion {
 /// the first completion of an audit writes anything.
 #[tracing::instrument(skip(db, card), fields(score = card.score))]
 pub async fn complete(db: &DatabaseConnection, audit_id: Uuid, card: &Scorecard) -> Result<Completion, DomainError> {
-    let txn = db.begin().await?;
+    let txn = crate::sql::begin_write(db).await?;
     let Some(row) = audit::Entity::find_by_id(audit_id).one(&txn).await? else {
         return Ok(Completion { stored: false, regression: None });
     };

@@ -14,7 +14,6 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -231,7 +230,7 @@ pub struct DueCheck {
 /// The move is conditional on the slot read, so of two schedulers only one claims a slot.
 #[tracing::instrument(skip(db))]
 pub async fn claim_due(db: &DatabaseConnection, now: DateTime<Utc>, limit: u64) -> Result<Vec<DueCheck>, DomainError> {
-    let txn = db.begin().await?;
+    let txn = crate::sql::begin_write(db).await?;
     let due: Vec<(Uuid, DateTime<Utc>, i32)> = monitor::Entity::find()
         .select_only()
         .column(monitor::Column::Id)
@@ -341,7 +340,7 @@ pub async fn record(db: &DatabaseConnection, results: &[CheckResult]) -> Result<
     if results.is_empty() {
         return Ok(Vec::new());
     }
-    let txn = db.begin().await?;
+    let txn = crate::sql::begin_write(db).await?;
     let ids: Vec<Uuid> = results.iter().map(|r| r.monitor_id).collect();
     let mut monitors: HashMap<Uuid, monitor::Model> =
         monitor::Entity::find().filter(monitor::Column::Id.is_in(ids)).all(&txn).await?.into_iter().map(|m| (m.id, m)).collect();

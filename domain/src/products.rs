@@ -8,7 +8,7 @@ use crate::tenancy::TenantScope;
 use crate::DomainError;
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -51,7 +51,7 @@ pub async fn create(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTa
     let now = Utc::now();
     let id = Uuid::new_v4();
     let schedule = AuditSchedule::Weekly.min(limits.scheduled_audits);
-    let txn = db.begin().await?;
+    let txn = crate::sql::begin_write(db).await?;
     let row = product::ActiveModel {
         id: Set(id),
         org_id: Set(scope.org_id()),
@@ -81,7 +81,7 @@ pub async fn update(db: &DatabaseConnection, scope: &TenantScope, id: Uuid, spec
     let existing = scoped(scope).filter(product::Column::Id.eq(id)).one(db).await?.ok_or(DomainError::NotFound)?;
     ensure_apex_free(db, scope, spec, Some(id)).await?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::sql::begin_write(db).await?;
     let row = product::ActiveModel {
         id: sea_orm::Unchanged(existing.id),
         org_id: sea_orm::Unchanged(existing.org_id),

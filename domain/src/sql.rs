@@ -12,3 +12,12 @@ pub(crate) fn increment(column: impl IntoColumnRef) -> Expr {
 pub(crate) fn add_excluded(table: impl IntoIden, column: impl IntoIden + Copy) -> Expr {
     Expr::col((table, column)).add(Expr::col((Alias::new("excluded"), column)))
 }
+
+/// A transaction that writes. On SQLite it takes the write lock at `BEGIN` (IMMEDIATE): a
+/// deferred transaction that reads first and writes later fails at once with SQLITE_BUSY when
+/// another writer committed in between (the busy timeout does not apply to that upgrade), which
+/// under the monitor load lost whole batches. Other databases ignore the mode.
+pub(crate) async fn begin_write(db: &sea_orm::DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() }).await
+}

@@ -147,6 +147,8 @@ async fn seed(db: &sea_orm::DatabaseConnection, org_id: Uuid) -> usize {
                 created_at: Set(now),
                 updated_at: Set(now),
             });
+            // The rollups reference the monitor: it goes in first.
+            monitor::Entity::insert(monitors.last().cloned().unwrap()).exec(db).await.unwrap();
             let mut batch = Vec::with_capacity(24 * DAYS as usize + DAYS as usize);
             for h in 0..24 * DAYS {
                 batch.push(rollup(id, org_id, *product_id, "hour", this_hour - ChronoDuration::hours(h), 60, (h + m as i64) % 97 == 0));
@@ -192,9 +194,6 @@ async fn seed(db: &sea_orm::DatabaseConnection, org_id: Uuid) -> usize {
             .await
             .unwrap();
         }
-    }
-    for chunk in monitors.chunks(200) {
-        monitor::Entity::insert_many(chunk.to_vec()).exec(db).await.unwrap();
     }
     // Incidents: a resolved one per product per few days, and the open ones of the down monitors.
     let all: Vec<monitor::Model> = monitor::Entity::find().filter(monitor::Column::OrgId.eq(org_id)).all(db).await.unwrap();

@@ -51,6 +51,11 @@ fn main() {
 
 /// The monitored service: answers `/health` with 200 and a short body, in its own process.
 fn serve_target() {
+    // The bench holds our stdin open; when it ends (or dies), so do we.
+    std::thread::spawn(|| {
+        let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
+        std::process::exit(0);
+    });
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     runtime.block_on(async {
         let app = axum::Router::new().route("/health", axum::routing::get(|| async { "all good" }));
@@ -61,7 +66,7 @@ fn serve_target() {
 }
 
 fn start_target() -> (Child, u16) {
-    let mut child = Command::new(std::env::current_exe().unwrap()).env(CHILD_FLAG, "1").stdout(Stdio::piped()).spawn().expect("target process");
+    let mut child = Command::new(std::env::current_exe().unwrap()).env(CHILD_FLAG, "1").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("target process");
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     (child, line.trim().parse().expect("target port"))

@@ -199,8 +199,8 @@ impl Config {
             figment = figment.merge(Toml::file_exact(path));
         }
         // Not settings: `LAUNCHREADY_CONFIG` names the file itself; the others belong to the
-        // build and test scripts (scripts/env.sh, the test suites).
-        figment.merge(env.ignore(&["config", "cache", "tools", "test_pg", "e2e_base_url", "skip_browser"]))
+        // build, test and benchmark scripts (scripts/env.sh, the test suites, server/benches).
+        figment.merge(env.ignore(&["config", "cache", "tools", "test_pg", "e2e_base_url", "skip_browser", "bench_monitors", "bench_seconds", "bench_db", "bench_runs"]))
     }
 
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {

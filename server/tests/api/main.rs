@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod audit_flow;
 mod config;
 mod crash;
 mod cross_tenant;
