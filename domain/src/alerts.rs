@@ -248,12 +248,29 @@ pub async fn claim(db: &DatabaseConnection, key: &SecretKey, id: Uuid, lease: Du
     }
     let Some(row) = notification::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
     let Some(channel) = notification_channel::Entity::find_by_id(row.channel_id).one(db).await? else { return Ok(None) };
-    let event: AlertEvent = serde_json::from_str(&row.payload).map_err(|e| DomainError::Internal(format!("notification payload: {e}")))?;
+    let readable = serde_json::from_str::<AlertEvent>(&row.payload)
+        .map_err(|e| format!("its payload is unreadable: {e}"))
+        .and_then(|event| ChannelSecret::open(key, &channel.secret).map(|secret| (event, secret)).map_err(|_| "its channel's secret cannot be opened (was the secret key changed?)".to_owned()));
+    let (event, secret) = match readable {
+        Ok(parts) => parts,
+        Err(reason) => {
+            // No retry can mend this: fail it now rather than claim it after every lease.
+            notification::Entity::update_many()
+                .col_expr(notification::Column::Status, Expr::value("failed"))
+                .col_expr(notification::Column::LastError, Expr::value(format!("cannot be sent: {reason}")))
+                .col_expr(notification::Column::NextAttemptAt, Expr::value(Option::<DateTime<Utc>>::None))
+                .filter(notification::Column::Id.eq(id))
+                .exec(db)
+                .await?;
+            tracing::warn!(notification_id = %id, %reason, "notification failed for good");
+            return Ok(None);
+        }
+    };
     Ok(Some(Delivery {
         id,
         org_id: row.org_id,
         kind: ChannelKind::parse(&channel.kind).unwrap_or(ChannelKind::Email),
-        secret: ChannelSecret::open(key, &channel.secret)?,
+        secret,
         event,
         attempt: row.attempts.max(1) as u32,
     }))

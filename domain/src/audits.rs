@@ -339,8 +339,14 @@ pub async fn fail(db: &DatabaseConnection, audit_id: Uuid, error: &str) -> Resul
 /// Returns the new audit ids, to be queued.
 #[tracing::instrument(skip(db, plans))]
 pub async fn schedule_due(db: &DatabaseConnection, now: DateTime<Utc>, plans: &crate::plans::PlanTable) -> Result<Vec<Uuid>, DomainError> {
-    use crate::entities::organization;
-    use crate::plans::{AuditSchedule, Plan};
+    use crate::plans::AuditSchedule;
+    // A schedule without a date (products that predate schedules) starts its grid now.
+    product::Entity::update_many()
+        .col_expr(product::Column::NextAuditAt, Expr::value(now))
+        .filter(product::Column::AuditSchedule.ne("off"))
+        .filter(product::Column::NextAuditAt.is_null())
+        .exec(db)
+        .await?;
     let due = product::Entity::find()
         .filter(product::Column::NextAuditAt.lte(now))
         .filter(product::Column::AuditSchedule.ne("off"))
@@ -350,11 +356,12 @@ pub async fn schedule_due(db: &DatabaseConnection, now: DateTime<Utc>, plans: &c
     let mut created = Vec::new();
     for p in due {
         let Some(slot) = p.next_audit_at else { continue };
-        let plan = organization::Entity::find_by_id(p.org_id).one(db).await?.map(|o| Plan::parse(&o.plan)).unwrap_or(Plan::Free);
+        let plan = crate::monitors::plan_of(db, p.org_id).await?;
         let wanted = AuditSchedule::parse(&p.audit_schedule).unwrap_or(AuditSchedule::Off);
         // A downgraded plan slows the schedule down; it never deletes the setting.
         let effective = wanted.min(plans.limits(plan).scheduled_audits);
-        let next = effective.period_secs().map(|secs| next_slot(slot, now, secs));
+        // A plan that allows no schedule skips the run but keeps the grid, so an upgrade resumes it.
+        let next = effective.period_secs().or(wanted.period_secs()).map(|secs| next_slot(slot, now, secs));
         let moved = product::Entity::update_many()
             .col_expr(product::Column::NextAuditAt, Expr::value(next))
             .filter(product::Column::Id.eq(p.id))

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// As typed; `target` may be a secret URL, so `Debug` leaves it out.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChannelForm {
     pub name: String,
     pub kind: String,
@@ -27,6 +28,12 @@ pub struct ChannelSpec {
 impl std::fmt::Debug for ChannelSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ChannelSpec").field("name", &self.name).field("kind", &self.kind).finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for ChannelForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChannelForm").field("name", &self.name).field("kind", &self.kind).finish_non_exhaustive()
     }
 }
 

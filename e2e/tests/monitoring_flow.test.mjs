@@ -1,7 +1,7 @@
 // Flows 1 (audit) and 3 (monitoring) in the browser: a founder runs an audit and sees its
 // progress reach a verdict, adds an email alert channel and a monitor of a service this test
-// runs on loopback, stops the service, sees the incident and the DOWN mail, brings it back,
-// then reads the dashboard and the public status page.
+// runs on loopback, stops the service, sees the incident and the DOWN mail (recovery is covered by
+// server/tests/api/monitoring.rs), then reads the dashboard and the public status page.
 //
 // The server (e2e/run.sh) resolves names through a loopback port where nothing answers, so the
 // audit of `shop.test` ends with the reason it could not run; the scorecard itself is covered

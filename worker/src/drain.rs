@@ -48,6 +48,10 @@ pub async fn run_until_idle(deps: Deps, settings: RunnerSettings, now: DateTime<
     let mut idle_polls = 0;
     let outcome = loop {
         tokio::time::sleep(poll).await;
+        // Workers that ended early (bad settings, say) report their own error below.
+        if workers.is_finished() {
+            break Err(RunnerError::Monitor("the workers stopped before the queues drained".into()));
+        }
         match outstanding_jobs(&db).await {
             Ok(0) => idle_polls += 1,
             Ok(_) => idle_polls = 0,

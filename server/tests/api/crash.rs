@@ -117,7 +117,7 @@ async fn a_killed_workers_audit_is_finished_once_by_another() {
 
     let mut second = worker_process(&setup);
     // The dead worker's job moves after it missed its heartbeats: the audit deadline plus
-    // margin (21 s here), then the audit runs again (6 s).
+    // margin (23 s here), then the audit runs again (6 s).
     let finished = wait_until(app, &audit_id, "finished", Duration::from_secs(90), |a| a.status == "done").await;
     second.kill().unwrap();
     second.wait().unwrap();

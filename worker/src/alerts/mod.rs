@@ -53,7 +53,7 @@ async fn post(deps: &Deps, target: &str, body: Vec<u8>, headers: Vec<(&str, Stri
     for (name, value) in &headers {
         request = request.header(name, value);
     }
-    let response = deps.probe.http().send(request).await.map_err(|e| e.to_string())?;
+    let response = deps.probe.delivery().send(request).await.map_err(|e| e.to_string())?;
     if (200..300).contains(&response.status) {
         Ok(())
     } else {

@@ -34,6 +34,7 @@ impl ProbeOutcome {
 pub struct Prober {
     dns: Dns,
     http: HttpClient,
+    delivery: HttpClient,
     tls: TlsInspector,
 }
 
@@ -43,15 +44,22 @@ impl Prober {
         let guard = Guard::new(settings.allow_private_targets);
         // Monitors have no per-audit budget: the schedule bounds how often they run.
         let limits = Limits { request_timeout: timeout, max_body_bytes: 1024 * 1024, max_redirects: 10, request_budget: u32::MAX };
-        let http = HttpClient::new(dns.clone(), guard, limits)?;
+        let http = HttpClient::new(dns.clone(), guard, limits.clone())?;
+        let delivery = HttpClient::verifying(dns.clone(), guard, limits, &settings.extra_ca_pem)?;
         let roots = Arc::new(root_store(&settings.extra_ca_pem)?);
         let tls = TlsInspector::new(dns.clone(), guard, roots, timeout);
-        Ok(Self { dns, http, tls })
+        Ok(Self { dns, http, delivery, tls })
     }
 
-    /// The guarded HTTP client (alert deliveries to Slack and webhooks use it too).
+    /// The guarded HTTP client of the checks (accepts any certificate: the check judges it).
     pub fn http(&self) -> &HttpClient {
         &self.http
+    }
+
+    /// The guarded HTTP client of alert deliveries: it verifies certificates, since a Slack
+    /// URL's path and a webhook's signed body must not reach whoever sits in between.
+    pub fn delivery(&self) -> &HttpClient {
+        &self.delivery
     }
 
     pub async fn check(&self, monitor: &MonitorTarget) -> ProbeOutcome {

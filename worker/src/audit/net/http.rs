@@ -206,20 +206,38 @@ pub struct HttpClient {
 }
 
 impl HttpClient {
+    /// The scanner's client: certificate validity is judged by the tls.* checks, and the page
+    /// is still read so one broken certificate does not hide every other finding.
     pub fn new(dns: Dns, guard: Guard, limits: Limits) -> Result<Self, String> {
-        let client = reqwest::Client::builder()
+        let builder = Self::builder(dns, guard, &limits).tls_danger_accept_invalid_certs(true);
+        Self::finish(builder, guard, limits)
+    }
+
+    /// A client that verifies certificates (system roots plus `extra_ca_pem`), for sending
+    /// secrets: alert deliveries to Slack and webhooks. Same SSRF guard.
+    pub fn verifying(dns: Dns, guard: Guard, limits: Limits, extra_ca_pem: &[Vec<u8>]) -> Result<Self, String> {
+        let roots = extra_ca_pem
+            .iter()
+            .map(|pem| reqwest::Certificate::from_pem(pem).map_err(|e| format!("extra CA certificate: {e}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let builder = Self::builder(dns, guard, &limits);
+        let builder = if roots.is_empty() { builder } else { builder.tls_certs_merge(roots) };
+        Self::finish(builder, guard, limits)
+    }
+
+    fn builder(dns: Dns, guard: Guard, limits: &Limits) -> reqwest::ClientBuilder {
+        reqwest::Client::builder()
             .dns_resolver(Arc::new(GuardedResolver { dns, guard }))
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .user_agent(USER_AGENT)
             .timeout(limits.request_timeout)
             .connect_timeout(limits.request_timeout.min(Duration::from_secs(5)))
-            // Certificate validity is judged by the tls.* checks; the page is still read so
-            // one broken certificate does not hide every other finding.
-            .tls_danger_accept_invalid_certs(true)
             .pool_max_idle_per_host(4)
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+    }
+
+    fn finish(builder: reqwest::ClientBuilder, guard: Guard, limits: Limits) -> Result<Self, String> {
+        let client = builder.build().map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         Ok(Self { client, guard, limits, used: AtomicU32::new(0) })
     }
 
