@@ -12,6 +12,9 @@ pub enum AppError {
     Invalid(Vec<FieldError>),
     #[error("not found")]
     NotFound,
+    /// The plan does not allow this; the UI shows the message with a link to the billing page.
+    #[error("{0}")]
+    PlanLimit(String),
     #[error("sign in required")]
     Unauthenticated,
     #[error("invalid email or password")]
@@ -20,6 +23,8 @@ pub enum AppError {
     InvalidToken,
     #[error("too many attempts; try again in {0} s")]
     Throttled(u64),
+    #[error("{0}")]
+    Unavailable(String),
     #[error("something went wrong on our side; please try again")]
     Internal,
     #[error("request failed: {0}")]
@@ -92,6 +97,8 @@ impl From<domain::DomainError> for AppError {
         match err {
             D::Invalid(fields) => Self::Invalid(fields),
             D::Conflict { field, message } => Self::Invalid(vec![FieldError::new(field, message)]),
+            D::PlanLimit { message, .. } => Self::PlanLimit(message),
+            D::Unavailable(message) => Self::Unavailable(message),
             D::NotFound => Self::NotFound,
             D::Unauthenticated => Self::Unauthenticated,
             D::BadCredentials => Self::BadCredentials,

@@ -109,7 +109,7 @@ pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Re
         }
         return Err(err.into());
     }
-    organization::ActiveModel { id: Set(org_id), name: Set(org_name), plan: Set("free".into()), created_at: Set(now) }.insert(&txn).await?;
+    organization::ActiveModel { id: Set(org_id), name: Set(org_name), plan: Set("free".into()), created_at: Set(now), ..Default::default() }.insert(&txn).await?;
     workspace::ActiveModel { id: Set(workspace_id), org_id: Set(org_id), name: Set("Default".into()), is_default: Set(true), created_at: Set(now) }
         .insert(&txn)
         .await?;

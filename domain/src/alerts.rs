@@ -151,7 +151,7 @@ impl AlertPolicy {
 /// Returns the ids to deliver now (suppressed ones are logged, not returned).
 #[tracing::instrument(skip(db, plans, policy, event), fields(kind = event.kind()))]
 pub async fn raise(db: &DatabaseConnection, plans: &PlanTable, policy: &AlertPolicy, org_id: Uuid, workspace_id: Uuid, event: &AlertEvent) -> Result<Vec<Uuid>, DomainError> {
-    let plan = crate::monitors::plan_of(db, org_id).await?;
+    let plan = crate::quota::plan_of(db, org_id).await?;
     let allowed = &plans.limits(plan).alert_channels;
     let channels: Vec<notification_channel::Model> = notification_channel::Entity::find()
         .filter(notification_channel::Column::OrgId.eq(org_id))

@@ -31,8 +31,11 @@ pub async fn request(
     product_id: Uuid,
     trigger: AuditTrigger,
 ) -> Result<(AuditSummary, bool), DomainError> {
-    // The product must be this tenant's.
-    crate::products::get(db, scope, product_id).await?;
+    // The product must be this tenant's, and not paused by a downgrade.
+    let product = crate::products::get(db, scope, product_id).await?;
+    if product.paused {
+        return Err(paused_product(crate::quota::plan_of(db, scope.org_id()).await?));
+    }
     if let Some(running) = scoped(scope)
         .filter(audit::Column::ProductId.eq(product_id))
         .filter(audit::Column::Status.is_in(UNFINISHED))
@@ -45,6 +48,13 @@ pub async fn request(
     let row = new_row(scope.org_id(), scope.workspace_id(), product_id, trigger, None, Some(scope.user_id())).insert(db).await?;
     tracing::info!(audit_id = %row.id, "audit queued");
     Ok((summary_of(&row), true))
+}
+
+fn paused_product(plan: crate::plans::Plan) -> DomainError {
+    DomainError::plan_limit(
+        "products",
+        format!("This product is paused because the {} plan allows fewer products than this organisation has. Upgrade, or delete another product.", plan.label()),
+    )
 }
 
 fn new_row(org_id: Uuid, workspace_id: Uuid, product_id: Uuid, trigger: AuditTrigger, slot: Option<DateTime<Utc>>, by: Option<Uuid>) -> audit::ActiveModel {
@@ -350,13 +360,14 @@ pub async fn schedule_due(db: &DatabaseConnection, now: DateTime<Utc>, plans: &c
     let due = product::Entity::find()
         .filter(product::Column::NextAuditAt.lte(now))
         .filter(product::Column::AuditSchedule.ne("off"))
+        .filter(product::Column::PausedByPlan.eq(false))
         .limit(500)
         .all(db)
         .await?;
     let mut created = Vec::new();
     for p in due {
         let Some(slot) = p.next_audit_at else { continue };
-        let plan = crate::monitors::plan_of(db, p.org_id).await?;
+        let plan = crate::quota::plan_of(db, p.org_id).await?;
         let wanted = AuditSchedule::parse(&p.audit_schedule).unwrap_or(AuditSchedule::Off);
         // A downgraded plan slows the schedule down; it never deletes the setting.
         let effective = wanted.min(plans.limits(plan).scheduled_audits);

@@ -55,9 +55,9 @@ pub async fn list(db: &DatabaseConnection, scope: &TenantScope) -> Result<Vec<Ch
 /// Adds a channel the plan allows. A webhook gets a fresh signing secret, returned once.
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), kind = spec.kind.as_str()))]
 pub async fn create(db: &DatabaseConnection, scope: &TenantScope, key: &SecretKey, plans: &PlanTable, spec: &ChannelSpec) -> Result<ChannelCreated, DomainError> {
-    let plan = crate::monitors::plan_of(db, scope.org_id()).await?;
+    let plan = crate::quota::plan_of(db, scope.org_id()).await?;
     if !plans.limits(plan).alert_channels.contains(&spec.kind) {
-        return Err(DomainError::invalid("kind", format!("{} alerts need a paid plan; the {} plan sends email alerts", spec.kind.label(), plan.label())));
+        return Err(DomainError::plan_limit("alert_channels", format!("{} alerts are not included in the {} plan, which sends email alerts. Upgrade to use them.", spec.kind.label(), plan.label())));
     }
     let signing_secret = (spec.kind == ChannelKind::Webhook).then(|| {
         let mut bytes = [0u8; 32];

@@ -1,6 +1,6 @@
 //! sea-orm entities, one file per table. Kept as plain generated shapes: finders and state
 //! changes live in `accounts`, `sessions`, `products`, `tokens`, `audits`,
-//! `monitors`, `monitoring`, `alerts` and `channels`.
+//! `monitors`, `monitoring`, `alerts`, `channels`, `billing` and `sprints`.
 pub mod audit;
 pub mod email_token;
 pub mod finding;
@@ -13,8 +13,12 @@ pub mod notification;
 pub mod notification_channel;
 pub mod organization;
 pub mod outbox_message;
+pub mod plan_change;
 pub mod product;
 pub mod product_endpoint;
 pub mod session;
+pub mod sprint_booking;
+pub mod sprint_slot;
+pub mod stripe_event;
 pub mod user;
 pub mod workspace;

@@ -32,6 +32,10 @@ pub enum DomainError {
     /// 409: a uniqueness rule was hit (an email already registered, a domain already added).
     #[error("{field}: {message}")]
     Conflict { field: String, message: String },
+    /// 402: the organisation's plan does not allow this (a count reached, a feature not
+    /// included). The message names the limit; the web layer adds the way to upgrade.
+    #[error("{message}")]
+    PlanLimit { limit: String, message: String },
     /// 401: wrong credentials or no valid session. Deliberately says nothing more.
     #[error("invalid email or password")]
     BadCredentials,
@@ -44,6 +48,10 @@ pub enum DomainError {
     /// 429: too many attempts; retry after the given number of seconds.
     #[error("too many attempts; try again in {retry_after_secs} s")]
     Throttled { retry_after_secs: u64 },
+    /// 503: a service we depend on (the payment provider) did not answer; the message says
+    /// what to do and carries no detail of the failure.
+    #[error("{0}")]
+    Unavailable(String),
     /// 500: anything the user cannot fix. The message is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -54,14 +62,20 @@ impl DomainError {
         Self::Invalid(vec![FieldError::new(field, message)])
     }
 
+    pub fn plan_limit(limit: &str, message: impl Into<String>) -> Self {
+        Self::PlanLimit { limit: limit.into(), message: message.into() }
+    }
+
     pub fn http_status(&self) -> u16 {
         match self {
             Self::Invalid(_) => 422,
             Self::NotFound => 404,
             Self::Conflict { .. } => 409,
+            Self::PlanLimit { .. } => 402,
             Self::BadCredentials | Self::Unauthenticated => 401,
             Self::InvalidToken => 400,
             Self::Throttled { .. } => 429,
+            Self::Unavailable(_) => 503,
             Self::Internal(_) => 500,
         }
     }

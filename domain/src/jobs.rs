@@ -17,6 +17,33 @@ use uuid::Uuid;
 pub enum EmailJob {
     VerifyEmail { user_id: Uuid },
     ResetPassword { user_id: Uuid },
+    /// A sprint booking changed: its contact is told, and the operators too when it is new.
+    SprintBooking { booking_id: Uuid, event: BookingMail },
+}
+
+/// Which booking mail to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BookingMail {
+    /// Booked (to the founder; to the operators unless a deposit is still due).
+    Booked,
+    /// The deposit arrived (to the founder and the operators).
+    DepositPaid,
+    Confirmed,
+    Declined,
+    Rescheduled,
+}
+
+impl BookingMail {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Booked => "booked",
+            Self::DepositPaid => "deposit_paid",
+            Self::Confirmed => "confirmed",
+            Self::Declined => "declined",
+            Self::Rescheduled => "rescheduled",
+        }
+    }
 }
 
 /// Run one audit (its row says what and why).

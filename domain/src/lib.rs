@@ -16,6 +16,8 @@ pub mod monitor;
 pub mod plans;
 pub mod product;
 pub mod scorecard;
+pub mod sprint;
+pub mod subscription;
 
 pub use error::{DomainError, FieldError};
 
@@ -25,6 +27,8 @@ pub mod accounts;
 pub mod alerts;
 #[cfg(feature = "ssr")]
 pub mod audits;
+#[cfg(feature = "ssr")]
+pub mod billing;
 #[cfg(feature = "ssr")]
 pub mod channels;
 #[cfg(feature = "ssr")]
@@ -36,7 +40,11 @@ pub mod monitoring;
 #[cfg(feature = "ssr")]
 pub mod monitors;
 #[cfg(feature = "ssr")]
+pub mod operator;
+#[cfg(feature = "ssr")]
 pub mod products;
+#[cfg(feature = "ssr")]
+pub mod quota;
 #[cfg(feature = "ssr")]
 pub mod sealed;
 #[cfg(feature = "ssr")]
@@ -45,6 +53,10 @@ pub mod secret;
 pub mod sessions;
 #[cfg(feature = "ssr")]
 mod sql;
+#[cfg(feature = "ssr")]
+pub mod sprints;
+#[cfg(feature = "ssr")]
+pub mod stripe;
 #[cfg(feature = "ssr")]
 pub mod tenancy;
 #[cfg(feature = "ssr")]

@@ -265,6 +265,8 @@ pub struct MonitorView {
     pub confirm_successes: u32,
     pub enabled: bool,
     pub is_primary: bool,
+    /// Not checked while the plan allows fewer monitors (or its product is paused).
+    pub paused: bool,
     pub state: MonitorState,
     pub last_checked_at: Option<DateTime<Utc>>,
     pub last_ok: Option<bool>,

@@ -223,8 +223,12 @@ pub async fn dashboard(db: &DatabaseConnection, scope: &TenantScope) -> Result<D
 /// The public status page of a product whose owner turned it on; otherwise not found (the
 /// same answer as for an unknown id).
 #[tracing::instrument(skip(db))]
-pub async fn status_page(db: &DatabaseConnection, product_id: Uuid) -> Result<StatusPage, DomainError> {
-    let p = product::Entity::find_by_id(product_id).one(db).await?.filter(|p| p.status_page_enabled).ok_or(DomainError::NotFound)?;
+pub async fn status_page(db: &DatabaseConnection, plans: &crate::plans::PlanTable, product_id: Uuid) -> Result<StatusPage, DomainError> {
+    let p = product::Entity::find_by_id(product_id).one(db).await?.filter(|p| p.status_page_enabled && !p.paused_by_plan).ok_or(DomainError::NotFound)?;
+    // After a downgrade the setting stays, but the page is off until the plan includes it again.
+    if !plans.limits(crate::quota::plan_of(db, p.org_id).await?).status_pages {
+        return Err(DomainError::NotFound);
+    }
     let now = Utc::now();
     let today = Period::Day.start_of(now);
     let since = today - Duration::days(89);
@@ -233,6 +237,7 @@ pub async fn status_page(db: &DatabaseConnection, product_id: Uuid) -> Result<St
     let monitors = monitor::Entity::find()
         .filter(monitor::Column::ProductId.eq(p.id))
         .filter(monitor::Column::Enabled.eq(true))
+        .filter(monitor::Column::PausedByPlan.eq(false))
         .order_by_desc(monitor::Column::IsPrimary)
         .order_by_asc(monitor::Column::Name)
         .all(db)

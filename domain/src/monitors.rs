@@ -7,23 +7,19 @@
 
 use crate::entities::{incident, monitor, monitor_result, organization};
 use crate::monitor::{IncidentView, MonitorKind, MonitorSpec, MonitorState, MonitorView};
-use crate::plans::{Plan, PlanTable};
+use crate::plans::{Plan, PlanTable, Resource};
 use crate::tenancy::TenantScope;
 use crate::DomainError;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
 
 fn scoped(scope: &TenantScope) -> sea_orm::Select<monitor::Entity> {
     monitor::Entity::find().filter(monitor::Column::OrgId.eq(scope.org_id())).filter(monitor::Column::WorkspaceId.eq(scope.workspace_id()))
-}
-
-pub async fn plan_of(db: &impl ConnectionTrait, org_id: Uuid) -> Result<Plan, DomainError> {
-    Ok(organization::Entity::find_by_id(org_id).one(db).await?.map(|o| Plan::parse(&o.plan)).unwrap_or(Plan::Free))
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %product_id))]
@@ -46,19 +42,31 @@ pub async fn get(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Resu
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %product_id))]
 pub async fn create(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable, product_id: Uuid, spec: &MonitorSpec) -> Result<MonitorView, DomainError> {
-    crate::products::get(db, scope, product_id).await?;
-    let limit = plans.limits(plan_of(db, scope.org_id()).await?).monitors;
-    let count = monitor::Entity::find().filter(monitor::Column::OrgId.eq(scope.org_id())).count(db).await?;
-    if count >= limit as u64 {
-        return Err(DomainError::Conflict { field: "monitors".into(), message: format!("your plan allows {limit} monitors; delete one or upgrade") });
-    }
-    let row = new_row(scope.org_id(), scope.workspace_id(), product_id, spec, false).insert(db).await?;
+    let product = crate::products::get(db, scope, product_id).await?;
+    let txn = crate::sql::begin_write(db).await?;
+    let plan = crate::quota::ensure_room(&txn, plans, scope.org_id(), Resource::Monitors).await?;
+    ensure_interval(plans, plan, spec)?;
+    // A monitor added to a paused product waits with it.
+    let row = new_row(scope.org_id(), scope.workspace_id(), product_id, spec, false, product.paused).insert(&txn).await?;
+    txn.commit().await?;
     tracing::info!(monitor_id = %row.id, "monitor created");
     Ok(to_view(row))
 }
 
+/// The plan's shortest interval, checked on the server whatever the form said.
+fn ensure_interval(plans: &PlanTable, plan: Plan, spec: &MonitorSpec) -> Result<(), DomainError> {
+    let min = plans.limits(plan).monitor_min_interval_secs;
+    if spec.interval_secs < min {
+        return Err(DomainError::plan_limit(
+            "monitor_min_interval",
+            format!("The {} plan checks at most every {min} s; choose a longer interval or upgrade.", plan.label()),
+        ));
+    }
+    Ok(())
+}
+
 /// The monitor made with a product: its main URL, checked at the plan's shortest interval.
-pub async fn create_primary(db: &impl ConnectionTrait, org_id: Uuid, workspace_id: Uuid, product_id: Uuid, url: &str, interval_secs: u32) -> Result<(), DomainError> {
+pub async fn create_primary(db: &impl ConnectionTrait, org_id: Uuid, workspace_id: Uuid, product_id: Uuid, url: &str, interval_secs: u32, paused: bool) -> Result<(), DomainError> {
     let spec = MonitorSpec {
         name: "Main URL".into(),
         kind: MonitorKind::Http,
@@ -71,11 +79,11 @@ pub async fn create_primary(db: &impl ConnectionTrait, org_id: Uuid, workspace_i
         confirm_successes: crate::monitor::DEFAULT_CONFIRMATIONS,
         enabled: true,
     };
-    new_row(org_id, workspace_id, product_id, &spec, true).insert(db).await?;
+    new_row(org_id, workspace_id, product_id, &spec, true, paused).insert(db).await?;
     Ok(())
 }
 
-fn new_row(org_id: Uuid, workspace_id: Uuid, product_id: Uuid, spec: &MonitorSpec, primary: bool) -> monitor::ActiveModel {
+fn new_row(org_id: Uuid, workspace_id: Uuid, product_id: Uuid, spec: &MonitorSpec, primary: bool, paused: bool) -> monitor::ActiveModel {
     let now = Utc::now();
     monitor::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -83,6 +91,7 @@ fn new_row(org_id: Uuid, workspace_id: Uuid, product_id: Uuid, spec: &MonitorSpe
         workspace_id: Set(workspace_id),
         product_id: Set(product_id),
         is_primary: Set(primary),
+        paused_by_plan: Set(paused),
         state: Set(MonitorState::Unknown.as_str().into()),
         consecutive_failures: Set(0),
         consecutive_successes: Set(0),
@@ -117,8 +126,9 @@ fn spec_columns(spec: &MonitorSpec, now: DateTime<Utc>) -> monitor::ActiveModel 
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), monitor_id = %id))]
-pub async fn update(db: &DatabaseConnection, scope: &TenantScope, id: Uuid, spec: &MonitorSpec) -> Result<MonitorView, DomainError> {
+pub async fn update(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable, id: Uuid, spec: &MonitorSpec) -> Result<MonitorView, DomainError> {
     let existing = scoped(scope).filter(monitor::Column::Id.eq(id)).one(db).await?.ok_or(DomainError::NotFound)?;
+    ensure_interval(plans, crate::quota::plan_of(db, scope.org_id()).await?, spec)?;
     let now = Utc::now();
     let changed_target = existing.target != spec.target || existing.kind != spec.kind.as_str();
     let mut row = monitor::ActiveModel { id: sea_orm::Unchanged(existing.id), ..spec_columns(spec, now) };
@@ -137,16 +147,20 @@ pub async fn update(db: &DatabaseConnection, scope: &TenantScope, id: Uuid, spec
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), monitor_id = %id))]
-pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Result<(), DomainError> {
+pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable, id: Uuid) -> Result<(), DomainError> {
+    let txn = crate::sql::begin_write(db).await?;
     let result = monitor::Entity::delete_many()
         .filter(monitor::Column::Id.eq(id))
         .filter(monitor::Column::OrgId.eq(scope.org_id()))
         .filter(monitor::Column::WorkspaceId.eq(scope.workspace_id()))
-        .exec(db)
+        .exec(&txn)
         .await?;
     if result.rows_affected == 0 {
         return Err(DomainError::NotFound);
     }
+    // The room it frees goes to the oldest paused monitor, if a downgrade paused any.
+    crate::quota::enforce(&txn, plans, scope.org_id(), Utc::now()).await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -204,6 +218,7 @@ pub(crate) fn to_view(row: monitor::Model) -> MonitorView {
         confirm_successes: row.confirm_successes.max(1) as u32,
         enabled: row.enabled,
         is_primary: row.is_primary,
+        paused: row.paused_by_plan,
         state: MonitorState::parse(&row.state),
         last_checked_at: row.last_checked_at,
         last_ok: row.last_ok,
@@ -213,7 +228,7 @@ pub(crate) fn to_view(row: monitor::Model) -> MonitorView {
     }
 }
 
-fn whole_second(t: DateTime<Utc>) -> DateTime<Utc> {
+pub(crate) fn whole_second(t: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
 }
 
@@ -229,23 +244,35 @@ pub struct DueCheck {
 /// Claims up to `limit` due monitors and moves each one's next slot on, in one transaction.
 /// The move is conditional on the slot read, so of two schedulers only one claims a slot.
 #[tracing::instrument(skip(db))]
-pub async fn claim_due(db: &DatabaseConnection, now: DateTime<Utc>, limit: u64) -> Result<Vec<DueCheck>, DomainError> {
+pub async fn claim_due(db: &DatabaseConnection, plans: &PlanTable, now: DateTime<Utc>, limit: u64) -> Result<Vec<DueCheck>, DomainError> {
     let txn = crate::sql::begin_write(db).await?;
-    let due: Vec<(Uuid, DateTime<Utc>, i32)> = monitor::Entity::find()
+    let due: Vec<(Uuid, DateTime<Utc>, i32, Uuid)> = monitor::Entity::find()
         .select_only()
         .column(monitor::Column::Id)
         .column(monitor::Column::NextDueAt)
         .column(monitor::Column::IntervalSecs)
+        .column(monitor::Column::OrgId)
         .filter(monitor::Column::Enabled.eq(true))
+        .filter(monitor::Column::PausedByPlan.eq(false))
         .filter(monitor::Column::NextDueAt.lte(now))
         .order_by_asc(monitor::Column::NextDueAt)
         .limit(limit)
         .into_tuple()
         .all(&txn)
         .await?;
+    let orgs: Vec<Uuid> = due.iter().map(|d| d.3).collect::<std::collections::HashSet<_>>().into_iter().collect();
+    let plan_of: HashMap<Uuid, Plan> = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(orgs))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, Plan::parse(&o.plan)))
+        .collect();
     let mut claimed = Vec::with_capacity(due.len());
-    for (id, slot, interval) in due {
-        let interval = i64::from(interval.max(1));
+    for (id, slot, interval, org_id) in due {
+        // After a downgrade a monitor keeps its setting but runs no more often than the plan allows.
+        let floor = plans.limits(plan_of.get(&org_id).copied().unwrap_or(Plan::Free)).monitor_min_interval_secs;
+        let interval = i64::from(interval.max(1)).max(i64::from(floor));
         let behind = (now - slot).num_seconds().max(0);
         // Missed slots (the service was down) are skipped, not run in a burst.
         let next = slot + Duration::seconds((behind / interval + 1) * interval);

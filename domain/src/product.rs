@@ -313,6 +313,8 @@ pub struct ProductView {
     pub next_audit_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The public status page (`/status/<id>`) is opt-in.
     pub status_page_enabled: bool,
+    /// Kept but not audited, monitored or shown publicly while the plan allows fewer products.
+    pub paused: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }

@@ -3,7 +3,7 @@
 
 use crate::entities::{product, product_endpoint};
 use crate::product::{Access, Endpoint, EndpointKind, ProductSpec, ProductView};
-use crate::plans::{AuditSchedule, PlanTable};
+use crate::plans::{AuditSchedule, PlanTable, Resource};
 use crate::tenancy::TenantScope;
 use crate::DomainError;
 use chrono::Utc;
@@ -47,11 +47,15 @@ pub async fn get(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Resu
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
 pub async fn create(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable, spec: &ProductSpec) -> Result<ProductView, DomainError> {
     ensure_apex_free(db, scope, spec, None).await?;
-    let limits = plans.limits(crate::monitors::plan_of(db, scope.org_id()).await?);
     let now = Utc::now();
     let id = Uuid::new_v4();
-    let schedule = AuditSchedule::Weekly.min(limits.scheduled_audits);
     let txn = crate::sql::begin_write(db).await?;
+    let plan = crate::quota::ensure_room(&txn, plans, scope.org_id(), Resource::Products).await?;
+    let limits = plans.limits(plan);
+    let schedule = AuditSchedule::Weekly.min(limits.scheduled_audits);
+    // The main-URL monitor counts like any other: without room it is created paused, and
+    // runs once a monitor is deleted or the plan grows.
+    let monitor_room = limits.monitors.has_room(crate::quota::count(&txn, scope.org_id(), Resource::Monitors).await?);
     let row = product::ActiveModel {
         id: Set(id),
         org_id: Set(scope.org_id()),
@@ -62,6 +66,7 @@ pub async fn create(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTa
         audit_schedule: Set(schedule.as_str().into()),
         next_audit_at: Set(schedule.period_secs().map(|s| now + chrono::Duration::seconds(s))),
         status_page_enabled: Set(false),
+        paused_by_plan: Set(false),
         ..columns(spec, now)
     }
     .insert(&txn)
@@ -70,7 +75,7 @@ pub async fn create(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTa
     replace_endpoints(&txn, scope, id, &spec.endpoints).await?;
     let main_url = format!("https://{}/", spec.app_host.as_ref().map(|h| h.as_str()).unwrap_or(spec.apex_domain.as_str()));
     // Every minute, or the plan's shortest interval if that is longer.
-    crate::monitors::create_primary(&txn, scope.org_id(), scope.workspace_id(), id, &main_url, limits.monitor_min_interval_secs.max(60)).await?;
+    crate::monitors::create_primary(&txn, scope.org_id(), scope.workspace_id(), id, &main_url, limits.monitor_min_interval_secs.max(60), !monitor_room).await?;
     txn.commit().await?;
     tracing::info!(product_id = %id, "product created");
     get_row_view(db, scope, row).await
@@ -98,17 +103,21 @@ pub async fn update(db: &DatabaseConnection, scope: &TenantScope, id: Uuid, spec
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %id))]
-pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Result<(), DomainError> {
+pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable, id: Uuid) -> Result<(), DomainError> {
+    let txn = crate::sql::begin_write(db).await?;
     let result = product::Entity::delete_many()
         .filter(product::Column::Id.eq(id))
         .filter(product::Column::OrgId.eq(scope.org_id()))
         .filter(product::Column::WorkspaceId.eq(scope.workspace_id()))
-        .exec(db)
+        .exec(&txn)
         .await?;
     if result.rows_affected == 0 {
         return Err(DomainError::NotFound);
     }
-    // Its endpoints go with it: ON DELETE CASCADE (SQLite connections enable foreign keys).
+    // Its endpoints and monitors go with it: ON DELETE CASCADE (SQLite connections enable
+    // foreign keys). The room it frees goes to what a downgrade paused, oldest first.
+    crate::quota::enforce(&txn, plans, scope.org_id(), Utc::now()).await?;
+    txn.commit().await?;
     tracing::info!("product deleted");
     Ok(())
 }
@@ -124,13 +133,16 @@ pub async fn update_settings(
     status_page: bool,
 ) -> Result<ProductView, DomainError> {
     let existing = scoped(scope).filter(product::Column::Id.eq(id)).one(db).await?.ok_or(DomainError::NotFound)?;
-    let plan = crate::monitors::plan_of(db, scope.org_id()).await?;
+    let plan = crate::quota::plan_of(db, scope.org_id()).await?;
     let limits = plans.limits(plan);
     if schedule > limits.scheduled_audits {
-        return Err(DomainError::invalid("audit_schedule", format!("the {} plan audits at most {}", plan.label(), limits.scheduled_audits.label().to_lowercase())));
+        return Err(DomainError::plan_limit(
+            "scheduled_audits",
+            format!("The {} plan audits at most {}; upgrade for {} audits.", plan.label(), limits.scheduled_audits.label().to_lowercase(), schedule.label().to_lowercase()),
+        ));
     }
     if status_page && !limits.status_pages {
-        return Err(DomainError::invalid("status_page_enabled", format!("public status pages need a paid plan (you are on {})", plan.label())));
+        return Err(crate::quota::feature_missing(plan, "status_pages", "Public status pages"));
     }
     let now = Utc::now();
     let next = if existing.audit_schedule == schedule.as_str() && existing.next_audit_at.is_some() {
@@ -252,6 +264,7 @@ fn to_view(row: product::Model, endpoints: Vec<product_endpoint::Model>) -> Prod
         audit_schedule: crate::plans::AuditSchedule::parse(&row.audit_schedule).unwrap_or(crate::plans::AuditSchedule::Off),
         next_audit_at: row.next_audit_at,
         status_page_enabled: row.status_page_enabled,
+        paused: row.paused_by_plan,
         created_at: row.created_at,
         updated_at: row.updated_at,
     }

@@ -8,6 +8,16 @@ pub(crate) fn increment(column: impl IntoColumnRef) -> Expr {
     Expr::col(column).add(1)
 }
 
+/// `column - 1`
+pub(crate) fn decrement(column: impl IntoColumnRef) -> Expr {
+    Expr::col(column).sub(1)
+}
+
+/// `a < b` between two columns.
+pub(crate) fn column_below(a: impl IntoColumnRef, b: impl IntoColumnRef) -> Expr {
+    Expr::col(a).lt(Expr::col(b))
+}
+
 /// `table.column + excluded.column`, for counters in an upsert.
 pub(crate) fn add_excluded(table: impl IntoIden, column: impl IntoIden + Copy) -> Expr {
     Expr::col((table, column)).add(Expr::col((Alias::new("excluded"), column)))

@@ -7,6 +7,7 @@ mod m20261122_000001_accounts_and_tenancy;
 mod m20261122_000002_products;
 mod m20261122_000003_dev_outbox;
 mod m20261123_000004_audits_and_monitoring;
+mod m20261123_000005_billing_and_sprints;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_products::Migration),
             Box::new(m20261122_000003_dev_outbox::Migration),
             Box::new(m20261123_000004_audits_and_monitoring::Migration),
+            Box::new(m20261123_000005_billing_and_sprints::Migration),
         ]
     }
 }

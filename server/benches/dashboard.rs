@@ -134,6 +134,7 @@ async fn seed(db: &sea_orm::DatabaseConnection, org_id: Uuid) -> usize {
                 // Not due during the bench (and no worker runs in it).
                 enabled: Set(true),
                 is_primary: Set(m == 0),
+                paused_by_plan: Set(false),
                 state: Set(if down { "down" } else { "up" }.into()),
                 consecutive_failures: Set(0),
                 consecutive_successes: Set(0),

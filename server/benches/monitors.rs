@@ -174,6 +174,7 @@ async fn seed_monitors(db: &sea_orm::DatabaseConnection, org_id: Uuid, workspace
             confirm_successes: Set(2),
             enabled: Set(true),
             is_primary: Set(false),
+            paused_by_plan: Set(false),
             state: Set("unknown".into()),
             consecutive_failures: Set(0),
             consecutive_successes: Set(0),

@@ -8,6 +8,8 @@ use domain::sessions::SessionPolicy;
 use domain::alerts::AlertPolicy;
 use domain::monitoring::Retention;
 use domain::plans::PlanTable;
+use domain::stripe::{Stripe, StripeSettings};
+use domain::subscription::PlanPrices;
 use domain::throttle::ThrottlePolicy;
 use worker::audit::net::dns::ResolverChoice;
 use worker::jobs::deps::{MonitorSettings, ScannerSettings};
@@ -61,6 +63,24 @@ struct RawConfig {
     alerts: AlertPolicy,
     scanner: RawScanner,
     monitors: RawMonitors,
+    stripe: RawStripe,
+    /// Platform operators (sprint slots and bookings), by verified email.
+    admins: Vec<String>,
+}
+
+/// Billing. Without `secret_key` billing is off and every organisation stays on Free.
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawStripe {
+    secret_key: Option<String>,
+    /// The webhook endpoint's signing secret (`whsec_…`).
+    webhook_secret: Option<String>,
+    /// Stripe's API; tests and the browser flow point it at the local fake.
+    api_base: String,
+    price_pro: Option<String>,
+    price_agency: Option<String>,
+    /// How long a past-due subscription keeps its plan.
+    grace_days: u32,
 }
 
 /// How audits, monitors and webhooks reach the network.
@@ -111,6 +131,15 @@ impl Default for RawConfig {
             alerts: AlertPolicy::default(),
             scanner: RawScanner { allow_private_targets: false, resolver: None, ca_file: None, audit_deadline_secs: 90 },
             monitors: RawMonitors { schedule_every_secs: 2, batch_size: 50, batch_concurrency: 50, check_timeout_secs: 10, raw_retention_hours: 48 },
+            stripe: RawStripe {
+                secret_key: None,
+                webhook_secret: None,
+                api_base: "https://api.stripe.com/".into(),
+                price_pro: None,
+                price_agency: None,
+                grace_days: 7,
+            },
+            admins: Vec::new(),
         }
     }
 }
@@ -168,6 +197,9 @@ pub struct Config {
     pub alerts: AlertPolicy,
     pub scanner: ScannerSettings,
     pub monitors: MonitorSettings,
+    /// `None`: billing is off (no Stripe keys).
+    pub stripe: Option<Stripe>,
+    pub admins: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -264,6 +296,8 @@ impl Config {
             alerts: raw.alerts,
             scanner: scanner_settings(&raw.scanner)?,
             monitors: monitor_settings(&raw.monitors)?,
+            stripe: stripe_settings(raw.stripe)?,
+            admins: raw.admins.iter().map(|a| a.trim().to_ascii_lowercase()).filter(|a| !a.is_empty()).collect(),
         })
     }
 
@@ -297,6 +331,31 @@ fn scanner_settings(raw: &RawScanner) -> Result<ScannerSettings, ConfigError> {
         extra_ca_pem,
         audit_deadline: std::time::Duration::from_secs(raw.audit_deadline_secs),
     })
+}
+
+fn stripe_settings(raw: RawStripe) -> Result<Option<Stripe>, ConfigError> {
+    let Some(secret_key) = raw.secret_key.filter(|k| !k.is_empty()) else { return Ok(None) };
+    let webhook_secret = raw.webhook_secret.filter(|k| !k.is_empty()).ok_or_else(|| invalid("stripe.webhook_secret", "is required when stripe.secret_key is set"))?;
+    let prices = PlanPrices { pro: raw.price_pro.filter(|p| !p.is_empty()), agency: raw.price_agency.filter(|p| !p.is_empty()) };
+    if prices.pro.is_none() && prices.agency.is_none() {
+        return Err(invalid("stripe.price_pro", "set stripe.price_pro and/or stripe.price_agency (Stripe price ids) when stripe.secret_key is set"));
+    }
+    let api_base = url::Url::parse(&raw.api_base).map_err(|e| invalid("stripe.api_base", format!("\"{}\": {e}", raw.api_base)))?;
+    if !matches!(api_base.scheme(), "http" | "https") {
+        return Err(invalid("stripe.api_base", "must be an http(s) URL"));
+    }
+    if raw.grace_days > 60 {
+        return Err(invalid("stripe.grace_days", "at most 60"));
+    }
+    let settings = StripeSettings {
+        secret_key: SecretString::from(secret_key),
+        webhook_secret: SecretString::from(webhook_secret),
+        // The client appends `v1/…`: a base with a path needs its trailing slash.
+        api_base: api_base.to_string(),
+        prices,
+        grace: chrono::Duration::days(i64::from(raw.grace_days)),
+    };
+    Stripe::new(settings).map(Some).map_err(|e| invalid("stripe.api_base", e.to_string()))
 }
 
 fn monitor_settings(raw: &RawMonitors) -> Result<MonitorSettings, ConfigError> {

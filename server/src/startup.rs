@@ -91,6 +91,8 @@ pub fn job_deps(config: &Config, db: &DatabaseConnection) -> Result<Deps, Startu
         scanner: config.scanner.clone(),
         monitors: config.monitors.clone(),
         probe: Arc::new(probe),
+        stripe: config.stripe.clone(),
+        admins: Arc::new(config.admins.clone()),
     })
 }
 
@@ -141,6 +143,9 @@ impl Application {
             guard: domain::guard::Guard::new(config.scanner.allow_private_targets),
             cookie,
             outbox_enabled: email.mailer.uses_outbox(),
+            stripe: config.stripe.clone(),
+            admins: email.admins.clone(),
+            base_url: email.base_url.clone(),
         });
         let asset_version = http::assets::version_of(&config.site_root.join("pkg"));
         let leptos_options = LeptosOptions::builder()

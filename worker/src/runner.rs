@@ -7,6 +7,7 @@
 //! and the maintenance sweep.
 
 use crate::jobs::audit::run_audit_job;
+use crate::jobs::billing::{reconcile_tick, RECONCILE_CRON};
 use crate::jobs::delivery::deliver;
 use crate::jobs::deps::Deps;
 use crate::jobs::email::send_email;
@@ -181,7 +182,8 @@ where
     let monitor = if settings.schedules {
         let every = format!("*/{} * * * * *", deps.monitors.schedule_every_secs.clamp(1, 59));
         let monitor = register_cron!(monitor, deps, "monitor-schedule", every.as_str(), schedule_tick);
-        register_cron!(monitor, deps, "maintenance", settings.maintenance_cron.as_str(), maintenance_tick)
+        let monitor = register_cron!(monitor, deps, "maintenance", settings.maintenance_cron.as_str(), maintenance_tick);
+        register_cron!(monitor, deps, "billing-reconcile", RECONCILE_CRON, reconcile_tick)
     } else {
         monitor
     };

@@ -3,6 +3,9 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// The billing page, where a plan limit is lifted.
+pub const UPGRADE_PATH: &str = "/app/billing";
+
 /// The latest result of a server action, as the form helpers read it.
 pub type ActionResult<T> = Option<Result<T, AppError>>;
 
@@ -11,7 +14,8 @@ pub type ActionResult<T> = Option<Result<T, AppError>>;
 pub fn FormError<T: Clone + Send + Sync + 'static>(result: Signal<ActionResult<T>>) -> impl IntoView {
     move || {
         result.get().and_then(|r| r.err()).map(|err| {
-            view! { <p class="form-error" role="alert">{err.banner()}</p> }
+            let upgrade = matches!(err, AppError::PlanLimit(_)).then(|| view! { " " <a href=UPGRADE_PATH>"See plans and upgrade"</a> });
+            view! { <p class="form-error" role="alert">{err.banner()}{upgrade}</p> }
         })
     }
 }

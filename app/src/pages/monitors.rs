@@ -25,7 +25,7 @@ async fn validate_monitor(
     scope: &domain::tenancy::TenantScope,
     form: MonitorForm,
 ) -> Result<domain::monitor::MonitorSpec, AppError> {
-    let plan = domain::monitors::plan_of(&ctx.db, scope.org_id()).await?;
+    let plan = domain::quota::plan_of(&ctx.db, scope.org_id()).await?;
     let limits = ctx.plans.limits(plan);
     Ok(form.validate(limits.monitor_min_interval_secs, &ctx.guard)?)
 }
@@ -78,7 +78,7 @@ pub async fn update_monitor(
     let enabled = enabled.unwrap_or_default();
     let form = MonitorForm { name, kind, target, interval_secs, expected_status, keyword, latency_threshold_ms, confirm_failures, confirm_successes, enabled };
     let spec = validate_monitor(&ctx, &scope, form).await?;
-    Ok(domain::monitors::update(&ctx.db, &scope, id, &spec).await?)
+    Ok(domain::monitors::update(&ctx.db, &scope, &ctx.plans, id, &spec).await?)
 }
 
 #[server(endpoint = "monitors/delete")]
@@ -86,7 +86,7 @@ pub async fn delete_monitor(id: Uuid) -> Result<(), AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    Ok(domain::monitors::delete(&ctx.db, &scope, id).await?)
+    Ok(domain::monitors::delete(&ctx.db, &scope, &ctx.plans, id).await?)
 }
 
 #[server(endpoint = "incidents/list")]

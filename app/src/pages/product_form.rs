@@ -62,7 +62,7 @@ pub async fn delete_product(id: uuid::Uuid, confirm: Option<String>) -> Result<(
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    domain::products::delete(&ctx.db, &scope, id).await?;
+    domain::products::delete(&ctx.db, &scope, &ctx.plans, id).await?;
     leptos_axum::redirect("/app");
     Ok(())
 }

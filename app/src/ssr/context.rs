@@ -27,6 +27,12 @@ pub struct Inner {
     pub cookie: super::session::CookieSettings,
     /// Mail goes to the development outbox (no SMTP configured): `/dev/outbox` is on.
     pub outbox_enabled: bool,
+    /// `None` when billing is off (no Stripe keys): everyone is on Free.
+    pub stripe: Option<domain::stripe::Stripe>,
+    /// Platform operators, by verified email.
+    pub admins: Arc<Vec<String>>,
+    /// Our public URL without a trailing slash (Stripe's return pages).
+    pub base_url: String,
 }
 
 impl AppContext {

@@ -23,6 +23,9 @@ pub struct Model {
     pub enabled: bool,
     /// The monitor made with the product for its main URL.
     pub is_primary: bool,
+    /// Set while the plan allows fewer monitors than the organisation has, or the product is
+    /// paused: the monitor is not checked, and it resumes by itself when there is room again.
+    pub paused_by_plan: bool,
     /// unknown | up | down
     pub state: String,
     pub consecutive_failures: i32,

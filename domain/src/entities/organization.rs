@@ -7,7 +7,18 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub name: String,
+    /// free | pro | agency: what the limits follow. Written only by `domain::billing` (from the
+    /// subscription state) and by operators.
     pub plan: String,
+    pub stripe_customer_id: Option<String>,
+    pub subscription_id: Option<String>,
+    /// Stripe's status as last read: trialing | active | past_due | unpaid | canceled | …
+    pub subscription_status: Option<String>,
+    pub subscription_price_id: Option<String>,
+    pub subscription_period_end: Option<DateTimeUtc>,
+    /// When the subscription was first seen past due; the grace period runs from here.
+    pub past_due_since: Option<DateTimeUtc>,
+    pub billing_synced_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }
 

@@ -20,6 +20,9 @@ pub struct Model {
     pub next_audit_at: Option<DateTimeUtc>,
     /// The public status page is opt-in.
     pub status_page_enabled: bool,
+    /// Set while the organisation's plan allows fewer products than it has (a downgrade):
+    /// the product keeps its data but is not audited, monitored or shown publicly.
+    pub paused_by_plan: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -103,7 +103,7 @@ pub fn config_for(database_url: &str, data_dir: &std::path::Path, bind: &str, ov
 pub async fn tenant(db: &DatabaseConnection, plan: &str, products: usize) -> (Uuid, Uuid, Vec<Uuid>) {
     let now = Utc::now();
     let org_id = Uuid::new_v4();
-    organization::ActiveModel { id: Set(org_id), name: Set("Bench".into()), plan: Set(plan.into()), created_at: Set(now) }.insert(db).await.unwrap();
+    organization::ActiveModel { id: Set(org_id), name: Set("Bench".into()), plan: Set(plan.into()), created_at: Set(now), ..Default::default() }.insert(db).await.unwrap();
     workspace_for(db, org_id, products, now).await
 }
 
@@ -137,6 +137,7 @@ pub async fn workspace_for(db: &DatabaseConnection, org_id: Uuid, products: usiz
             audit_schedule: Set("off".into()),
             next_audit_at: Set(None),
             status_page_enabled: Set(false),
+            paused_by_plan: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
         }

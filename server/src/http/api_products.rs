@@ -71,6 +71,6 @@ async fn update(
 
 #[tracing::instrument(skip_all)]
 async fn remove(State(state): State<AppState>, Tenant(scope): Tenant, path: Result<Path<Uuid>, PathRejection>) -> Result<StatusCode, ApiError> {
-    domain::products::delete(&state.ctx.db, &scope, id(path)?).await?;
+    domain::products::delete(&state.ctx.db, &scope, &state.ctx.plans, id(path)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

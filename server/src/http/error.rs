@@ -28,7 +28,15 @@ struct Body<'a> {
     message: String,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     fields: &'a [FieldError],
+    /// Set on 402: which limit, and where to upgrade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    upgrade_url: Option<&'static str>,
 }
+
+/// The billing page, where a plan limit is lifted.
+pub const UPGRADE_PATH: &str = "/app/billing";
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -37,6 +45,8 @@ impl IntoResponse for ApiError {
             DomainError::Invalid(_) => "invalid_input",
             DomainError::NotFound => "not_found",
             DomainError::Conflict { .. } => "conflict",
+            DomainError::PlanLimit { .. } => "plan_limit",
+            DomainError::Unavailable(_) => "unavailable",
             DomainError::BadCredentials => "bad_credentials",
             DomainError::Unauthenticated => "unauthenticated",
             DomainError::InvalidToken => "invalid_token",
@@ -55,7 +65,13 @@ impl IntoResponse for ApiError {
             }
             _ => &[],
         };
-        let mut response = (status, Json(Body { error: code, message: self.0.public_message(), fields })).into_response();
+        let limit = match &self.0 {
+            DomainError::PlanLimit { limit, .. } => Some(limit.as_str()),
+            _ => None,
+        };
+        let upgrade_url = limit.map(|_| UPGRADE_PATH);
+        let body = Body { error: code, message: self.0.public_message(), fields, limit, upgrade_url };
+        let mut response = (status, Json(body)).into_response();
         if let DomainError::Throttled { retry_after_secs } = self.0 {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }

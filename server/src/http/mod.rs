@@ -12,6 +12,7 @@ pub mod error;
 pub mod health;
 pub mod limits;
 pub mod security;
+pub mod stripe_webhook;
 
 use crate::config::{Config, Environment};
 use crate::state::AppState;
@@ -62,8 +63,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(assets::router(&pkg_dir))
-        .with_state(state)
         .layer(middleware::from_fn_with_state(csrf, csrf::refuse_cross_site))
+        // Stripe's webhooks come from Stripe, not a browser: the signature over the raw body
+        // stands in for the Origin check and the session.
+        .merge(stripe_webhook::router())
+        .with_state(state)
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(middleware::from_fn_with_state(config.body_limit_bytes, limits::limit_body))
         .layer(CompressionLayer::new())

@@ -66,6 +66,10 @@ pub struct Deps {
     pub monitors: MonitorSettings,
     /// The network clients monitor checks and alert deliveries use, built once per process.
     pub probe: Arc<crate::monitor::probe::Prober>,
+    /// `None` when billing is off; the daily reconciliation then has nothing to do.
+    pub stripe: Option<domain::stripe::Stripe>,
+    /// Platform operators, who are mailed about sprint bookings.
+    pub admins: Arc<Vec<String>>,
 }
 
 /// The old name, kept for the email job's signature.

@@ -3,7 +3,8 @@
 
 use crate::templates;
 use apalis::prelude::{Attempt, BoxDynError, Data};
-use domain::jobs::EmailJob;
+use domain::jobs::{BookingMail, EmailJob};
+use domain::sprint::BookingStatus;
 use domain::tokens::Purpose;
 
 pub use super::deps::EmailDeps;
@@ -13,6 +14,7 @@ pub async fn send_email(job: EmailJob, deps: Data<EmailDeps>, attempt: Attempt) 
     let (user_id, purpose) = match job {
         EmailJob::VerifyEmail { user_id } => (user_id, Purpose::VerifyEmail),
         EmailJob::ResetPassword { user_id } => (user_id, Purpose::ResetPassword),
+        EmailJob::SprintBooking { booking_id, event } => return send_booking_mail(&deps, booking_id, event).await,
     };
     let Some((user, token)) = domain::accounts::issue_mail_token(&deps.db, &deps.key, user_id, purpose).await? else {
         tracing::info!(%user_id, "mail no longer applies; skipped");
@@ -29,9 +31,35 @@ pub async fn send_email(job: EmailJob, deps: Data<EmailDeps>, attempt: Attempt) 
     Ok(())
 }
 
+/// The founder's mail, and the operators' for a booking they have to act on. A retry after a
+/// partial failure may repeat a mail that went out; it never loses one.
+async fn send_booking_mail(deps: &EmailDeps, booking_id: uuid::Uuid, event: BookingMail) -> Result<(), BoxDynError> {
+    let Some(booking) = domain::sprints::load_for_job(&deps.db, booking_id).await? else {
+        tracing::info!(%booking_id, "booking gone; mail skipped");
+        return Ok(());
+    };
+    let mut mails = vec![templates::booking_for_founder(&booking, event, &deps.base_url)];
+    let operators_act = match event {
+        BookingMail::Booked => booking.status != BookingStatus::AwaitingDeposit,
+        BookingMail::DepositPaid => true,
+        _ => false,
+    };
+    if operators_act {
+        mails.extend(deps.admins.iter().map(|admin| templates::booking_for_operator(admin, &booking, &deps.base_url)));
+    }
+    for mail in &mails {
+        if let Err(err) = deps.mailer.send(mail).await {
+            tracing::warn!(%err, "booking mail failed; will retry");
+            return Err(err.into());
+        }
+    }
+    Ok(())
+}
+
 fn job_kind(job: &EmailJob) -> &'static str {
     match job {
         EmailJob::VerifyEmail { .. } => "verify_email",
         EmailJob::ResetPassword { .. } => "reset_password",
+        EmailJob::SprintBooking { event, .. } => event.as_str(),
     }
 }

@@ -1,6 +1,7 @@
 //! Housekeeping on an apalis-cron schedule (every 15 s): queue the scheduled audits that are
 //! due, re-queue audits and notifications whose job was lost (a crash between a row's insert
-//! and its push), and expire raw monitor results and old rollups. Every step is idempotent,
+//! and its push), end the grace period of past-due subscriptions, release seats of unpaid
+//! sprint deposits, and expire raw monitor results and old rollups. Every step is idempotent,
 //! so several processes running it at once do no harm.
 
 use super::deps::Deps;
@@ -28,6 +29,16 @@ pub async fn run_once(deps: &Deps, now: chrono::DateTime<Utc>) -> Result<(), Box
     }
     let due = domain::alerts::due(&deps.db, now, 500).await?;
     deps.queues.deliver_all(&due).await;
+    // A past-due subscription past its grace period falls to Free (and what exceeds Free pauses).
+    if let Some(stripe) = &deps.stripe {
+        for change in domain::billing::end_grace_periods(&deps.db, &deps.plans, stripe.prices(), stripe.grace(), now).await? {
+            tracing::info!(org_id = %change.org_id, to = change.to.as_str(), "grace period ended");
+        }
+    }
+    // Seats held for a deposit that never came go back to their slot.
+    for booking_id in domain::sprints::expire_unpaid(&deps.db, now).await? {
+        tracing::info!(%booking_id, "unpaid sprint booking expired");
+    }
     let expired = domain::monitoring::expire(&deps.db, now, deps.monitors.retention).await?;
     if expired > 0 {
         tracing::info!(expired, "old monitor results removed");

@@ -1,5 +1,6 @@
 //! The background jobs (apalis handlers) and what they share.
 pub mod audit;
+pub mod billing;
 pub mod delivery;
 pub mod deps;
 pub mod email;

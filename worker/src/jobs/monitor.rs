@@ -27,7 +27,7 @@ pub async fn schedule_tick(_tick: Tick, deps: Data<Deps>) -> Result<(), BoxDynEr
 pub async fn schedule_due(deps: &Deps, now: chrono::DateTime<Utc>) -> Result<usize, BoxDynError> {
     let mut queued = 0;
     loop {
-        let due = domain::monitors::claim_due(&deps.db, now, CLAIM_LIMIT).await?;
+        let due = domain::monitors::claim_due(&deps.db, &deps.plans, now, CLAIM_LIMIT).await?;
         let claimed = due.len();
         for chunk in due.chunks(deps.monitors.batch_size.max(1)) {
             let job = MonitorBatchJob { checks: chunk.iter().map(|d| (d.monitor_id, d.slot)).collect() };

@@ -1,0 +1,21 @@
+//! Row of `plan_changes`: the log of every change of an organisation's plan. Generated shape;
+//! behaviour lives in `domain::billing`.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "plan_changes")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub from_plan: String,
+    pub to_plan: String,
+    /// What caused it: a Stripe event id, `reconcile`, or `grace period ended`.
+    pub reason: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

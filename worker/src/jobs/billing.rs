@@ -1,0 +1,27 @@
+//! The daily billing reconciliation (apalis-cron): every organisation with a Stripe customer
+//! is read again from Stripe, so a webhook that never arrived is made good within a day.
+//! Idempotent, so several processes running it at once do no harm.
+
+use super::deps::Deps;
+use apalis::prelude::{BoxDynError, Data};
+use apalis_cron::Tick;
+use chrono::Utc;
+
+/// 03:17 UTC every day: away from the top of the hour, when Stripe's own jobs cluster.
+pub const RECONCILE_CRON: &str = "0 17 3 * * *";
+
+#[tracing::instrument(name = "job.billing_reconcile", skip_all)]
+pub async fn reconcile_tick(_tick: Tick, deps: Data<Deps>) -> Result<(), BoxDynError> {
+    let deps = (*deps).clone();
+    super::on_own_task(async move { reconcile(&deps, Utc::now()).await }).await
+}
+
+/// One reconciliation as of `now`; nothing to do when billing is off.
+pub async fn reconcile(deps: &Deps, now: chrono::DateTime<Utc>) -> Result<(), BoxDynError> {
+    let Some(stripe) = deps.stripe.as_ref() else { return Ok(()) };
+    let changes = domain::billing::reconcile(&deps.db, &deps.plans, stripe, now).await?;
+    for change in changes {
+        tracing::info!(org_id = %change.org_id, from = change.from.as_str(), to = change.to.as_str(), "plan corrected by reconciliation");
+    }
+    Ok(())
+}
