@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod db;
+pub mod fake_stripe;
 pub mod http;
 pub mod scan;
 pub mod startup;
