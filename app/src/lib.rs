@@ -14,7 +14,10 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
+use pages::admin::{AdminBookingPage, AdminSprintsPage};
 use pages::alerts::AlertsPage;
+use pages::billing::BillingPage;
+use pages::sprints::{BookSprintPage, BookingPage, SprintsPage};
 use pages::audit::ScorecardPage;
 use pages::auth::reset::{ForgotPage, ResetPage};
 use pages::auth::sign_in::SignInPage;
@@ -79,7 +82,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("app/products/:id") ssr=SsrMode::Async view=ProductPage/>
                     <Route path=path!("app/products/:id/edit") ssr=SsrMode::Async view=EditProductPage/>
                     <Route path=path!("app/products/:id/audits/:audit_id") ssr=SsrMode::Async view=ScorecardPage/>
+                    <Route path=path!("app/products/:id/audits/:audit_id/book") ssr=SsrMode::Async view=BookSprintPage/>
                     <Route path=path!("app/alerts") ssr=SsrMode::Async view=AlertsPage/>
+                    <Route path=path!("app/billing") ssr=SsrMode::Async view=BillingPage/>
+                    <Route path=path!("app/sprints") ssr=SsrMode::Async view=SprintsPage/>
+                    <Route path=path!("app/sprints/:id") ssr=SsrMode::Async view=BookingPage/>
+                    <Route path=path!("admin/sprints") ssr=SsrMode::Async view=AdminSprintsPage/>
+                    <Route path=path!("admin/bookings/:id") ssr=SsrMode::Async view=AdminBookingPage/>
                     <Route path=path!("dev/outbox") ssr=SsrMode::Async view=OutboxPage/>
                 </ParentRoute>
                 <Route path=path!("status/:id") view=StatusPageView/>

@@ -10,12 +10,20 @@ use serde::{Deserialize, Serialize};
 pub struct Viewer {
     pub email: String,
     pub email_verified: bool,
+    /// A platform operator: the admin area is theirs.
+    pub operator: bool,
 }
 
 #[server(endpoint = "session/viewer")]
 pub async fn load_viewer() -> Result<Option<Viewer>, AppError> {
+    // Contexts are read before the first await: after it the reactive owner may be gone.
+    let ctx = crate::ssr::AppContext::current()?;
     let auth = crate::ssr::session::current_auth()?;
-    Ok(auth.map(|a| Viewer { email: a.email().to_owned(), email_verified: a.email_verified() }))
+    Ok(auth.map(|a| Viewer {
+        email: a.email().to_owned(),
+        email_verified: a.email_verified(),
+        operator: domain::operator::Operator::from_auth(&a, &ctx.admins).is_ok(),
+    }))
 }
 
 #[server(endpoint = "auth/sign_out")]
@@ -45,7 +53,10 @@ pub fn Layout() -> impl IntoView {
                             Ok(Some(v)) => view! {
                                 <A href="/app">"Dashboard"</A>
                                 <A href="/app/alerts">"Alerts"</A>
+                                <A href="/app/sprints">"Sprints"</A>
+                                <A href="/app/billing">"Billing"</A>
                                 <A href="/app/settings">"Settings"</A>
+                                {v.operator.then(|| view! { <A href="/admin/sprints">"Admin"</A> })}
                                 <span class="nav-user" title="Signed in">{v.email}</span>
                                 <ActionForm action=sign_out attr:class="inline-form">
                                     <button type="submit" class="button-link">"Sign out"</button>

@@ -217,6 +217,7 @@ fn Scorecard(detail: AuditDetail, on_finished: Callback<AuditSummary>) -> impl I
         .into_any(),
         AuditStatus::Done => view! {
             <Verdict summary=summary.clone()/>
+            {domain::sprint::offers_sprint(&summary).then(|| view! { <crate::pages::sprints::SprintOffer product_id=summary.product_id audit_id=summary.id/> })}
             {diff.map(|d| view! { <DiffBox diff=d summary=summary.clone()/> })}
             <Findings findings/>
         }
@@ -236,7 +237,7 @@ fn Scorecard(detail: AuditDetail, on_finished: Callback<AuditSummary>) -> impl I
 }
 
 #[component]
-fn Verdict(summary: AuditSummary) -> impl IntoView {
+pub(crate) fn Verdict(summary: AuditSummary) -> impl IntoView {
     let counts = summary.counts.unwrap_or_default();
     let took = summary.duration_ms.map(|ms| if ms < 1000 { format!("{ms} ms") } else { duration((ms / 1000) as i64) });
     view! {
@@ -325,7 +326,7 @@ fn DiffBox(diff: AuditDiff, summary: AuditSummary) -> impl IntoView {
 
 /// Findings by category (catalog order), worst first within each.
 #[component]
-fn Findings(findings: Vec<Finding>) -> impl IntoView {
+pub(crate) fn Findings(findings: Vec<Finding>) -> impl IntoView {
     Category::ALL
         .into_iter()
         .filter_map(|category| {

@@ -1,6 +1,8 @@
+pub mod admin;
 pub mod alerts;
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod dashboard;
 pub mod landing;
 pub mod monitors;
@@ -9,4 +11,5 @@ pub mod outbox;
 pub mod product;
 pub mod product_form;
 pub mod settings;
+pub mod sprints;
 pub mod status;

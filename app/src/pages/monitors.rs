@@ -108,10 +108,12 @@ pub async fn update_product_settings(id: Uuid, audit_schedule: String, status_pa
     Ok(domain::products::update_settings(&ctx.db, &scope, &ctx.plans, id, schedule, enabled).await?)
 }
 
-/// Up / Down / Unknown, or Paused for a disabled monitor: the word, not only the colour.
+/// Up / Down / Unknown, or Paused for a disabled monitor (or one the plan has paused): the
+/// word, not only the colour.
 #[component]
-pub fn StatePill(state: MonitorState, #[prop(default = true)] enabled: bool) -> impl IntoView {
+pub fn StatePill(state: MonitorState, #[prop(default = true)] enabled: bool, #[prop(default = false)] plan_paused: bool) -> impl IntoView {
     let (class, label) = match (enabled, state) {
+        _ if plan_paused => ("status-pill status-fix", "Paused by plan"),
         (false, _) => ("status-pill status-none", "Paused"),
         (true, MonitorState::Up) => ("status-pill status-go", "Up"),
         (true, MonitorState::Down) => ("status-pill status-hold", "Down"),
@@ -308,7 +310,7 @@ fn MonitorRow(monitor: MonitorView, changed: RwSignal<u32>) -> impl IntoView {
                 <td>{m.kind.label()}</td>
                 <td><code>{m.target.clone()}</code></td>
                 <td>{interval_text(m.interval_secs)}</td>
-                <td><StatePill state=m.state enabled=m.enabled/></td>
+                <td><StatePill state=m.state enabled=m.enabled plan_paused=m.paused/></td>
                 <td>{last}</td>
                 <td>{latency}</td>
                 <td>

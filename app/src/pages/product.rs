@@ -58,6 +58,12 @@ fn ProductDetails(product: ProductView) -> impl IntoView {
             </div>
             <A href=format!("/app/products/{}/edit", p.id) attr:class="button button-secondary">"Edit"</A>
         </div>
+        {p.paused.then(|| view! {
+            <p class="notice" role="status">
+                "This product is paused: your plan allows fewer products than this organisation has. Its data is kept, but it is not audited or monitored and its status page is off. "
+                <A href="/app/billing">"Upgrade"</A>" or delete another product to resume it."
+            </p>
+        })}
         <LaunchReadiness product_id=p.id/>
         <MonitorsSection product_id=p.id/>
         <ProductSettings product=p.clone()/>

@@ -83,6 +83,13 @@ pub async fn require_scope() -> Result<(AuthContext, TenantScope), AppError> {
     Ok((auth, scope))
 }
 
+/// The signed-in platform operator; anyone else gets 404 (the admin area does not exist for them).
+pub fn require_operator() -> Result<domain::operator::Operator, AppError> {
+    let auth = require_auth()?;
+    let ctx = super::AppContext::current()?;
+    Ok(domain::operator::Operator::from_auth(&auth, &ctx.admins)?)
+}
+
 pub fn client_ip() -> String {
     parts().ok().and_then(|p| p.extensions.get::<ClientIp>().map(|ip| ip.0.clone())).unwrap_or_else(|| "unknown".into())
 }
