@@ -4,6 +4,7 @@
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter, ColumnTrait, QueryOrder};
 use server::config::Config;
 use server::startup::{Application, Shutdown};
+use server::fake_stripe::{FakeStripe, FakeStripeConfig};
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -171,7 +172,40 @@ impl TestApp {
     /// monitor's interval to get exactly one more check per call, whatever the machine's speed.
     pub async fn run_until_idle(&self, now: chrono::DateTime<chrono::Utc>) {
         let deps = server::startup::job_deps(&self.config, &self.db).expect("job dependencies");
-        worker::drain::run_until_idle(deps, fast_runner(&self.config), now, Duration::from_secs(90)).await.expect("the queues drained");
+        if let Err(err) = worker::drain::run_until_idle(deps, fast_runner(&self.config), now, Duration::from_secs(90)).await {
+            panic!("the queues did not drain: {err}; jobs: {:#?}", job_states(self).await);
+        }
+    }
+
+    /// Runs the daily billing reconciliation as of `now`.
+    pub async fn reconcile_billing(&self, now: chrono::DateTime<chrono::Utc>) {
+        let deps = server::startup::job_deps(&self.config, &self.db).expect("job dependencies");
+        worker::jobs::billing::reconcile(&deps, now).await.expect("reconciliation");
+    }
+
+    /// An app whose billing talks to a fresh local fake Stripe (prices `price_pro` and
+    /// `price_agency`, 7 days of grace), and the fake, already sending its events here.
+    pub async fn spawn_with_stripe(db: Db, overrides: &[(&str, &str)], embedded_worker: bool) -> (Self, FakeStripe) {
+        let fake = FakeStripe::start(
+            "127.0.0.1:0".parse().unwrap(),
+            FakeStripeConfig { api_key: STRIPE_KEY.into(), webhook_secret: STRIPE_WEBHOOK_SECRET.into(), webhook_url: None },
+        )
+        .await
+        .unwrap();
+        let api_base = format!("\"{}\"", fake.api_base());
+        let key = format!("\"{STRIPE_KEY}\"");
+        let secret = format!("\"{STRIPE_WEBHOOK_SECRET}\"");
+        let mut all = vec![
+            ("stripe.secret_key", key.as_str()),
+            ("stripe.webhook_secret", secret.as_str()),
+            ("stripe.api_base", api_base.as_str()),
+            ("stripe.price_pro", "\"price_pro\""),
+            ("stripe.price_agency", "\"price_agency\""),
+        ];
+        all.extend_from_slice(overrides);
+        let app = Self::spawn_opts(db, &all, embedded_worker).await;
+        fake.set_webhook_url(&app.url("/webhooks/stripe"));
+        (app, fake)
     }
 
     pub async fn stop(self) {
@@ -250,6 +284,8 @@ impl TestApp {
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";
+pub const STRIPE_KEY: &str = "sk_test_launchready";
+pub const STRIPE_WEBHOOK_SECRET: &str = "whsec_launchready_test";
 
 /// The link token in a mail body (`…?token=XYZ`).
 pub fn token_in(mail: &str) -> String {

@@ -5,13 +5,16 @@ mod helpers;
 
 mod accounts;
 mod audit_flow;
+mod billing;
 mod config;
 mod crash;
 mod cross_tenant;
 mod drain;
 mod hardening;
+mod limits;
 mod monitoring;
 mod products;
 mod receivers;
 mod scan_cli;
 mod scan_fixture;
+mod sprints;

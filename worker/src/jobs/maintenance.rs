@@ -18,6 +18,13 @@ pub async fn maintenance_tick(_tick: Tick, deps: Data<Deps>) -> Result<(), BoxDy
 
 /// One sweep as of `now`.
 pub async fn run_once(deps: &Deps, now: chrono::DateTime<Utc>) -> Result<(), BoxDynError> {
+    // A past-due subscription past its grace period falls to Free (and what exceeds Free
+    // pauses). First, so a product this pauses gets no scheduled audit in the same sweep.
+    if let Some(stripe) = &deps.stripe {
+        for change in domain::billing::end_grace_periods(&deps.db, &deps.plans, stripe.prices(), stripe.grace(), now).await? {
+            tracing::info!(org_id = %change.org_id, to = change.to.as_str(), "grace period ended");
+        }
+    }
     for audit_id in domain::audits::schedule_due(&deps.db, now, &deps.plans).await? {
         deps.queues.audits.push(AuditJob { audit_id }).await?;
         tracing::info!(%audit_id, "scheduled audit queued");
@@ -29,12 +36,6 @@ pub async fn run_once(deps: &Deps, now: chrono::DateTime<Utc>) -> Result<(), Box
     }
     let due = domain::alerts::due(&deps.db, now, 500).await?;
     deps.queues.deliver_all(&due).await;
-    // A past-due subscription past its grace period falls to Free (and what exceeds Free pauses).
-    if let Some(stripe) = &deps.stripe {
-        for change in domain::billing::end_grace_periods(&deps.db, &deps.plans, stripe.prices(), stripe.grace(), now).await? {
-            tracing::info!(org_id = %change.org_id, to = change.to.as_str(), "grace period ended");
-        }
-    }
     // Seats held for a deposit that never came go back to their slot.
     for booking_id in domain::sprints::expire_unpaid(&deps.db, now).await? {
         tracing::info!(%booking_id, "unpaid sprint booking expired");

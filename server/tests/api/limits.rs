@@ -1,0 +1,113 @@
+//! Plan limits, each refused at its boundary through every path that can create the thing:
+//! products (REST API and the page's server function, and concurrent creations of the last
+//! one), monitors (server function; the product's main-URL monitor), the shortest interval,
+//! the audit schedule, status pages and alert channels. A refusal is 402 with the limit, a
+//! message and the upgrade link, and changes nothing.
+
+use crate::helpers::TestApp;
+use crate::on_both_databases;
+use crate::products::acme;
+use domain::entities::{monitor, product};
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{json, Value};
+
+on_both_databases!(products_stop_at_the_plan_on_every_path, monitors_intervals_and_features_stop_at_the_plan);
+
+fn product(n: usize) -> Value {
+    let mut p = acme();
+    p["name"] = json!(format!("Product {n}"));
+    p["apex_domain"] = json!(format!("p{n}.example"));
+    p["app_host"] = json!("");
+    p
+}
+
+async fn assert_plan_limit(response: reqwest::Response, limit: &str) {
+    assert_eq!(response.status(), StatusCode::PAYMENT_REQUIRED, "{limit}");
+    let text = response.text().await.unwrap();
+    assert!(text.contains("Upgrade") || text.contains("upgrade"), "{limit}: {text}");
+    if let Ok(body) = serde_json::from_str::<Value>(&text) {
+        if body.get("error").is_some() {
+            assert_eq!((body["error"].as_str(), body["limit"].as_str(), body["upgrade_url"].as_str()), (Some("plan_limit"), Some(limit), Some("/app/billing")));
+        }
+    }
+}
+
+async fn products_stop_at_the_plan_on_every_path(app: &TestApp) {
+    let client = app.signed_up_client("founder@example.com").await;
+    assert_eq!(client.post(app.url("/api/v1/products")).json(&product(1)).send().await.unwrap().status(), StatusCode::CREATED);
+    // Free allows one: the REST API and the page's server function both refuse the second.
+    assert_plan_limit(client.post(app.url("/api/v1/products")).json(&product(2)).send().await.unwrap(), "products").await;
+    let form = [("name", "Second"), ("apex_domain", "second.example"), ("app_host", ""), ("api_host", ""), ("mail_domain", ""), ("dkim_selectors", ""), ("endpoints", "")];
+    assert_plan_limit(app.call(&client, "products/create", &form).await, "products").await;
+    assert_eq!(product::Entity::find().count(&app.db).await.unwrap(), 1, "nothing was created");
+
+    // On Pro (10), eight concurrent creations when two places are left: exactly two win.
+    app.db.execute_unprepared("UPDATE organizations SET plan = 'pro'").await.unwrap();
+    for n in 2..=8 {
+        assert_eq!(client.post(app.url("/api/v1/products")).json(&product(n)).send().await.unwrap().status(), StatusCode::CREATED);
+    }
+    let attempts = (100..108).map(|n| {
+        let (client, url) = (client.clone(), app.url("/api/v1/products"));
+        tokio::spawn(async move { client.post(url).json(&product(n)).send().await.unwrap().status() })
+    });
+    let mut statuses = Vec::new();
+    for attempt in attempts {
+        statuses.push(attempt.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CREATED).count(), 2, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::PAYMENT_REQUIRED).count(), 6, "{statuses:?}");
+    assert_eq!(product::Entity::find().count(&app.db).await.unwrap(), 10);
+}
+
+async fn monitors_intervals_and_features_stop_at_the_plan(app: &TestApp) {
+    let client = app.signed_up_client("founder@example.com").await;
+    let created: Value = client.post(app.url("/api/v1/products")).json(&acme()).send().await.unwrap().json().await.unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let monitor_form = |name: &str, interval: &str| {
+        vec![
+            ("product_id", id.clone()),
+            ("name", name.to_owned()),
+            ("kind", "http".to_owned()),
+            ("target", "https://app.acme.example/health".to_owned()),
+            ("interval_secs", interval.to_owned()),
+            ("confirm_failures", "2".to_owned()),
+            ("confirm_successes", "2".to_owned()),
+            ("enabled", "on".to_owned()),
+        ]
+    };
+    let call = |form: Vec<(&'static str, String)>| {
+        let client = client.clone();
+        let url = app.url("/api/monitors/create");
+        async move { client.post(url).form(&form).send().await.unwrap() }
+    };
+    // Free: 5 monitors, the main-URL one included; every 5 minutes at most.
+    let too_often = call(monitor_form("Fast", "60")).await;
+    assert_eq!(too_often.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_often.text().await.unwrap().contains("interval_secs"), "the field is named");
+    for n in 0..4 {
+        assert_eq!(call(monitor_form(&format!("Check {n}"), "300")).await.status(), StatusCode::OK);
+    }
+    assert_plan_limit(call(monitor_form("Sixth", "300")).await, "monitors").await;
+    assert_eq!(monitor::Entity::find().count(&app.db).await.unwrap(), 5);
+
+    // Daily audits and a public status page are not in Free.
+    let daily = app.call(&client, "products/settings", &[("id", &id), ("audit_schedule", "daily")]).await;
+    assert_plan_limit(daily, "scheduled_audits").await;
+    let status_page = app.call(&client, "products/settings", &[("id", &id), ("audit_schedule", "weekly"), ("status_page_enabled", "on")]).await;
+    assert_plan_limit(status_page, "status_pages").await;
+    // Slack and webhooks neither.
+    let slack = app.call(&client, "channels/create", &[("name", "Ops"), ("kind", "slack"), ("target", "https://hooks.slack.com/services/T0/B0/x")]).await;
+    assert_plan_limit(slack, "alert_channels").await;
+
+    // On Pro the same requests pass; then a downgrade turns the status page off (not deleted).
+    app.db.execute_unprepared("UPDATE organizations SET plan = 'pro'").await.unwrap();
+    assert_eq!(call(monitor_form("Fast", "60")).await.status(), StatusCode::OK);
+    let on = app.call(&client, "products/settings", &[("id", &id), ("audit_schedule", "daily"), ("status_page_enabled", "on")]).await;
+    assert_eq!(on.status(), StatusCode::OK);
+    assert_eq!(reqwest::get(app.url(&format!("/status/{id}"))).await.unwrap().status(), StatusCode::OK);
+    app.db.execute_unprepared("UPDATE organizations SET plan = 'free'").await.unwrap();
+    assert_eq!(reqwest::get(app.url(&format!("/status/{id}"))).await.unwrap().status(), StatusCode::NOT_FOUND);
+    let kept = product::Entity::find().filter(product::Column::StatusPageEnabled.eq(true)).count(&app.db).await.unwrap();
+    assert_eq!(kept, 1, "the setting is kept for an upgrade");
+}

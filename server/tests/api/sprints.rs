@@ -1,0 +1,217 @@
+//! Booking a Launch Ready sprint from a failing scorecard: the operator publishes slots;
+//! concurrent bookings of the last seat leave exactly one winner; the founder and the operator
+//! are mailed; the operator sees the shared snapshot but gets 404 on the tenant's own data;
+//! nobody else reaches the admin area or another tenant's booking; declining frees the seat;
+//! a deposit goes through Stripe Checkout and its webhook (a replay changes nothing).
+
+use crate::helpers::{Db, TestApp};
+use crate::products::acme;
+use chrono::Utc;
+use domain::entities::{sprint_booking, sprint_slot};
+use domain::scorecard::{Category, Counts, Decision, Finding, Grade, Points, Scorecard, Severity, Status};
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, EntityTrait};
+use serde_json::Value;
+
+const OPERATOR: &str = "ops@launchready.test";
+
+fn finding(id: &str, status: Status) -> Finding {
+    Finding {
+        id: id.into(),
+        category: Category::Headers,
+        severity: Severity::High,
+        status,
+        title: format!("Check {id}"),
+        summary: format!("{id} summary"),
+        evidence: vec![format!("evidence of {id}")],
+        points: Points { earned: 0, possible: 5 },
+        active: false,
+        why: String::new(),
+        fix: String::new(),
+        references: vec![],
+        sprint_item: String::new(),
+        duration_ms: 1,
+    }
+}
+
+/// A product with a finished Hold scorecard (three failures); returns (product id, audit id).
+pub async fn failing_scorecard(app: &TestApp, client: &reqwest::Client, apex: &str) -> (String, String) {
+    let mut form = acme();
+    form["apex_domain"] = apex.into();
+    form["app_host"] = "".into();
+    let product: Value = client.post(app.url("/api/v1/products")).json(&form).send().await.unwrap().json().await.unwrap();
+    let product_id = product["id"].as_str().unwrap().to_owned();
+    let audit: Value = app.call(client, "audits/request", &[("product_id", &product_id)]).await.json().await.unwrap();
+    let audit_id = audit["id"].as_str().unwrap().to_owned();
+    let checks = vec![finding("headers.csp", Status::Fail), finding("headers.hsts", Status::Fail), finding("exposure.git", Status::Fail), finding("tls.version", Status::Pass)];
+    let card = Scorecard {
+        schema_version: domain::scorecard::SCHEMA_VERSION,
+        engine_version: "test".into(),
+        target: format!("https://{apex}/"),
+        started_at: Utc::now(),
+        duration_ms: 10,
+        score: 41,
+        grade: Grade::D,
+        decision: Decision::Hold,
+        decision_reason: "Three high-severity failures".into(),
+        active: false,
+        requests: 4,
+        counts: Counts::of(&checks),
+        checks,
+    };
+    domain::audits::complete(&app.db, audit_id.parse().unwrap(), &card).await.unwrap();
+    (product_id, audit_id)
+}
+
+async fn operator(app: &TestApp) -> reqwest::Client {
+    let client = app.signed_up_client(OPERATOR).await;
+    // Operators are recognised by a verified address only.
+    app.db.execute_unprepared(&format!("UPDATE users SET email_verified_at = created_at WHERE email = '{OPERATOR}'")).await.unwrap();
+    client
+}
+
+async fn publish(app: &TestApp, operator: &reqwest::Client, capacity: &str, deposit: &str) -> String {
+    let starts = (Utc::now() + chrono::Duration::days(14)).date_naive().to_string();
+    let form = [("starts_on", starts.as_str()), ("title", "Two-week sprint"), ("capacity", capacity), ("price", "4500"), ("deposit", deposit), ("currency", "eur")];
+    let response = app.call(operator, "admin/create_slot", &form).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let slot: Value = response.json().await.unwrap();
+    slot["id"].as_str().unwrap().to_owned()
+}
+
+async fn book(app: &TestApp, client: &reqwest::Client, audit_id: &str, slot_id: &str, email: &str) -> reqwest::Response {
+    let form = [("audit_id", audit_id), ("slot_id", slot_id), ("share_snapshot", "on"), ("contact_name", "Ada Founder"), ("contact_email", email), ("notes", "Launch on the 20th")];
+    app.call(client, "sprints/book", &form).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite() {
+    booking_the_last_seat(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres() {
+    match std::env::var("LAUNCHREADY_TEST_PG") {
+        Ok(url) if !url.is_empty() => booking_the_last_seat(Db::Postgres(url)).await,
+        _ => eprintln!("LAUNCHREADY_TEST_PG is not set: the PostgreSQL variant did not run"),
+    }
+}
+
+async fn booking_the_last_seat(db: Db) {
+    let admins = format!("[\"{OPERATOR}\"]");
+    let app = TestApp::spawn_opts(db, &[("admins", admins.as_str())], false).await;
+    let ops = operator(&app).await;
+    // Not an operator: the admin area does not exist.
+    let founder_a = app.signed_up_client("a@founders.test").await;
+    assert_eq!(app.call(&founder_a, "admin/sprints", &[]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(founder_a.get(app.url("/admin/sprints")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    let bad = app.call(&ops, "admin/create_slot", &[("starts_on", "2020-01-01"), ("title", ""), ("capacity", "0"), ("price", "x"), ("currency", "euro")]).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let slot = publish(&app, &ops, "1", "").await;
+
+    let founder_b = app.signed_up_client("b@founders.test").await;
+    let (product_a, audit_a) = failing_scorecard(&app, &founder_a, "a-product.example").await;
+    let (_, audit_b) = failing_scorecard(&app, &founder_b, "b-product.example").await;
+    // A founder cannot book with someone else's scorecard.
+    assert_eq!(book(&app, &founder_b, &audit_a, &slot, "b@founders.test").await.status(), StatusCode::NOT_FOUND);
+
+    // Both founders go for the last seat at once: exactly one wins.
+    let (first, second) = tokio::join!(book(&app, &founder_a, &audit_a, &slot, "a@founders.test"), book(&app, &founder_b, &audit_b, &slot, "b@founders.test"));
+    let statuses = [first.status(), second.status()];
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count(), 1, "{statuses:?}");
+    let seats = sprint_slot::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!((seats.booked, seats.capacity), (1, 1));
+    assert_eq!(sprint_booking::Entity::find().all(&app.db).await.unwrap().len(), 1);
+    let (winner, winner_email, loser, loser_audit) =
+        if first.status() == StatusCode::OK { (&founder_a, "a@founders.test", &founder_b, &audit_b) } else { (&founder_b, "b@founders.test", &founder_a, &audit_a) };
+    let booked: Value = if first.status() == StatusCode::OK { first.json().await.unwrap() } else { second.json().await.unwrap() };
+    let booking_id = booked["booking"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(booked["booking"]["status"], "requested");
+    assert!(booked["pay_url"].is_null(), "no deposit on this slot");
+
+    // Both sides are mailed.
+    app.run_until_idle(Utc::now()).await;
+    let founder_mail = app.wait_for_mail(winner_email, "Your Launch Ready sprint is booked").await;
+    assert!(founder_mail.contains(&format!("/app/sprints/{booking_id}")));
+    let operator_mail = app.wait_for_mail(OPERATOR, "New sprint booking").await;
+    assert!(operator_mail.contains(&format!("/admin/bookings/{booking_id}")) && operator_mail.contains("shared a snapshot"));
+
+    // The founder sees the booking; the other founder does not.
+    let mine: Value = app.call(winner, "sprints/get", &[("id", &booking_id)]).await.json().await.unwrap();
+    assert_eq!(mine["status"], "requested");
+    assert_eq!(app.call(loser, "sprints/get", &[("id", &booking_id)]).await.status(), StatusCode::NOT_FOUND);
+    let their_list: Vec<Value> = app.call(loser, "sprints/list", &[]).await.json().await.unwrap();
+    assert!(their_list.is_empty());
+
+    // The operator sees the snapshot, and only it.
+    let seen: Value = app.call(&ops, "admin/booking", &[("id", &booking_id)]).await.json().await.unwrap();
+    let snapshot = &seen[0]["snapshot"];
+    assert_eq!(snapshot["summary"]["decision"], "hold");
+    assert_eq!(snapshot["findings"].as_array().unwrap().len(), 4);
+    let product_id = seen[0]["booking"]["product_id"].as_str().unwrap().to_owned();
+    let audit_id = seen[0]["booking"]["audit_id"].as_str().unwrap().to_owned();
+    assert_eq!(ops.get(app.url(&format!("/api/v1/products/{product_id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.call(&ops, "products/get", &[("id", &product_id)]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.call(&ops, "audits/detail", &[("audit_id", &audit_id)]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.call(&ops, "monitors/list", &[("product_id", &product_id)]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(ops.get(app.url(&format!("/app/products/{product_id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let _ = product_a;
+    // A founder does not reach the operator's view of their own booking either.
+    assert_eq!(app.call(winner, "admin/booking", &[("id", &booking_id)]).await.status(), StatusCode::NOT_FOUND);
+
+    // Confirming moves it on; declining gives the seat back, and the other founder can book.
+    let confirmed: Value = app.call(&ops, "admin/decide", &[("id", &booking_id), ("decision", "confirm")]).await.json().await.unwrap();
+    assert_eq!(confirmed["status"], "confirmed");
+    let declined: Value = app.call(&ops, "admin/decide", &[("id", &booking_id), ("decision", "decline")]).await.json().await.unwrap();
+    assert_eq!(declined["status"], "declined");
+    assert_eq!(sprint_slot::Entity::find().one(&app.db).await.unwrap().unwrap().booked, 0);
+    app.run_until_idle(Utc::now()).await;
+    app.wait_for_mail(winner_email, "declined").await;
+    assert_eq!(book(&app, loser, loser_audit, &slot, "late@founders.test").await.status(), StatusCode::OK);
+
+    // Moving a booking needs a seat in the other slot.
+    let later = publish(&app, &ops, "1", "").await;
+    let theirs: Vec<Value> = app.call(loser, "sprints/list", &[]).await.json().await.unwrap();
+    let theirs = theirs[0]["id"].as_str().unwrap().to_owned();
+    let moved: Value = app.call(&ops, "admin/decide", &[("id", &theirs), ("decision", "reschedule"), ("slot_id", &later)]).await.json().await.unwrap();
+    assert_eq!(moved["slot"]["id"], later.as_str());
+    let slots = sprint_slot::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(slots.iter().map(|s| s.booked).sum::<i32>(), 1, "the old seat was given back");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deposit_goes_through_checkout_and_its_webhook() {
+    let admins = format!("[\"{OPERATOR}\"]");
+    let (app, fake) = TestApp::spawn_with_stripe(Db::Sqlite, &[("admins", admins.as_str())], false).await;
+    let ops = operator(&app).await;
+    let slot = publish(&app, &ops, "2", "500").await;
+    let founder = app.signed_up_client("founder@example.com").await;
+    let (_, audit) = failing_scorecard(&app, &founder, "deposit.example").await;
+    let booked: Value = book(&app, &founder, &audit, &slot, "founder@example.com").await.json().await.unwrap();
+    assert_eq!(booked["booking"]["status"], "awaiting_deposit");
+    let pay_url = booked["pay_url"].as_str().expect("a Checkout page for the deposit").to_owned();
+    let session = pay_url.rsplit('/').next().unwrap().to_owned();
+    assert_eq!(fake.with(|l| l.sessions[&session].amount), Some(50_000));
+
+    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = browser.get(&pay_url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("EUR 500.00"), "{page}");
+    assert_eq!(browser.post(&pay_url).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    let booking = sprint_booking::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(booking.status, "requested");
+    assert!(booking.deposit_paid_at.is_some());
+
+    // The same event again (Stripe retries) changes nothing.
+    let (event_id, _) = fake.with(|l| l.events.last().cloned()).unwrap();
+    let object = fake.session_json(&session).unwrap();
+    assert_eq!(fake.deliver(&event_id, "checkout.session.completed", object).await, Some(200));
+    let again = sprint_booking::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(again.deposit_paid_at, booking.deposit_paid_at);
+    app.run_until_idle(Utc::now()).await;
+    app.wait_for_mail("founder@example.com", "Deposit received").await;
+    app.wait_for_mail(OPERATOR, "New sprint booking").await;
+    app.stop().await;
+}
