@@ -9,6 +9,7 @@
 use crate::scan_fixture::fixture::dns as fixture_dns;
 use crate::helpers::{Db, TestApp};
 use domain::entities::{audit, finding};
+use sea_orm::ConnectionTrait;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
@@ -144,6 +145,8 @@ async fn two_workers_on_postgres_run_each_audit_once() {
     let setup = setup(Db::Postgres(url), &names, 2).await;
     let app = &setup.app;
     let client = app.signed_up_client("founder@example.com").await;
+    // Several products: beyond the Free plan.
+    app.db.execute_unprepared("UPDATE organizations SET plan = 'pro'").await.unwrap();
     let mut ids = Vec::new();
     for name in &names {
         ids.push(request_audit(app, &client, name).await);

@@ -5,10 +5,14 @@ use crate::helpers::TestApp;
 use crate::on_both_databases;
 use crate::products::acme;
 use reqwest::{Method, StatusCode};
+use domain::entities::sprint_slot;
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::Value;
+use uuid::Uuid;
 
 /// How a route is called. Placeholders: `{id}` the victim's product, `{audit}` its audit,
-/// `{monitor}` its main-URL monitor, `{channel}` its alert channel.
+/// `{monitor}` its main-URL monitor, `{channel}` its alert channel, `{booking}` its sprint
+/// booking, `{slot}` the slot booked. The attacker is no operator, so the admin area is 404 too.
 enum Call {
     Page(&'static str),
     Api(Method, &'static str, bool),
@@ -58,6 +62,17 @@ const ROUTES: &[Call] = &[
     Call::ServerFn("channels/enable", &[("id", "{channel}")]),
     Call::ServerFn("channels/test", &[("id", "{channel}")]),
     Call::ServerFn("channels/delete", &[("id", "{channel}")]),
+    Call::Page("/app/products/{id}/audits/{audit}/book"),
+    Call::Page("/app/sprints/{booking}"),
+    Call::ServerFn("sprints/get", &[("id", "{booking}")]),
+    Call::ServerFn("sprints/pay_deposit", &[("id", "{booking}")]),
+    Call::ServerFn("sprints/book", &[("audit_id", "{audit}"), ("slot_id", "{slot}"), ("contact_name", "Mallory"), ("contact_email", "m@example.com")]),
+    Call::Page("/admin/sprints"),
+    Call::Page("/admin/bookings/{booking}"),
+    Call::ServerFn("admin/sprints", &[]),
+    Call::ServerFn("admin/booking", &[("id", "{booking}")]),
+    Call::ServerFn("admin/decide", &[("id", "{booking}"), ("decision", "decline")]),
+    Call::ServerFn("admin/create_slot", &[("starts_on", "2030-01-01"), ("title", "Mine"), ("capacity", "9"), ("price", "1"), ("currency", "EUR")]),
     Call::ServerFn("products/delete", &[("id", "{id}"), ("confirm", "yes")]),
 ];
 
@@ -74,7 +89,30 @@ async fn another_tenants_product_is_not_found_on_every_route(app: &TestApp) {
     let monitor = monitors[0]["id"].as_str().expect("the product's main-URL monitor").to_owned();
     let channel: Value = app.call(&victim, "channels/create", &[("name", "Ops"), ("kind", "email"), ("target", "ops@example.com")]).await.json().await.unwrap();
     let channel = channel["channel"]["id"].as_str().unwrap().to_owned();
-    let fill = |text: &str| text.replace("{id}", &id).replace("{audit}", &audit).replace("{monitor}", &monitor).replace("{channel}", &channel);
+    // A failing scorecard booked into a slot.
+    crate::sprints::complete_as_failing(app, &audit, "acme.example").await;
+    let slot = Uuid::new_v4();
+    sprint_slot::ActiveModel {
+        id: Set(slot),
+        starts_on: Set((chrono::Utc::now() + chrono::Duration::days(7)).date_naive()),
+        title: Set("Sprint".into()),
+        capacity: Set(5),
+        booked: Set(0),
+        price_cents: Set(100_000),
+        deposit_cents: Set(0),
+        currency: Set("EUR".into()),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let slot = slot.to_string();
+    let booked = app.call(&victim, "sprints/book", &[("audit_id", &audit), ("slot_id", &slot), ("share_snapshot", "on"), ("contact_name", "Vic"), ("contact_email", "victim@example.com")]).await;
+    let booked: Value = booked.json().await.unwrap();
+    let booking = booked["booking"]["id"].as_str().expect("the victim booked").to_owned();
+    let fill = |text: &str| {
+        text.replace("{id}", &id).replace("{audit}", &audit).replace("{monitor}", &monitor).replace("{channel}", &channel).replace("{booking}", &booking).replace("{slot}", &slot)
+    };
 
     for call in ROUTES {
         let (label, status) = match call {
@@ -106,6 +144,11 @@ async fn another_tenants_product_is_not_found_on_every_route(app: &TestApp) {
 
     // The status page is public only when its owner turns it on (the attacker could not).
     assert_eq!(attacker.get(app.url(&format!("/status/{id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let bookings: Value = app.call(&attacker, "sprints/list", &[]).await.json().await.unwrap();
+    assert_eq!(bookings, serde_json::json!([]), "the attacker sees no booking of the victim");
+    let mine: Value = app.call(&victim, "sprints/get", &[("id", &booking)]).await.json().await.unwrap();
+    assert_eq!(mine["status"], "requested", "the victim's booking is unchanged");
+    assert_eq!(sprint_slot::Entity::find().all(&app.db).await.unwrap().len(), 1, "no slot was published by the attacker");
     let theirs: Value = app.call(&attacker, "channels/list", &[]).await.json().await.unwrap();
     assert_eq!(theirs, serde_json::json!([]), "the attacker sees no channel of the victim");
     let summary: Value = victim.get(app.url(&format!("/api/v1/audits/{audit}"))).send().await.unwrap().json().await.unwrap();

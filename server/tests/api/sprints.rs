@@ -43,6 +43,12 @@ pub async fn failing_scorecard(app: &TestApp, client: &reqwest::Client, apex: &s
     let product_id = product["id"].as_str().unwrap().to_owned();
     let audit: Value = app.call(client, "audits/request", &[("product_id", &product_id)]).await.json().await.unwrap();
     let audit_id = audit["id"].as_str().unwrap().to_owned();
+    complete_as_failing(app, &audit_id, apex).await;
+    (product_id, audit_id)
+}
+
+/// Stores a Hold scorecard (three failures) as the result of a queued audit.
+pub async fn complete_as_failing(app: &TestApp, audit_id: &str, apex: &str) {
     let checks = vec![finding("headers.csp", Status::Fail), finding("headers.hsts", Status::Fail), finding("exposure.git", Status::Fail), finding("tls.version", Status::Pass)];
     let card = Scorecard {
         schema_version: domain::scorecard::SCHEMA_VERSION,
@@ -60,7 +66,6 @@ pub async fn failing_scorecard(app: &TestApp, client: &reqwest::Client, apex: &s
         checks,
     };
     domain::audits::complete(&app.db, audit_id.parse().unwrap(), &card).await.unwrap();
-    (product_id, audit_id)
 }
 
 async fn operator(app: &TestApp) -> reqwest::Client {
