@@ -7,7 +7,8 @@
 # SMTP server, so mail lands in the development outbox that the tests read at /dev/outbox.
 # Names resolve through a loopback port where nothing answers (no DNS query leaves the machine);
 # private targets are allowed and monitors may run every second, so a test can watch a server
-# it starts on loopback.
+# it starts on loopback. Billing talks to the local fake Stripe (`fake-stripe`, built beside the
+# binary) on another free port, and `ops@e2e.test` is the platform operator.
 # Set CHROMIUM to use a browser other than /usr/bin/chromium, and LAUNCHREADY_SITE_ROOT to serve
 # the built front end from somewhere other than target/site.
 # Exits with the test runner's exit code.
@@ -31,10 +32,15 @@ BASE_URL="http://127.0.0.1:$PORT"
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/launchready-e2e.XXXXXX")"
 LOG="$TMP/server.log"
 SERVER_PID=""
+FAKE_PID=""
 STATUS=1
 
 # shellcheck disable=SC2317 # invoked from the EXIT trap
 cleanup() {
+  if [[ -n "$FAKE_PID" ]]; then
+    kill -TERM "$FAKE_PID" 2>/dev/null || true
+    wait "$FAKE_PID" 2>/dev/null || true
+  fi
   if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill -TERM "$SERVER_PID" 2>/dev/null || true
     # Give the graceful shutdown a moment, then make sure nothing is left behind.
@@ -58,6 +64,17 @@ trap 'exit 130' INT TERM
 
 # From the repository root, so the default site root `target/site` resolves as in development.
 cd "$ROOT"
+FAKE_BIN="$(dirname "$BIN")/fake-stripe"
+FAKE_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+STRIPE_KEY="sk_test_e2e"
+STRIPE_WEBHOOK_SECRET="whsec_e2e_$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
+if [[ ! -x "$FAKE_BIN" ]]; then
+  echo "e2e: $FAKE_BIN is missing (cargo build -p server builds it)" >&2
+  exit 2
+fi
+"$FAKE_BIN" --bind "127.0.0.1:$FAKE_PORT" --api-key "$STRIPE_KEY" --webhook-secret "$STRIPE_WEBHOOK_SECRET" \
+  --webhook-url "$BASE_URL/webhooks/stripe" >"$TMP/fake-stripe.log" 2>&1 &
+FAKE_PID=$!
 echo "e2e: starting $BIN serve on $BASE_URL (data in $TMP)"
 env -u LAUNCHREADY_SMTP_URL \
   LAUNCHREADY_ENV=development \
@@ -71,6 +88,12 @@ env -u LAUNCHREADY_SMTP_URL \
   LAUNCHREADY_PLANS__FREE__MONITOR_MIN_INTERVAL_SECS=1 \
   LAUNCHREADY_PLANS__FREE__STATUS_PAGES=true \
   LAUNCHREADY_MONITORS__SCHEDULE_EVERY_SECS=1 \
+  LAUNCHREADY_STRIPE__SECRET_KEY="$STRIPE_KEY" \
+  LAUNCHREADY_STRIPE__WEBHOOK_SECRET="$STRIPE_WEBHOOK_SECRET" \
+  LAUNCHREADY_STRIPE__API_BASE="http://127.0.0.1:$FAKE_PORT/" \
+  LAUNCHREADY_STRIPE__PRICE_PRO="price_pro_e2e" \
+  LAUNCHREADY_STRIPE__PRICE_AGENCY="price_agency_e2e" \
+  LAUNCHREADY_ADMINS='["ops@e2e.test"]' \
   "$BIN" serve >"$LOG" 2>&1 &
 SERVER_PID=$!
 

@@ -197,7 +197,7 @@ fn quota(q: Quota) -> String {
 }
 
 fn interval(secs: u32) -> String {
-    if secs % 60 == 0 {
+    if secs.is_multiple_of(60) {
         format!("every {} min", secs / 60)
     } else {
         format!("every {secs} s")
