@@ -24,12 +24,13 @@ fn error(status: StatusCode, kind: &str, message: &str) -> Response {
     (status, Json(json!({"error": {"type": kind, "message": message}}))).into_response()
 }
 
-fn authorized(fake: &FakeStripe, headers: &HeaderMap) -> Result<(), Response> {
+fn authorized(fake: &FakeStripe, headers: &HeaderMap) -> bool {
     let expected = format!("Bearer {}", fake.shared.config.api_key);
-    match headers.get("authorization").and_then(|v| v.to_str().ok()) {
-        Some(value) if value == expected => Ok(()),
-        _ => Err(error(StatusCode::UNAUTHORIZED, "invalid_request_error", "Invalid API Key provided")),
-    }
+    headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(expected.as_str())
+}
+
+fn unauthorized() -> Response {
+    error(StatusCode::UNAUTHORIZED, "invalid_request_error", "Invalid API Key provided")
 }
 
 fn form(body: &str) -> HashMap<String, String> {
@@ -41,8 +42,8 @@ fn metadata(fields: &HashMap<String, String>) -> BTreeMap<String, String> {
 }
 
 async fn create_customer(State(fake): State<FakeStripe>, headers: HeaderMap, body: String) -> Response {
-    if let Err(denied) = authorized(&fake, &headers) {
-        return denied;
+    if !authorized(&fake, &headers) {
+        return unauthorized();
     }
     let fields = form(&body);
     let customer = fake.with(|l| {
@@ -58,8 +59,8 @@ async fn create_customer(State(fake): State<FakeStripe>, headers: HeaderMap, bod
 }
 
 async fn create_session(State(fake): State<FakeStripe>, headers: HeaderMap, body: String) -> Response {
-    if let Err(denied) = authorized(&fake, &headers) {
-        return denied;
+    if !authorized(&fake, &headers) {
+        return unauthorized();
     }
     let f = form(&body);
     let get = |k: &str| f.get(k).cloned();
@@ -97,8 +98,8 @@ async fn create_session(State(fake): State<FakeStripe>, headers: HeaderMap, body
 }
 
 async fn get_session(State(fake): State<FakeStripe>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if let Err(denied) = authorized(&fake, &headers) {
-        return denied;
+    if !authorized(&fake, &headers) {
+        return unauthorized();
     }
     match fake.session_json(&id) {
         Some(json) => Json(json).into_response(),
@@ -107,8 +108,8 @@ async fn get_session(State(fake): State<FakeStripe>, headers: HeaderMap, Path(id
 }
 
 async fn create_portal(State(fake): State<FakeStripe>, headers: HeaderMap, body: String) -> Response {
-    if let Err(denied) = authorized(&fake, &headers) {
-        return denied;
+    if !authorized(&fake, &headers) {
+        return unauthorized();
     }
     let f = form(&body);
     let Some(customer) = f.get("customer").cloned().filter(|c| fake.with(|l| l.customers.contains_key(c))) else {
@@ -128,8 +129,8 @@ async fn create_portal(State(fake): State<FakeStripe>, headers: HeaderMap, body:
 }
 
 async fn list_subscriptions(State(fake): State<FakeStripe>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
-    if let Err(denied) = authorized(&fake, &headers) {
-        return denied;
+    if !authorized(&fake, &headers) {
+        return unauthorized();
     }
     let customer = query.get("customer").cloned();
     let data: Vec<Value> = fake.with(|l| {
@@ -139,8 +140,8 @@ async fn list_subscriptions(State(fake): State<FakeStripe>, headers: HeaderMap, 
 }
 
 async fn get_subscription(State(fake): State<FakeStripe>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if let Err(denied) = authorized(&fake, &headers) {
-        return denied;
+    if !authorized(&fake, &headers) {
+        return unauthorized();
     }
     match fake.subscription_json(&id) {
         Some(json) => Json(json).into_response(),
