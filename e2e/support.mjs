@@ -36,3 +36,23 @@ export async function screenshot(page, name) {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, name), fullPage: true });
 }
+
+/** The first line of an error's message. */
+export function firstLine(err) {
+  return String(err?.message ?? err).split('\n')[0];
+}
+
+/**
+ * Runs one named step; on failure, keeps a screenshot of what the browser showed and names the
+ * step in the error, so a red run says where it stopped without re-running it.
+ */
+export async function step(page, name, body) {
+  try {
+    await body();
+  } catch (err) {
+    const file = `failure-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
+    await screenshot(page, file).catch(() => {});
+    if (err instanceof Error) err.message = `step "${name}": ${err.message} [screenshot: ${file}]`;
+    throw err;
+  }
+}

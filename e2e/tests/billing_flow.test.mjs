@@ -5,24 +5,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTION_TIMEOUT_MS, BASE_URL, NAVIGATION_TIMEOUT_MS, launchBrowser, screenshot } from '../support.mjs';
+import { ACTION_TIMEOUT_MS, BASE_URL, NAVIGATION_TIMEOUT_MS, firstLine, launchBrowser, screenshot, step } from '../support.mjs';
 
 const WAIT_MS = 20_000;
-
-function firstLine(err) {
-  return String(err?.message ?? err).split('\n')[0];
-}
-
-async function step(page, name, body) {
-  try {
-    await body();
-  } catch (err) {
-    const file = `failure-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
-    await screenshot(page, file).catch(() => {});
-    if (err instanceof Error) err.message = `step "${name}": ${err.message} [screenshot: ${file}]`;
-    throw err;
-  }
-}
 
 async function signUp(page, email) {
   await page.goto('/signup');
@@ -62,6 +47,8 @@ test('upgrade through Checkout, and the operator publishes a sprint slot', { tim
 
     await step(page, 'billing page on Free', async () => {
       await signUp(page, `billing-${Date.now()}@example.com`);
+      // A full load: the header (with its Billing link) is rendered for the signed-in user.
+      await page.goto('/app');
       await page.getByRole('link', { name: /^billing$/i }).click();
       await page.waitForURL(/\/app\/billing$/);
       await page.getByRole('heading', { name: /current plan: free/i }).waitFor();

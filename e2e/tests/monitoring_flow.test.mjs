@@ -10,24 +10,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { ACTION_TIMEOUT_MS, BASE_URL, NAVIGATION_TIMEOUT_MS, launchBrowser, screenshot } from '../support.mjs';
+import { ACTION_TIMEOUT_MS, BASE_URL, NAVIGATION_TIMEOUT_MS, firstLine, launchBrowser, screenshot, step } from '../support.mjs';
 
 const WAIT_MS = 40_000;
-
-function firstLine(err) {
-  return String(err?.message ?? err).split('\n')[0];
-}
-
-async function step(page, name, body) {
-  try {
-    await body();
-  } catch (err) {
-    const file = `failure-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
-    await screenshot(page, file).catch(() => {});
-    if (err instanceof Error) err.message = `step "${name}": ${err.message} [screenshot: ${file}]`;
-    throw err;
-  }
-}
 
 /** Reloads `path` until `locator(page)` matches, or fails with `message`. */
 async function reloadUntil(page, path, locator, message, waitMs = WAIT_MS) {

@@ -8,7 +8,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTION_TIMEOUT_MS, BASE_URL, NAVIGATION_TIMEOUT_MS, launchBrowser, screenshot } from '../support.mjs';
+import { ACTION_TIMEOUT_MS, BASE_URL, NAVIGATION_TIMEOUT_MS, firstLine, launchBrowser, screenshot, step } from '../support.mjs';
 
 // Mail may be written by a background job, so the outbox is polled for up to this long.
 const OUTBOX_WAIT_MS = 20_000;
@@ -27,25 +27,6 @@ async function expectUrl(page, pattern, message) {
     await page.waitForURL(pattern, { timeout: NAVIGATION_TIMEOUT_MS });
   } catch (err) {
     assert.fail(`${message}: the page is at ${page.url()} (${firstLine(err)})`);
-  }
-}
-
-function firstLine(err) {
-  return String(err?.message ?? err).split('\n')[0];
-}
-
-/**
- * Runs one named step; on failure, keeps a screenshot of what the browser showed and names the
- * step in the error, so a red run says where it stopped without re-running it.
- */
-async function step(page, name, body) {
-  try {
-    await body();
-  } catch (err) {
-    const file = `failure-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
-    await screenshot(page, file).catch(() => {});
-    if (err instanceof Error) err.message = `step "${name}": ${err.message} [screenshot: ${file}]`;
-    throw err;
   }
 }
 

@@ -7,8 +7,8 @@ use crate::components::form::{FormError, TextField};
 use crate::error::AppError;
 use crate::pages::audit::{Findings, Verdict};
 use crate::pages::not_found::LoadError;
-use crate::pages::sprints::BookingStatusPill;
-use domain::sprint::{format_money, BookingDecision, BookingView, OperatorBooking, SlotView};
+use crate::pages::sprints::{BookingStatusPill, BookingTable};
+use domain::sprint::{format_money, BookingView, OperatorBooking, SlotView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -55,6 +55,7 @@ pub async fn admin_booking(id: Uuid) -> Result<(OperatorBooking, Vec<SlotView>),
 #[server(endpoint = "admin/decide")]
 pub async fn decide_booking(id: Uuid, decision: String, #[server(default)] slot_id: String) -> Result<BookingView, AppError> {
     use domain::jobs::{BookingMail, EmailJob};
+    use domain::sprint::BookingDecision;
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let operator = crate::ssr::session::require_operator()?;
@@ -114,25 +115,7 @@ pub fn AdminSprintsPage() -> impl IntoView {
                             {if bookings.is_empty() {
                                 view! { <p class="muted">"No bookings yet."</p> }.into_any()
                             } else {
-                                view! {
-                                    <table class="table">
-                                        <thead><tr><th scope="col">"Product"</th><th scope="col">"Slot"</th><th scope="col">"Contact"</th><th scope="col">"Status"</th><th scope="col">"Booked"</th></tr></thead>
-                                        <tbody>
-                                            {bookings.into_iter().map(|b| {
-                                                let href = format!("/admin/bookings/{}", b.id);
-                                                view! {
-                                                    <tr>
-                                                        <td><A href=href>{b.product_name.clone()}</A></td>
-                                                        <td>{b.slot.label()}</td>
-                                                        <td>{b.contact_email.clone()}</td>
-                                                        <td><BookingStatusPill status=b.status/></td>
-                                                        <td>{when(b.created_at)}</td>
-                                                    </tr>
-                                                }
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                }.into_any()
+                                view! { <BookingTable bookings link_base="/admin/bookings" show_contact=true/> }.into_any()
                             }}
                         </section>
                     }.into_any(),

@@ -204,6 +204,36 @@ pub fn BookingStatusPill(status: BookingStatus) -> impl IntoView {
     view! { <span class=status_class(status)>{status.label()}</span> }
 }
 
+/// Bookings as a table, each linking to `{link_base}/{id}`.
+#[component]
+pub fn BookingTable(bookings: Vec<BookingView>, link_base: &'static str, show_contact: bool) -> impl IntoView {
+    view! {
+        <table class="table">
+            <thead>
+                <tr>
+                    <th scope="col">"Product"</th><th scope="col">"Sprint"</th>
+                    {show_contact.then(|| view! { <th scope="col">"Contact"</th> })}
+                    <th scope="col">"Status"</th><th scope="col">"Booked"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {bookings.into_iter().map(|b| {
+                    let href = format!("{link_base}/{}", b.id);
+                    view! {
+                        <tr>
+                            <td><A href=href>{b.product_name.clone()}</A></td>
+                            <td>{b.slot.label()}</td>
+                            {show_contact.then(|| view! { <td>{b.contact_email.clone()}</td> })}
+                            <td><BookingStatusPill status=b.status/></td>
+                            <td>{when(b.created_at)}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
 #[component]
 pub fn SprintsPage() -> impl IntoView {
     let bookings = Resource::new(|| (), |_| list_bookings());
@@ -219,24 +249,7 @@ pub fn SprintsPage() -> impl IntoView {
                             <p>"When a scorecard says Hold or Go after fixes, it offers a sprint with our engineers. Your bookings appear here."</p>
                         </section>
                     }.into_any(),
-                    Ok(list) => view! {
-                        <table class="table">
-                            <thead><tr><th scope="col">"Product"</th><th scope="col">"Sprint"</th><th scope="col">"Status"</th><th scope="col">"Booked"</th></tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|b| {
-                                    let href = format!("/app/sprints/{}", b.id);
-                                    view! {
-                                        <tr>
-                                            <td><A href=href>{b.product_name.clone()}</A></td>
-                                            <td>{b.slot.label()}</td>
-                                            <td><BookingStatusPill status=b.status/></td>
-                                            <td>{when(b.created_at)}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
+                    Ok(list) => view! { <BookingTable bookings=list link_base="/app/sprints" show_contact=false/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
