@@ -39,8 +39,7 @@ pub async fn apply(
     now: DateTime<Utc>,
 ) -> Result<Option<PlanChanged>, DomainError> {
     let txn = crate::sql::begin_write(db).await?;
-    crate::quota::lock_plan(&txn, org_id).await?;
-    let org = organization::Entity::find_by_id(org_id).one(&txn).await?.ok_or(DomainError::NotFound)?;
+    let org = crate::quota::lock_org(&txn, org_id).await?.ok_or(DomainError::NotFound)?;
     let past_due_since = match state.as_ref().map(|s| s.status) {
         // The grace period runs from the first time we saw it past due, however often we look.
         Some(SubscriptionStatus::PastDue) => org.past_due_since.or(Some(now)),
@@ -222,10 +221,9 @@ pub async fn view(db: &DatabaseConnection, plans: &PlanTable, stripe: Option<&St
 }
 
 /// The organisation's Stripe customer, created on first use.
-async fn ensure_customer(db: &DatabaseConnection, stripe: &Stripe, scope: &TenantScope, email: &str) -> Result<String, DomainError> {
-    let org = organization::Entity::find_by_id(scope.org_id()).one(db).await?.ok_or(DomainError::NotFound)?;
-    if let Some(id) = org.stripe_customer_id {
-        return Ok(id);
+async fn ensure_customer(db: &DatabaseConnection, stripe: &Stripe, org: &organization::Model, email: &str) -> Result<String, DomainError> {
+    if let Some(id) = &org.stripe_customer_id {
+        return Ok(id.clone());
     }
     let created = stripe.create_customer(email, org.id).await?;
     // Two tabs may race here: the first id stored wins and the other customer stays unused.
@@ -247,8 +245,8 @@ pub async fn upgrade_url(db: &DatabaseConnection, stripe: Option<&Stripe>, scope
     ensure_manager(scope)?;
     let stripe = stripe.ok_or_else(not_configured)?;
     let price = stripe.prices().price_of(plan).ok_or_else(|| DomainError::invalid("plan", format!("the {} plan cannot be bought here", plan.label())))?;
-    let customer = ensure_customer(db, stripe, scope, email).await?;
     let org = organization::Entity::find_by_id(scope.org_id()).one(db).await?.ok_or(DomainError::NotFound)?;
+    let customer = ensure_customer(db, stripe, &org, email).await?;
     let base = base_url.trim_end_matches('/');
     let live = org.subscription_status.as_deref().map(SubscriptionStatus::parse).is_some_and(|s| s.rank() >= 2);
     if live {

@@ -17,15 +17,15 @@ pub async fn plan_of(db: &impl ConnectionTrait, org_id: Uuid) -> Result<Plan, Do
     Ok(organization::Entity::find_by_id(org_id).one(db).await?.map(|o| Plan::parse(&o.plan)).unwrap_or(Plan::Free))
 }
 
-/// Reads the plan and locks the organisation's row until the transaction ends, so two
-/// concurrent creations cannot both see room for one more. (On SQLite the IMMEDIATE
+/// Reads the organisation and locks its row until the transaction ends, so two concurrent
+/// creations (or plan changes) cannot both act on what they read. (On SQLite the IMMEDIATE
 /// transaction already holds the database's write lock.)
-pub async fn lock_plan(txn: &impl ConnectionTrait, org_id: Uuid) -> Result<Plan, DomainError> {
+pub async fn lock_org(txn: &impl ConnectionTrait, org_id: Uuid) -> Result<Option<organization::Model>, DomainError> {
     let mut query = organization::Entity::find_by_id(org_id);
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         query = query.lock_exclusive();
     }
-    Ok(query.one(txn).await?.map(|o| Plan::parse(&o.plan)).unwrap_or(Plan::Free))
+    Ok(query.one(txn).await?)
 }
 
 /// How many the organisation has, paused ones included.
@@ -41,7 +41,7 @@ pub async fn count(db: &impl ConnectionTrait, org_id: Uuid, resource: Resource) 
 /// Refuses (402, naming the limit) when the organisation already has as many as its plan
 /// allows. Call it inside the transaction that creates the thing: it takes the plan lock.
 pub async fn ensure_room(txn: &impl ConnectionTrait, plans: &PlanTable, org_id: Uuid, resource: Resource) -> Result<Plan, DomainError> {
-    let plan = lock_plan(txn, org_id).await?;
+    let plan = lock_org(txn, org_id).await?.map(|o| Plan::parse(&o.plan)).unwrap_or(Plan::Free);
     let quota = resource.quota(plans.limits(plan));
     let used = count(txn, org_id, resource).await?;
     if !quota.has_room(used) {
@@ -50,7 +50,7 @@ pub async fn ensure_room(txn: &impl ConnectionTrait, plans: &PlanTable, org_id: 
     Ok(plan)
 }
 
-pub fn limit_reached(plan: Plan, resource: Resource, quota: Quota, used: u64) -> DomainError {
+fn limit_reached(plan: Plan, resource: Resource, quota: Quota, used: u64) -> DomainError {
     let noun = resource.key();
     DomainError::plan_limit(
         noun,
@@ -116,25 +116,11 @@ pub async fn enforce(db: &impl ConnectionTrait, plans: &PlanTable, org_id: Uuid,
         }
         (*id, *paused, !runs)
     });
-    let (pause, resume) = changes(wanted.collect::<Vec<_>>().into_iter());
+    let (pause, resume) = changes(wanted);
     done.monitors_paused = pause.len() as u64;
     done.monitors_resumed = resume.len() as u64;
-    if !pause.is_empty() {
-        monitor::Entity::update_many()
-            .col_expr(monitor::Column::PausedByPlan, Expr::value(true))
-            .filter(monitor::Column::Id.is_in(pause))
-            .exec(db)
-            .await?;
-    }
-    if !resume.is_empty() {
-        monitor::Entity::update_many()
-            .col_expr(monitor::Column::PausedByPlan, Expr::value(false))
-            // Due at once: a resumed monitor reports within one scheduler tick.
-            .col_expr(monitor::Column::NextDueAt, Expr::value(crate::monitors::whole_second(now)))
-            .filter(monitor::Column::Id.is_in(resume))
-            .exec(db)
-            .await?;
-    }
+    set_monitor_paused(db, &pause, true, now).await?;
+    set_monitor_paused(db, &resume, false, now).await?;
     if done != Enforced::default() {
         tracing::info!(?done, "plan limits applied");
     }
@@ -164,6 +150,19 @@ async fn set_product_paused(db: &impl ConnectionTrait, ids: &[Uuid], paused: boo
         .filter(product::Column::Id.is_in(ids.to_vec()))
         .exec(db)
         .await?;
+    Ok(())
+}
+
+async fn set_monitor_paused(db: &impl ConnectionTrait, ids: &[Uuid], paused: bool, now: DateTime<Utc>) -> Result<(), DomainError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut update = monitor::Entity::update_many().col_expr(monitor::Column::PausedByPlan, Expr::value(paused));
+    if !paused {
+        // Due at once: a resumed monitor reports within one scheduler tick.
+        update = update.col_expr(monitor::Column::NextDueAt, Expr::value(crate::monitors::whole_second(now)));
+    }
+    update.filter(monitor::Column::Id.is_in(ids.to_vec())).exec(db).await?;
     Ok(())
 }
 

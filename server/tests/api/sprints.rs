@@ -116,7 +116,7 @@ async fn booking_the_last_seat(db: Db) {
     let slot = publish(&app, &ops, "1", "").await;
 
     let founder_b = app.signed_up_client("b@founders.test").await;
-    let (product_a, audit_a) = failing_scorecard(&app, &founder_a, "a-product.example").await;
+    let (_, audit_a) = failing_scorecard(&app, &founder_a, "a-product.example").await;
     let (_, audit_b) = failing_scorecard(&app, &founder_b, "b-product.example").await;
     // A founder cannot book with someone else's scorecard.
     assert_eq!(book(&app, &founder_b, &audit_a, &slot, "b@founders.test").await.status(), StatusCode::NOT_FOUND);
@@ -162,7 +162,6 @@ async fn booking_the_last_seat(db: Db) {
     assert_eq!(app.call(&ops, "audits/detail", &[("audit_id", &audit_id)]).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.call(&ops, "monitors/list", &[("product_id", &product_id)]).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(ops.get(app.url(&format!("/app/products/{product_id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
-    let _ = product_a;
     // A founder does not reach the operator's view of their own booking either.
     assert_eq!(app.call(winner, "admin/booking", &[("id", &booking_id)]).await.status(), StatusCode::NOT_FOUND);
 
