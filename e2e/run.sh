@@ -5,10 +5,13 @@
 #
 # The server gets a free loopback port, a throw-away SQLite database and data directory, and no
 # SMTP server, so mail lands in the development outbox that the tests read at /dev/outbox.
-# Names resolve through a loopback port where nothing answers (no DNS query leaves the machine);
-# private targets are allowed and monitors may run every second, so a test can watch a server
+# Names resolve through a free loopback UDP port (LAUNCHREADY_E2E_DNS_PORT): nothing answers
+# there unless a test starts its own DNS server on it, so no DNS query leaves the machine. The
+# tests run one file at a time, so a test that serves names there does not affect the others.
+# Private targets are allowed and monitors may run every second, so a test can watch a server
 # it starts on loopback. Billing talks to the local fake Stripe (`fake-stripe`, built beside the
-# binary) on another free port, and `ops@e2e.test` is the platform operator.
+# binary) on another free port; `ops@e2e.test` and `booking-ops@e2e.test` are platform operators
+# (one per test file, since every file signs its operator up).
 # Set CHROMIUM to use a browser other than /usr/bin/chromium, and LAUNCHREADY_SITE_ROOT to serve
 # the built front end from somewhere other than target/site.
 # Exits with the test runner's exit code.
@@ -67,6 +70,7 @@ cd "$ROOT"
 FAKE_BIN="$(dirname "$BIN")/fake-stripe"
 FAKE_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 STRIPE_KEY="sk_test_e2e"
+DNS_PORT="$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 STRIPE_WEBHOOK_SECRET="whsec_e2e_$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
 if [[ ! -x "$FAKE_BIN" ]]; then
   echo "e2e: $FAKE_BIN is missing (cargo build -p server builds it)" >&2
@@ -83,7 +87,7 @@ env -u LAUNCHREADY_SMTP_URL \
   LAUNCHREADY_DATABASE_URL="sqlite://$TMP/e2e.db?mode=rwc" \
   LAUNCHREADY_DATA_DIR="$TMP" \
   LAUNCHREADY_SITE_ROOT="${LAUNCHREADY_SITE_ROOT:-target/site}" \
-  LAUNCHREADY_SCANNER__RESOLVER="127.0.0.1:9" \
+  LAUNCHREADY_SCANNER__RESOLVER="127.0.0.1:$DNS_PORT" \
   LAUNCHREADY_SCANNER__ALLOW_PRIVATE_TARGETS=true \
   LAUNCHREADY_PLANS__FREE__MONITOR_MIN_INTERVAL_SECS=1 \
   LAUNCHREADY_PLANS__FREE__STATUS_PAGES=true \
@@ -93,7 +97,7 @@ env -u LAUNCHREADY_SMTP_URL \
   LAUNCHREADY_STRIPE__API_BASE="http://127.0.0.1:$FAKE_PORT/" \
   LAUNCHREADY_STRIPE__PRICE_PRO="price_pro_e2e" \
   LAUNCHREADY_STRIPE__PRICE_AGENCY="price_agency_e2e" \
-  LAUNCHREADY_ADMINS='["ops@e2e.test"]' \
+  LAUNCHREADY_ADMINS='["ops@e2e.test","booking-ops@e2e.test"]' \
   "$BIN" serve >"$LOG" 2>&1 &
 SERVER_PID=$!
 
@@ -121,6 +125,7 @@ if [[ ! -d node_modules ]]; then
 fi
 
 export LAUNCHREADY_E2E_BASE_URL="$BASE_URL"
+export LAUNCHREADY_E2E_DNS_PORT="$DNS_PORT"
 set +e
 npm test
 test_status=$?

@@ -56,3 +56,32 @@ export async function step(page, name, body) {
     throw err;
   }
 }
+
+/** Signs a new account up with the test password and waits for the dashboard. */
+export async function signUp(page, email) {
+  await page.goto('/signup');
+  await page.getByLabel(/^email/i).fill(email);
+  await page.getByLabel(/^password/i).fill('correct horse battery staple');
+  await page.getByRole('button', { name: /create account/i }).click();
+  await page.waitForURL(/\/app$/);
+}
+
+/** Follows the confirmation link of the newest mail to `email` in the development outbox. */
+export async function confirmEmail(page, email, waitMs = 20_000) {
+  await reloadUntil(page, '/dev/outbox', (p) => p.locator('article.mail', { hasText: email }), `no mail to ${email} in /dev/outbox`, waitMs);
+  const link = page.locator('article.mail', { hasText: email }).locator('a[href*="/verify?token="]').first();
+  await page.goto(new URL(await link.getAttribute('href'), BASE_URL).href);
+  await page.getByRole('button', { name: /confirm my email/i }).click();
+  await page.getByText(/email is confirmed/i).waitFor();
+}
+
+/** Loads `path` again and again until `locator(page)` matches, or fails with `message`. */
+export async function reloadUntil(page, path, locator, message, waitMs = 40_000) {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    await page.goto(path);
+    if ((await locator(page).count()) > 0) return;
+    if (Date.now() > deadline) throw new Error(message);
+    await page.waitForTimeout(700);
+  }
+}

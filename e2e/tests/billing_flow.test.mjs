@@ -5,31 +5,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTION_TIMEOUT_MS, BASE_URL, NAVIGATION_TIMEOUT_MS, firstLine, launchBrowser, screenshot, step } from '../support.mjs';
+import { ACTION_TIMEOUT_MS, BASE_URL, NAVIGATION_TIMEOUT_MS, confirmEmail, firstLine, launchBrowser, screenshot, signUp, step } from '../support.mjs';
 
 const WAIT_MS = 20_000;
-
-async function signUp(page, email) {
-  await page.goto('/signup');
-  await page.getByLabel(/^email/i).fill(email);
-  await page.getByLabel(/^password/i).fill('correct horse battery staple');
-  await page.getByRole('button', { name: /create account/i }).click();
-  await page.waitForURL(/\/app$/);
-}
-
-async function confirmEmail(page, email) {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    await page.goto('/dev/outbox');
-    if ((await page.locator('article.mail', { hasText: email }).count()) > 0) break;
-    if (Date.now() > deadline) assert.fail(`no mail to ${email} in /dev/outbox`);
-    await page.waitForTimeout(500);
-  }
-  const link = page.locator('article.mail', { hasText: email }).locator('a[href*="/verify?token="]').first();
-  await page.goto(new URL(await link.getAttribute('href'), BASE_URL).href);
-  await page.getByRole('button', { name: /confirm my email/i }).click();
-  await page.getByText(/email is confirmed/i).waitFor();
-}
 
 test('upgrade through Checkout, and the operator publishes a sprint slot', { timeout: 240_000 }, async (t) => {
   assert.ok(BASE_URL, 'LAUNCHREADY_E2E_BASE_URL must name the running server (e2e/run.sh sets it)');
@@ -46,9 +24,10 @@ test('upgrade through Checkout, and the operator publishes a sprint slot', { tim
     });
 
     await step(page, 'billing page on Free', async () => {
-      await signUp(page, `billing-${Date.now()}@example.com`);
-      // A full load: the header (with its Billing link) is rendered for the signed-in user.
-      await page.goto('/app');
+      const email = `billing-${Date.now()}@example.com`;
+      await signUp(page, email);
+      // No reload: the header follows the new session on its own.
+      await page.locator('.nav-user', { hasText: email }).waitFor();
       await page.getByRole('link', { name: /^billing$/i }).click();
       await page.waitForURL(/\/app\/billing$/);
       await page.getByRole('heading', { name: /current plan: free/i }).waitFor();
@@ -89,19 +68,22 @@ test('upgrade through Checkout, and the operator publishes a sprint slot', { tim
     await step(admin, 'operator publishes a slot', async () => {
       await signUp(admin, 'ops@e2e.test');
       await confirmEmail(admin, 'ops@e2e.test');
-      await admin.goto('/app');
+      // A confirmed operator email makes the Admin link appear, again without a reload.
+      await admin.getByRole('link', { name: /go to your dashboard/i }).click();
       await admin.getByRole('link', { name: /^admin$/i }).click();
       await admin.waitForURL(/\/admin\/sprints$/);
       await admin.getByText(/no upcoming slot/i).waitFor();
       const starts = new Date(Date.now() + 21 * 24 * 3600 * 1000).toISOString().slice(0, 10);
       await admin.getByLabel(/^starts on/i).fill(starts);
-      await admin.getByLabel(/^title/i).fill('January sprint (2 weeks)');
+      await admin.getByLabel(/^title/i).fill('Winter sprint (2 weeks)');
       await admin.getByLabel(/^seats/i).fill('2');
       await admin.getByLabel(/^price/i).fill('4500');
       await admin.getByLabel(/^deposit/i).fill('500');
       await admin.getByRole('button', { name: /publish slot/i }).click();
-      await admin.getByRole('cell', { name: 'January sprint (2 weeks)' }).waitFor({ timeout: WAIT_MS });
+      await admin.getByRole('cell', { name: 'Winter sprint (2 weeks)' }).waitFor({ timeout: WAIT_MS });
       await admin.getByText('0 booked of 2').waitFor();
+      assert.equal(await admin.getByLabel(/^title/i).inputValue(), '', 'the form is cleared for the next slot');
+      assert.equal(await admin.getByLabel(/^seats/i).inputValue(), '3', 'and back to its default seats');
       await screenshot(admin, 'admin-sprints.png');
     });
 

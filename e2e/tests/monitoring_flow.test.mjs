@@ -10,20 +10,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { ACTION_TIMEOUT_MS, BASE_URL, NAVIGATION_TIMEOUT_MS, firstLine, launchBrowser, screenshot, step } from '../support.mjs';
+import { ACTION_TIMEOUT_MS, BASE_URL, NAVIGATION_TIMEOUT_MS, firstLine, launchBrowser, reloadUntil, screenshot, step } from '../support.mjs';
 
 const WAIT_MS = 40_000;
-
-/** Reloads `path` until `locator(page)` matches, or fails with `message`. */
-async function reloadUntil(page, path, locator, message, waitMs = WAIT_MS) {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    await page.goto(path);
-    if ((await locator(page).count()) > 0) return;
-    if (Date.now() > deadline) assert.fail(message);
-    await page.waitForTimeout(700);
-  }
-}
 
 function startService() {
   return new Promise((resolve) => {

@@ -40,8 +40,10 @@ pub async fn sign_out() -> Result<(), AppError> {
 
 #[component]
 pub fn Layout() -> impl IntoView {
-    let viewer = Resource::new(|| (), |_| load_viewer());
+    let session = crate::components::session::SessionVersion::provide();
+    let viewer = Resource::new(move || session.get(), |_| load_viewer());
     let sign_out = ServerAction::<SignOut>::new();
+    crate::components::session::refresh_after(sign_out);
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">

@@ -80,6 +80,15 @@ pub fn AdminSprintsPage() -> impl IntoView {
     let create = ServerAction::<CreateSlot>::new();
     let result = Signal::derive(move || create.value().get());
     let data = Resource::new(move || create.version().get(), |_| admin_sprints());
+    // A published slot clears the form (back to its defaults), ready for the next one.
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move || {
+        if matches!(create.value().get(), Some(Ok(_))) {
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
+        }
+    });
     view! {
         <Title text="Sprints (admin) — launchready"/>
         <h1>"Sprint slots and bookings"</h1>
@@ -125,7 +134,7 @@ pub fn AdminSprintsPage() -> impl IntoView {
         </Transition>
         <section class="card" aria-labelledby="new-slot-title">
             <h2 id="new-slot-title">"Publish a slot"</h2>
-            <ActionForm action=create attr:class="form-grid">
+            <ActionForm action=create node_ref=form attr:class="form-grid">
                 <FormError result/>
                 <TextField result name="starts_on" label="Starts on" kind="date" required=true/>
                 <TextField result name="title" label="Title" hint="What founders see, e.g. “December sprint (2 weeks)”" required=true/>

@@ -33,6 +33,7 @@ pub fn SettingsPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let result = Signal::derive(move || change.value().get());
     let everywhere = ServerAction::<SignOutEverywhere>::new();
+    crate::components::session::refresh_after(everywhere);
     let query = leptos_router::hooks::use_query_map();
     let changed = move || query.read().get("notice").as_deref() == Some("password_changed");
     view! {

@@ -26,6 +26,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
+    crate::components::session::refresh_after(action);
     let result = Signal::derive(move || action.value().get());
     let query = use_query_map();
     let notice = move || match query.read().get("notice").as_deref() {

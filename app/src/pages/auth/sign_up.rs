@@ -23,6 +23,7 @@ pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
+    crate::components::session::refresh_after(action);
     let result = Signal::derive(move || action.value().get());
     view! {
         <Title text="Create your account — launchready"/>

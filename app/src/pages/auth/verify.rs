@@ -31,6 +31,7 @@ pub async fn resend_verification() -> Result<(), AppError> {
 #[component]
 pub fn VerifyPage() -> impl IntoView {
     let action = ServerAction::<VerifyEmail>::new();
+    crate::components::session::refresh_after(action);
     let result = Signal::derive(move || action.value().get());
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
