@@ -10,7 +10,7 @@
 # tests run one file at a time, so a test that serves names there does not affect the others.
 # Private targets are allowed and monitors may run every second, so a test can watch a server
 # it starts on loopback. Billing talks to the local fake Stripe (`fake-stripe`, built beside the
-# binary) on another free port; `ops@e2e.test` and `booking-ops@e2e.test` are platform operators
+# binary) on another free port; `ops@e2e.test` and `sprint-desk@e2e.test` are platform operators
 # (one per test file, since every file signs its operator up).
 # Set CHROMIUM to use a browser other than /usr/bin/chromium, and LAUNCHREADY_SITE_ROOT to serve
 # the built front end from somewhere other than target/site.
@@ -97,7 +97,7 @@ env -u LAUNCHREADY_SMTP_URL \
   LAUNCHREADY_STRIPE__API_BASE="http://127.0.0.1:$FAKE_PORT/" \
   LAUNCHREADY_STRIPE__PRICE_PRO="price_pro_e2e" \
   LAUNCHREADY_STRIPE__PRICE_AGENCY="price_agency_e2e" \
-  LAUNCHREADY_ADMINS='["ops@e2e.test","booking-ops@e2e.test"]' \
+  LAUNCHREADY_ADMINS='["ops@e2e.test","sprint-desk@e2e.test"]' \
   "$BIN" serve >"$LOG" 2>&1 &
 SERVER_PID=$!
 

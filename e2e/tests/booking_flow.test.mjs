@@ -2,7 +2,7 @@
 // this test serves on loopback, see ../defective_site.mjs), its scorecard says Hold and offers a
 // Launch Ready sprint; the founder picks the slot the operator published, shares the snapshot,
 // pays the deposit in the local fake Stripe's Checkout, and sees the booking requested; the
-// operator (booking-ops@e2e.test) sees the snapshot, but not the founder's product, and
+// operator (sprint-desk@e2e.test) sees the snapshot, but not the founder's product, and
 // confirms; the founder sees it confirmed and both are mailed.
 
 import { test } from 'node:test';
@@ -22,7 +22,7 @@ import {
 } from '../support.mjs';
 
 const APEX = 'holdco.test';
-const OPERATOR = 'booking-ops@e2e.test';
+const OPERATOR = 'sprint-desk@e2e.test';
 const SLOT_TITLE = 'Launch fix sprint (e2e)';
 // An audit's deadline is 90 s; a Hold scorecard of this site usually takes well under that.
 const AUDIT_WAIT_MS = 150_000;
@@ -42,10 +42,12 @@ async function newPage(browser, pageErrors, t) {
 
 test('book a sprint from a Hold scorecard, pay the deposit, the operator confirms', { timeout: 420_000 }, async (t) => {
   assert.ok(BASE_URL, 'LAUNCHREADY_E2E_BASE_URL must name the running server (e2e/run.sh sets it)');
-  const site = await startDefectiveSite(APEX);
-  const browser = await launchBrowser();
+  let site;
+  let browser;
   const pageErrors = [];
   try {
+    site = await startDefectiveSite(APEX);
+    browser = await launchBrowser();
     const founder = await newPage(browser, pageErrors, t);
     const ops = await newPage(browser, pageErrors, t);
     const founderEmail = `holdco-${Date.now()}@example.com`;
@@ -62,7 +64,7 @@ test('book a sprint from a Hold scorecard, pay the deposit, the operator confirm
       await founder.waitForURL(/\/app\/products\/[0-9a-f-]{36}$/);
       productPath = new URL(founder.url()).pathname;
       await founder.getByRole('button', { name: /^run audit$/i }).click();
-      await founder.getByText(/running: \d+ of \d+ checks|queued/i).first().waitFor({ state: 'visible', timeout: WAIT_MS });
+      // No wait for the progress line: on loopback the audit can finish before it shows.
     });
 
     await step(ops, 'the operator publishes a slot with a deposit', async () => {
@@ -152,7 +154,12 @@ test('book a sprint from a Hold scorecard, pay the deposit, the operator confirm
 
     assert.deepEqual(pageErrors, [], 'no uncaught error on any page');
   } finally {
-    await browser.close();
-    await site.close();
+    // The site must stop even if the browser does not close cleanly: an open socket would keep
+    // this file's process, and so the whole run, from ending.
+    try {
+      await browser?.close();
+    } finally {
+      await site?.close();
+    }
   }
 });

@@ -138,6 +138,9 @@ test('a founder signs up, confirms the email, adds a product and signs out', { t
         (url) => url.pathname === '/' || url.pathname === '/signin',
         'signing out leads to / or /signin',
       );
+      // Without a reload the header already offers to sign in again.
+      await expectVisible(page.getByRole('banner').getByRole('link', { name: /^sign in$/i }), 'the header shows "Sign in" after signing out');
+      assert.equal(await page.locator('.nav-user').count(), 0, 'the header no longer names the signed-out user');
       await page.goto('/app');
       await expectUrl(page, /\/signin/, 'after signing out, /app redirects to /signin');
     });

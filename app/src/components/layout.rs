@@ -49,7 +49,8 @@ pub fn Layout() -> impl IntoView {
         <header class="site-header">
             <nav class="nav" aria-label="Main">
                 <A href="/" attr:class="brand">"launchready"</A>
-                <Suspense fallback=|| ()>
+                // A Transition keeps the current links while a session change reloads them.
+                <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         match viewer.await {
                             Ok(Some(v)) => view! {
@@ -70,7 +71,7 @@ pub fn Layout() -> impl IntoView {
                             }.into_any(),
                         }
                     })}
-                </Suspense>
+                </Transition>
             </nav>
         </header>
         <main id="main" class="main">

@@ -1,8 +1,8 @@
 //! Who the header thinks is signed in, kept in step with the session without a full page load.
 //!
-//! Signing in, up or out (and confirming an email, which can make a user an operator) happens
-//! in server actions whose redirect the router follows on the client, so the header's viewer
-//! resource would otherwise keep showing the visitor it loaded first.
+//! Signing in, up or out, resetting a password and confirming an email (which can make a user
+//! an operator) happen in server actions whose redirect the router follows on the client, so
+//! the header's viewer resource would otherwise keep showing the visitor it loaded first.
 
 use leptos::prelude::*;
 

@@ -62,6 +62,8 @@ pub fn ForgotPage() -> impl IntoView {
 #[component]
 pub fn ResetPage() -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
+    // The reset ends every session, this browser's too: the header must say so.
+    crate::components::session::refresh_after(action);
     let result = Signal::derive(move || action.value().get());
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
