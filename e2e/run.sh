@@ -30,7 +30,17 @@ fi
 # Absolute, since the script changes directory before starting it.
 BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+# A loopback port nothing listens on now: free_port tcp | free_port udp.
+free_port() {
+  python3 -c 'import socket, sys
+kind = socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM
+s = socket.socket(socket.AF_INET, kind)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()' "$1"
+}
+
+PORT="$(free_port tcp)"
 BASE_URL="http://127.0.0.1:$PORT"
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/launchready-e2e.XXXXXX")"
 LOG="$TMP/server.log"
@@ -68,9 +78,9 @@ trap 'exit 130' INT TERM
 # From the repository root, so the default site root `target/site` resolves as in development.
 cd "$ROOT"
 FAKE_BIN="$(dirname "$BIN")/fake-stripe"
-FAKE_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+FAKE_PORT="$(free_port tcp)"
 STRIPE_KEY="sk_test_e2e"
-DNS_PORT="$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+DNS_PORT="$(free_port udp)"
 STRIPE_WEBHOOK_SECRET="whsec_e2e_$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
 if [[ ! -x "$FAKE_BIN" ]]; then
   echo "e2e: $FAKE_BIN is missing (cargo build -p server builds it)" >&2

@@ -32,6 +32,24 @@ export function launchBrowser() {
   });
 }
 
+/**
+ * A page in a new browser context (its own cookies) on the server under test, with the suite's
+ * timeouts. An uncaught exception in the hydrated app is added to `pageErrors`, which each test
+ * checks is empty at its end; console errors are only reported through `t`, since a missing
+ * favicon also logs one.
+ */
+export async function openPage(browser, t, pageErrors) {
+  const context = await browser.newContext({ baseURL: BASE_URL });
+  const page = await context.newPage();
+  page.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
+  page.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${firstLine(err)}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') t.diagnostic(`console error on ${page.url()}: ${msg.text()}`);
+  });
+  return page;
+}
+
 export async function screenshot(page, name) {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, name), fullPage: true });

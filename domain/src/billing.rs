@@ -208,7 +208,7 @@ pub async fn view(db: &DatabaseConnection, plans: &PlanTable, stripe: Option<&St
         plan,
         limits: plans.limits(plan).clone(),
         plans: PlanTable::ALL.iter().map(|p| (*p, plans.limits(*p).clone())).collect(),
-        usage: crate::quota::usage(db, plans, org.id).await?,
+        usage: crate::quota::usage(db, plans.limits(plan), org.id).await?,
         billing_enabled: stripe.is_some(),
         purchasable: stripe.map(|s| PlanTable::ALL.into_iter().filter(|p| s.prices().price_of(*p).is_some()).collect()).unwrap_or_default(),
         has_customer: org.stripe_customer_id.is_some(),
@@ -248,7 +248,7 @@ pub async fn upgrade_url(db: &DatabaseConnection, stripe: Option<&Stripe>, scope
     let org = organization::Entity::find_by_id(scope.org_id()).one(db).await?.ok_or(DomainError::NotFound)?;
     let customer = ensure_customer(db, stripe, &org, email).await?;
     let base = base_url.trim_end_matches('/');
-    let live = org.subscription_status.as_deref().map(SubscriptionStatus::parse).is_some_and(|s| s.rank() >= 2);
+    let live = org.subscription_status.as_deref().map(SubscriptionStatus::parse).is_some_and(SubscriptionStatus::is_live);
     if live {
         return stripe.portal(&customer, &format!("{base}/app/billing")).await;
     }

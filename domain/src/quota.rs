@@ -4,7 +4,7 @@
 //! resumes by itself when there is room again (an upgrade, or a deletion).
 
 use crate::entities::{membership, monitor, organization, product, workspace};
-use crate::plans::{Plan, PlanTable, Quota, Resource, UsageLine};
+use crate::plans::{Plan, PlanLimits, PlanTable, Quota, Resource, UsageLine};
 use crate::DomainError;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -166,9 +166,8 @@ async fn set_monitor_paused(db: &impl ConnectionTrait, ids: &[Uuid], paused: boo
     Ok(())
 }
 
-/// Counts for the billing page.
-pub async fn usage(db: &impl ConnectionTrait, plans: &PlanTable, org_id: Uuid) -> Result<Vec<UsageLine>, DomainError> {
-    let limits = plans.limits(plan_of(db, org_id).await?);
+/// Counts for the billing page, against the limits of the organisation's plan.
+pub async fn usage(db: &impl ConnectionTrait, limits: &PlanLimits, org_id: Uuid) -> Result<Vec<UsageLine>, DomainError> {
     let mut lines = Vec::with_capacity(Resource::ALL.len());
     for resource in Resource::ALL {
         let paused = match resource {

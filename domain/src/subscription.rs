@@ -60,6 +60,11 @@ impl SubscriptionStatus {
             Self::Other => "Unknown",
         }
     }
+    /// A subscription that still runs (paid, on trial, or retrying a failed payment): plan
+    /// changes then go through the Customer Portal, never a second Checkout.
+    pub fn is_live(self) -> bool {
+        matches!(self, Self::Active | Self::Trialing | Self::PastDue)
+    }
     /// Which of several subscriptions of one customer decides the plan: the one that grants
     /// the most, then the newest.
     pub fn rank(self) -> u8 {

@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTION_TIMEOUT_MS, BASE_URL, NAVIGATION_TIMEOUT_MS, confirmEmail, firstLine, launchBrowser, screenshot, signUp, step } from '../support.mjs';
+import { BASE_URL, confirmEmail, launchBrowser, openPage, screenshot, signUp, step } from '../support.mjs';
 
 const WAIT_MS = 20_000;
 
@@ -14,14 +14,7 @@ test('upgrade through Checkout, and the operator publishes a sprint slot', { tim
   const browser = await launchBrowser();
   const pageErrors = [];
   try {
-    const context = await browser.newContext({ baseURL: BASE_URL });
-    const page = await context.newPage();
-    page.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
-    page.setDefaultTimeout(ACTION_TIMEOUT_MS);
-    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${firstLine(err)}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') t.diagnostic(`console error on ${page.url()}: ${msg.text()}`);
-    });
+    const page = await openPage(browser, t, pageErrors);
 
     await step(page, 'billing page on Free', async () => {
       const email = `billing-${Date.now()}@example.com`;
@@ -59,11 +52,7 @@ test('upgrade through Checkout, and the operator publishes a sprint slot', { tim
       await page.waitForURL(/\/app\/billing$/);
     });
 
-    const ops = await context.browser().newContext({ baseURL: BASE_URL });
-    const admin = await ops.newPage();
-    admin.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
-    admin.setDefaultTimeout(ACTION_TIMEOUT_MS);
-    admin.on('pageerror', (err) => pageErrors.push(`${admin.url()}: ${firstLine(err)}`));
+    const admin = await openPage(browser, t, pageErrors);
 
     await step(admin, 'operator publishes a slot', async () => {
       await signUp(admin, 'ops@e2e.test');

@@ -8,18 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDefectiveSite } from '../defective_site.mjs';
-import {
-  ACTION_TIMEOUT_MS,
-  BASE_URL,
-  NAVIGATION_TIMEOUT_MS,
-  confirmEmail,
-  firstLine,
-  launchBrowser,
-  reloadUntil,
-  screenshot,
-  signUp,
-  step,
-} from '../support.mjs';
+import { BASE_URL, confirmEmail, launchBrowser, openPage, reloadUntil, screenshot, signUp, step } from '../support.mjs';
 
 const APEX = 'holdco.test';
 const OPERATOR = 'sprint-desk@e2e.test';
@@ -27,18 +16,6 @@ const SLOT_TITLE = 'Launch fix sprint (e2e)';
 // An audit's deadline is 90 s; a Hold scorecard of this site usually takes well under that.
 const AUDIT_WAIT_MS = 150_000;
 const WAIT_MS = 30_000;
-
-async function newPage(browser, pageErrors, t) {
-  const context = await browser.newContext({ baseURL: BASE_URL });
-  const page = await context.newPage();
-  page.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
-  page.setDefaultTimeout(ACTION_TIMEOUT_MS);
-  page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${firstLine(err)}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') t.diagnostic(`console error on ${page.url()}: ${msg.text()}`);
-  });
-  return page;
-}
 
 test('book a sprint from a Hold scorecard, pay the deposit, the operator confirms', { timeout: 420_000 }, async (t) => {
   assert.ok(BASE_URL, 'LAUNCHREADY_E2E_BASE_URL must name the running server (e2e/run.sh sets it)');
@@ -48,8 +25,8 @@ test('book a sprint from a Hold scorecard, pay the deposit, the operator confirm
   try {
     site = await startDefectiveSite(APEX);
     browser = await launchBrowser();
-    const founder = await newPage(browser, pageErrors, t);
-    const ops = await newPage(browser, pageErrors, t);
+    const founder = await openPage(browser, t, pageErrors);
+    const ops = await openPage(browser, t, pageErrors);
     const founderEmail = `holdco-${Date.now()}@example.com`;
     let productPath = '';
     let scorecardPath = '';

@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { ACTION_TIMEOUT_MS, BASE_URL, NAVIGATION_TIMEOUT_MS, firstLine, launchBrowser, reloadUntil, screenshot, step } from '../support.mjs';
+import { BASE_URL, launchBrowser, openPage, reloadUntil, screenshot, step } from '../support.mjs';
 
 const WAIT_MS = 40_000;
 
@@ -31,14 +31,7 @@ test('audit progress, an outage alert, the dashboard and the status page', { tim
   const browser = await launchBrowser();
   const pageErrors = [];
   try {
-    const context = await browser.newContext({ baseURL: BASE_URL });
-    const page = await context.newPage();
-    page.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
-    page.setDefaultTimeout(ACTION_TIMEOUT_MS);
-    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${firstLine(err)}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') t.diagnostic(`console error on ${page.url()}: ${msg.text()}`);
-    });
+    const page = await openPage(browser, t, pageErrors);
     const email = `monitor-${Date.now()}@example.com`;
     let productPath = '';
 

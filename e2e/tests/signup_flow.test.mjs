@@ -8,7 +8,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTION_TIMEOUT_MS, BASE_URL, NAVIGATION_TIMEOUT_MS, firstLine, launchBrowser, screenshot, step } from '../support.mjs';
+import { ACTION_TIMEOUT_MS, BASE_URL, NAVIGATION_TIMEOUT_MS, firstLine, launchBrowser, openPage, screenshot, step } from '../support.mjs';
 
 // Mail may be written by a background job, so the outbox is polled for up to this long.
 const OUTBOX_WAIT_MS = 20_000;
@@ -48,16 +48,7 @@ test('a founder signs up, confirms the email, adds a product and signs out', { t
   const browser = await launchBrowser();
   const pageErrors = [];
   try {
-    const context = await browser.newContext({ baseURL: BASE_URL });
-    const page = await context.newPage();
-    page.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
-    page.setDefaultTimeout(ACTION_TIMEOUT_MS);
-    // An uncaught exception in the hydrated WASM app fails the test (checked at the end);
-    // console errors are only reported, since a missing favicon also logs one.
-    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${firstLine(err)}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') t.diagnostic(`console error on ${page.url()}: ${msg.text()}`);
-    });
+    const page = await openPage(browser, t, pageErrors);
 
     const email = `founder-${Date.now()}@example.com`;
     const password = 'correct horse battery staple';

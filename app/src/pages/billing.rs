@@ -178,10 +178,11 @@ fn Billing(view: BillingView) -> impl IntoView {
 
 #[component]
 fn UsageRow(line: UsageLine) -> impl IntoView {
-    let over = !line.quota.has_room(line.used.saturating_sub(1)) && line.used > 0;
+    // More than the plan allows (after a downgrade): the excess is paused.
+    let over = line.quota.allows(line.used) < line.used;
     let used = if line.paused > 0 { format!("{} ({} paused)", line.used, line.paused) } else { line.used.to_string() };
     view! {
-        <tr class=over.then_some("at-limit")>
+        <tr class=over.then_some("over-limit")>
             <th scope="row">{line.resource.label()}</th>
             <td>{used}</td>
             <td>{quota(line.quota)}{(line.resource == Counted::Members).then_some(" (client users not counted)")}</td>

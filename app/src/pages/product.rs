@@ -61,7 +61,7 @@ fn ProductDetails(product: ProductView) -> impl IntoView {
         {p.paused.then(|| view! {
             <p class="notice" role="status">
                 "This product is paused: your plan allows fewer products than this organisation has. Its data is kept, but it is not audited or monitored and its status page is off. "
-                <A href="/app/billing">"Upgrade"</A>" or delete another product to resume it."
+                <A href=crate::components::form::UPGRADE_PATH>"Upgrade"</A>" or delete another product to resume it."
             </p>
         })}
         <LaunchReadiness product_id=p.id/>

@@ -2,15 +2,17 @@
 //! response (JSON) shapes, with Stripe's error body for a bad key or an unknown id.
 
 use super::{now, Customer, FakeStripe, PortalSession, Session, Subscription};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::middleware::{self, Next};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 
-pub fn router() -> Router<FakeStripe> {
+/// Stripe's API routes; like Stripe, each answers 401 without the secret key.
+pub fn router(fake: &FakeStripe) -> Router<FakeStripe> {
     Router::new()
         .route("/v1/customers", post(create_customer))
         .route("/v1/checkout/sessions", post(create_session))
@@ -18,6 +20,15 @@ pub fn router() -> Router<FakeStripe> {
         .route("/v1/billing_portal/sessions", post(create_portal))
         .route("/v1/subscriptions", get(list_subscriptions))
         .route("/v1/subscriptions/{id}", get(get_subscription))
+        .route_layer(middleware::from_fn_with_state(fake.clone(), require_api_key))
+}
+
+async fn require_api_key(State(fake): State<FakeStripe>, request: Request, next: Next) -> Response {
+    if authorized(&fake, request.headers()) {
+        next.run(request).await
+    } else {
+        unauthorized()
+    }
 }
 
 fn error(status: StatusCode, kind: &str, message: &str) -> Response {
@@ -41,10 +52,7 @@ fn metadata(fields: &HashMap<String, String>) -> BTreeMap<String, String> {
     fields.iter().filter_map(|(k, v)| k.strip_prefix("metadata[").and_then(|k| k.strip_suffix(']')).map(|k| (k.to_owned(), v.clone()))).collect()
 }
 
-async fn create_customer(State(fake): State<FakeStripe>, headers: HeaderMap, body: String) -> Response {
-    if !authorized(&fake, &headers) {
-        return unauthorized();
-    }
+async fn create_customer(State(fake): State<FakeStripe>, body: String) -> Response {
     let fields = form(&body);
     let customer = fake.with(|l| {
         let customer = Customer { id: l.id("cus"), email: fields.get("email").cloned(), metadata: metadata(&fields), created: now() };
@@ -58,10 +66,7 @@ async fn create_customer(State(fake): State<FakeStripe>, headers: HeaderMap, bod
     .into_response()
 }
 
-async fn create_session(State(fake): State<FakeStripe>, headers: HeaderMap, body: String) -> Response {
-    if !authorized(&fake, &headers) {
-        return unauthorized();
-    }
+async fn create_session(State(fake): State<FakeStripe>, body: String) -> Response {
     let f = form(&body);
     let get = |k: &str| f.get(k).cloned();
     let (Some(mode), Some(success_url), Some(cancel_url)) = (get("mode"), get("success_url"), get("cancel_url")) else {
@@ -97,20 +102,14 @@ async fn create_session(State(fake): State<FakeStripe>, headers: HeaderMap, body
     Json(session_json(&session, &fake.shared.base)).into_response()
 }
 
-async fn get_session(State(fake): State<FakeStripe>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if !authorized(&fake, &headers) {
-        return unauthorized();
-    }
+async fn get_session(State(fake): State<FakeStripe>, Path(id): Path<String>) -> Response {
     match fake.session_json(&id) {
         Some(json) => Json(json).into_response(),
         None => error(StatusCode::NOT_FOUND, "invalid_request_error", &format!("No such checkout.session: '{id}'")),
     }
 }
 
-async fn create_portal(State(fake): State<FakeStripe>, headers: HeaderMap, body: String) -> Response {
-    if !authorized(&fake, &headers) {
-        return unauthorized();
-    }
+async fn create_portal(State(fake): State<FakeStripe>, body: String) -> Response {
     let f = form(&body);
     let Some(customer) = f.get("customer").cloned().filter(|c| fake.with(|l| l.customers.contains_key(c))) else {
         return error(StatusCode::BAD_REQUEST, "invalid_request_error", "No such customer");
@@ -128,10 +127,7 @@ async fn create_portal(State(fake): State<FakeStripe>, headers: HeaderMap, body:
     .into_response()
 }
 
-async fn list_subscriptions(State(fake): State<FakeStripe>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
-    if !authorized(&fake, &headers) {
-        return unauthorized();
-    }
+async fn list_subscriptions(State(fake): State<FakeStripe>, Query(query): Query<HashMap<String, String>>) -> Response {
     let customer = query.get("customer").cloned();
     let data: Vec<Value> = fake.with(|l| {
         l.subscriptions.values().filter(|s| customer.as_ref().is_none_or(|c| &s.customer == c)).map(subscription_json).collect()
@@ -139,10 +135,7 @@ async fn list_subscriptions(State(fake): State<FakeStripe>, headers: HeaderMap, 
     Json(json!({"object": "list", "data": data, "has_more": false, "url": "/v1/subscriptions"})).into_response()
 }
 
-async fn get_subscription(State(fake): State<FakeStripe>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if !authorized(&fake, &headers) {
-        return unauthorized();
-    }
+async fn get_subscription(State(fake): State<FakeStripe>, Path(id): Path<String>) -> Response {
     match fake.subscription_json(&id) {
         Some(json) => Json(json).into_response(),
         None => error(StatusCode::NOT_FOUND, "invalid_request_error", &format!("No such subscription: '{id}'")),

@@ -121,7 +121,7 @@ impl FakeStripe {
             http: reqwest::Client::builder().no_proxy().build().map_err(std::io::Error::other)?,
         });
         let fake = Self { shared, addr };
-        let router: Router = api::router().merge(pages::router()).with_state(fake.clone());
+        let router: Router = api::router(&fake).merge(pages::router()).with_state(fake.clone());
         tokio::spawn(async move {
             if let Err(err) = axum::serve(listener, router).await {
                 tracing::error!(%err, "fake Stripe stopped");

@@ -3,6 +3,7 @@
 //! check, findings only, no response bodies), and the next audit carries a diff. A regression
 //! (a new high failure) alerts the owner's channels.
 
+use crate::on_each_database;
 use crate::helpers::{Db, TestApp};
 use crate::receivers::SmtpServer;
 use crate::scan_fixture::fixture::site::{Fixed, Site};
@@ -15,18 +16,7 @@ use std::io::Write;
 
 const SECRET: &str = "sk_live_51Hx0000aaaabbbbcccc";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite() {
-    audits_store_scorecards_and_diffs(Db::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres() {
-    match std::env::var("LAUNCHREADY_TEST_PG") {
-        Ok(url) if !url.is_empty() => audits_store_scorecards_and_diffs(Db::Postgres(url)).await,
-        _ => eprintln!("LAUNCHREADY_TEST_PG is not set: the PostgreSQL variant did not run"),
-    }
-}
+on_each_database!(audits_store_scorecards_and_diffs);
 
 async fn audits_store_scorecards_and_diffs(db: Db) {
     let label = format!("plat{}", uuid::Uuid::new_v4().simple().to_string().get(..8).unwrap());

@@ -29,7 +29,7 @@ macro_rules! with_stripe {
                 }
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    let Ok(url) = std::env::var("LAUNCHREADY_TEST_PG") else { return eprintln!("LAUNCHREADY_TEST_PG is not set: the PostgreSQL variant did not run") };
+                    let Some(url) = $crate::helpers::test_pg_url() else { return };
                     let (app, fake) = $crate::helpers::TestApp::spawn_with_stripe($crate::helpers::Db::Postgres(url), super::SETTINGS, false).await;
                     super::$name(&app, &fake).await;
                     app.stop().await;

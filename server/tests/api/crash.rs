@@ -134,13 +134,7 @@ async fn a_killed_workers_audit_is_finished_once_by_another() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_workers_on_postgres_run_each_audit_once() {
-    let Ok(url) = std::env::var("LAUNCHREADY_TEST_PG") else {
-        eprintln!("LAUNCHREADY_TEST_PG is not set: the PostgreSQL variant did not run");
-        return;
-    };
-    if url.is_empty() {
-        return;
-    }
+    let Some(url) = crate::helpers::test_pg_url() else { return };
     let names: Vec<String> = (1..=6).map(|i| format!("busy{i}.test")).collect();
     let setup = setup(Db::Postgres(url), &names, 2).await;
     let app = &setup.app;

@@ -3,6 +3,7 @@
 //! to the end, so one call is exactly one check of a 60-second monitor, and the counts below
 //! are exact, not "at least".
 
+use crate::on_each_database;
 use crate::helpers::{job_states, Db, TestApp};
 use crate::products::acme;
 use crate::receivers::{SmtpServer, Target};
@@ -11,18 +12,7 @@ use domain::entities::{incident, monitor_result, notification};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite() {
-    one_check_per_drain_opens_and_resolves_one_incident(Db::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres() {
-    match std::env::var("LAUNCHREADY_TEST_PG") {
-        Ok(url) if !url.is_empty() => one_check_per_drain_opens_and_resolves_one_incident(Db::Postgres(url)).await,
-        _ => eprintln!("LAUNCHREADY_TEST_PG is not set: the PostgreSQL variant did not run"),
-    }
-}
+on_each_database!(one_check_per_drain_opens_and_resolves_one_incident);
 
 async fn one_check_per_drain_opens_and_resolves_one_incident(db: Db) {
     let smtp = SmtpServer::start().await;

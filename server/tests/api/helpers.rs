@@ -33,6 +33,39 @@ macro_rules! on_both_databases {
     };
 }
 
+/// Runs a test that starts its own app (`async fn name(db: Db)`) once per database, like
+/// [`on_both_databases`].
+#[macro_export]
+macro_rules! on_each_database {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::helpers::Db::Sqlite).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let Some(url) = $crate::helpers::test_pg_url() else { return };
+                    super::$name($crate::helpers::Db::Postgres(url)).await;
+                }
+            }
+        )*
+    };
+}
+
+/// The PostgreSQL server of the PostgreSQL variants (`LAUNCHREADY_TEST_PG`, which `make test`
+/// sets); unset or empty, the variant reports that it did not run.
+pub fn test_pg_url() -> Option<String> {
+    match std::env::var("LAUNCHREADY_TEST_PG") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            eprintln!("LAUNCHREADY_TEST_PG is not set: the PostgreSQL variant did not run");
+            None
+        }
+    }
+}
+
 pub enum Db {
     Sqlite,
     Postgres(String),
@@ -101,13 +134,7 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn_postgres() -> Option<Self> {
-        match std::env::var("LAUNCHREADY_TEST_PG") {
-            Ok(url) if !url.is_empty() => Some(Self::spawn(Db::Postgres(url)).await),
-            _ => {
-                eprintln!("LAUNCHREADY_TEST_PG is not set: the PostgreSQL variant did not run");
-                None
-            }
-        }
+        Some(Self::spawn(Db::Postgres(test_pg_url()?)).await)
     }
 
     pub async fn spawn(db: Db) -> Self {

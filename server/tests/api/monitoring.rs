@@ -3,6 +3,7 @@
 //! webhook receiver; the service comes back; after two good checks the incident resolves and
 //! the recovery alert goes out the same three ways.
 
+use crate::on_each_database;
 use crate::helpers::{captured_logs, Db, TestApp};
 use crate::products::acme;
 use crate::receivers::{HookReceiver, SmtpServer, Target};
@@ -10,18 +11,7 @@ use sea_orm::ConnectionTrait;
 use serde_json::Value;
 use std::time::Duration;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite() {
-    outage_opens_and_resolves_an_incident_with_alerts(Db::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres() {
-    match std::env::var("LAUNCHREADY_TEST_PG") {
-        Ok(url) if !url.is_empty() => outage_opens_and_resolves_an_incident_with_alerts(Db::Postgres(url)).await,
-        _ => eprintln!("LAUNCHREADY_TEST_PG is not set: the PostgreSQL variant did not run"),
-    }
-}
+on_each_database!(outage_opens_and_resolves_an_incident_with_alerts);
 
 async fn outage_opens_and_resolves_an_incident_with_alerts(db: Db) {
     let smtp = SmtpServer::start().await;

@@ -4,6 +4,7 @@
 //! nobody else reaches the admin area or another tenant's booking; declining frees the seat;
 //! a deposit goes through Stripe Checkout and its webhook (a replay changes nothing).
 
+use crate::on_each_database;
 use crate::helpers::{Db, TestApp};
 use crate::products::acme;
 use chrono::Utc;
@@ -89,18 +90,7 @@ async fn book(app: &TestApp, client: &reqwest::Client, audit_id: &str, slot_id: 
     app.call(client, "sprints/book", &form).await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite() {
-    booking_the_last_seat(Db::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres() {
-    match std::env::var("LAUNCHREADY_TEST_PG") {
-        Ok(url) if !url.is_empty() => booking_the_last_seat(Db::Postgres(url)).await,
-        _ => eprintln!("LAUNCHREADY_TEST_PG is not set: the PostgreSQL variant did not run"),
-    }
-}
+on_each_database!(booking_the_last_seat);
 
 async fn booking_the_last_seat(db: Db) {
     let admins = format!("[\"{OPERATOR}\"]");
