@@ -16,13 +16,12 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use pages::admin::{AdminBookingPage, AdminSprintsPage};
 use pages::alerts::AlertsPage;
-use pages::billing::BillingPage;
-use pages::sprints::{BookSprintPage, BookingPage, SprintsPage};
 use pages::audit::ScorecardPage;
 use pages::auth::reset::{ForgotPage, ResetPage};
 use pages::auth::sign_in::SignInPage;
 use pages::auth::sign_up::SignUpPage;
 use pages::auth::verify::{VerifiedPage, VerifyPage};
+use pages::billing::BillingPage;
 use pages::dashboard::DashboardPage;
 use pages::landing::LandingPage;
 use pages::not_found::NotFoundPage;
@@ -30,6 +29,7 @@ use pages::outbox::OutboxPage;
 use pages::product::ProductPage;
 use pages::product_form::{EditProductPage, NewProductPage};
 use pages::settings::SettingsPage;
+use pages::sprints::{BookSprintPage, BookingPage, SprintsPage};
 use pages::status::StatusPageView;
 
 /// The file name (without extension) of the WASM bundle and its JS glue under `/pkg`.

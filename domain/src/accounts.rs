@@ -85,7 +85,10 @@ pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Re
         }
     };
     if find_by_email(db, &email).await?.is_some() {
-        return Err(DomainError::Conflict { field: "email".into(), message: "an account with this email already exists; sign in instead".into() });
+        return Err(DomainError::Conflict {
+            field: "email".into(),
+            message: "an account with this email already exists; sign in instead".into(),
+        });
     }
     let password_hash = hash_password(password).await?;
     let now = Utc::now();
@@ -105,17 +108,40 @@ pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Re
     if let Err(err) = inserted {
         // Two sign-ups racing for one address: the unique index decides.
         if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) {
-            return Err(DomainError::Conflict { field: "email".into(), message: "an account with this email already exists; sign in instead".into() });
+            return Err(DomainError::Conflict {
+                field: "email".into(),
+                message: "an account with this email already exists; sign in instead".into(),
+            });
         }
         return Err(err.into());
     }
-    organization::ActiveModel { id: Set(org_id), name: Set(org_name), plan: Set("free".into()), created_at: Set(now), ..Default::default() }.insert(&txn).await?;
-    workspace::ActiveModel { id: Set(workspace_id), org_id: Set(org_id), name: Set("Default".into()), is_default: Set(true), created_at: Set(now) }
-        .insert(&txn)
-        .await?;
-    membership::ActiveModel { id: Set(Uuid::new_v4()), org_id: Set(org_id), user_id: Set(user_id), role: Set(Role::Owner.as_str().into()), created_at: Set(now) }
-        .insert(&txn)
-        .await?;
+    organization::ActiveModel {
+        id: Set(org_id),
+        name: Set(org_name),
+        plan: Set("free".into()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    workspace::ActiveModel {
+        id: Set(workspace_id),
+        org_id: Set(org_id),
+        name: Set("Default".into()),
+        is_default: Set(true),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    membership::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        org_id: Set(org_id),
+        user_id: Set(user_id),
+        role: Set(Role::Owner.as_str().into()),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
     txn.commit().await?;
     tracing::info!(%user_id, %org_id, "account created");
     Ok(NewAccount { user_id, org_id, workspace_id })
@@ -156,7 +182,12 @@ pub async fn verify_email(db: &DatabaseConnection, key: &SecretKey, token: &str)
 /// Issues the token for a mail at the moment the mail is sent, so the plaintext token exists
 /// only in the mail, never in the job queue. `None` when the mail no longer applies (the user
 /// is gone, or a verification mail for an already verified address).
-pub async fn issue_mail_token(db: &DatabaseConnection, key: &SecretKey, user_id: Uuid, purpose: Purpose) -> Result<Option<(user::Model, BearerToken)>, DomainError> {
+pub async fn issue_mail_token(
+    db: &DatabaseConnection,
+    key: &SecretKey,
+    user_id: Uuid,
+    purpose: Purpose,
+) -> Result<Option<(user::Model, BearerToken)>, DomainError> {
     let Some(user) = user::Entity::find_by_id(user_id).one(db).await? else { return Ok(None) };
     if purpose == Purpose::VerifyEmail && user.email_verified_at.is_some() {
         return Ok(None);

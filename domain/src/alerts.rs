@@ -20,11 +20,45 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum AlertEvent {
-    IncidentOpened { incident_id: Uuid, product_id: Uuid, product: String, monitor: String, target: String, cause: String, at: DateTime<Utc> },
-    IncidentResolved { incident_id: Uuid, product_id: Uuid, product: String, monitor: String, target: String, opened_at: DateTime<Utc>, at: DateTime<Utc> },
-    CertificateExpiring { monitor_id: Uuid, product_id: Uuid, product: String, monitor: String, target: String, days_left: i64, stage: i32 },
-    AuditRegression { audit_id: Uuid, product_id: Uuid, product: String, grade_before: Option<String>, grade_now: String, new_failures: Vec<String> },
-    Test { channel_id: Uuid, at: DateTime<Utc> },
+    IncidentOpened {
+        incident_id: Uuid,
+        product_id: Uuid,
+        product: String,
+        monitor: String,
+        target: String,
+        cause: String,
+        at: DateTime<Utc>,
+    },
+    IncidentResolved {
+        incident_id: Uuid,
+        product_id: Uuid,
+        product: String,
+        monitor: String,
+        target: String,
+        opened_at: DateTime<Utc>,
+        at: DateTime<Utc>,
+    },
+    CertificateExpiring {
+        monitor_id: Uuid,
+        product_id: Uuid,
+        product: String,
+        monitor: String,
+        target: String,
+        days_left: i64,
+        stage: i32,
+    },
+    AuditRegression {
+        audit_id: Uuid,
+        product_id: Uuid,
+        product: String,
+        grade_before: Option<String>,
+        grade_now: String,
+        new_failures: Vec<String>,
+    },
+    Test {
+        channel_id: Uuid,
+        at: DateTime<Utc>,
+    },
 }
 
 impl AlertEvent {
@@ -43,7 +77,9 @@ impl AlertEvent {
         match self {
             Self::IncidentOpened { incident_id, .. } => format!("incident:{incident_id}:opened"),
             Self::IncidentResolved { incident_id, .. } => format!("incident:{incident_id}:resolved"),
-            Self::CertificateExpiring { monitor_id, stage, target, .. } => format!("cert:{monitor_id}:{target}:{stage}:{}", Utc::now().format("%Y-%m")),
+            Self::CertificateExpiring { monitor_id, stage, target, .. } => {
+                format!("cert:{monitor_id}:{target}:{stage}:{}", Utc::now().format("%Y-%m"))
+            }
             Self::AuditRegression { audit_id, .. } => format!("audit:{audit_id}:regression"),
             Self::Test { channel_id, at } => format!("test:{channel_id}:{}", at.timestamp_millis()),
         }
@@ -63,8 +99,12 @@ impl AlertEvent {
         match self {
             Self::IncidentOpened { product, monitor, .. } => format!("[launchready] DOWN: {product} — {monitor}"),
             Self::IncidentResolved { product, monitor, .. } => format!("[launchready] RECOVERED: {product} — {monitor}"),
-            Self::CertificateExpiring { product, days_left, .. } if *days_left < 0 => format!("[launchready] Certificate EXPIRED: {product}"),
-            Self::CertificateExpiring { product, days_left, .. } => format!("[launchready] Certificate expires in {days_left} days: {product}"),
+            Self::CertificateExpiring { product, days_left, .. } if *days_left < 0 => {
+                format!("[launchready] Certificate EXPIRED: {product}")
+            }
+            Self::CertificateExpiring { product, days_left, .. } => {
+                format!("[launchready] Certificate expires in {days_left} days: {product}")
+            }
             Self::AuditRegression { product, grade_now, .. } => format!("[launchready] Audit regression: {product} is now {grade_now}"),
             Self::Test { .. } => "[launchready] Test alert".into(),
         }
@@ -150,7 +190,14 @@ impl AlertPolicy {
 /// Creates one notification per enabled channel of the workspace that the plan allows.
 /// Returns the ids to deliver now (suppressed ones are logged, not returned).
 #[tracing::instrument(skip(db, plans, policy, event), fields(kind = event.kind()))]
-pub async fn raise(db: &DatabaseConnection, plans: &PlanTable, policy: &AlertPolicy, org_id: Uuid, workspace_id: Uuid, event: &AlertEvent) -> Result<Vec<Uuid>, DomainError> {
+pub async fn raise(
+    db: &DatabaseConnection,
+    plans: &PlanTable,
+    policy: &AlertPolicy,
+    org_id: Uuid,
+    workspace_id: Uuid,
+    event: &AlertEvent,
+) -> Result<Vec<Uuid>, DomainError> {
     let plan = crate::quota::plan_of(db, org_id).await?;
     let allowed = &plans.limits(plan).alert_channels;
     let channels: Vec<notification_channel::Model> = notification_channel::Entity::find()
@@ -169,7 +216,13 @@ pub async fn raise(db: &DatabaseConnection, plans: &PlanTable, policy: &AlertPol
     insert_for(db, policy, org_id, &channels, event).await
 }
 
-async fn insert_for(db: &DatabaseConnection, policy: &AlertPolicy, org_id: Uuid, channels: &[notification_channel::Model], event: &AlertEvent) -> Result<Vec<Uuid>, DomainError> {
+async fn insert_for(
+    db: &DatabaseConnection,
+    policy: &AlertPolicy,
+    org_id: Uuid,
+    channels: &[notification_channel::Model],
+    event: &AlertEvent,
+) -> Result<Vec<Uuid>, DomainError> {
     let now = Utc::now();
     let payload = serde_json::to_string(event).map_err(|e| DomainError::Internal(e.to_string()))?;
     let mut to_deliver = Vec::new();
@@ -199,7 +252,11 @@ async fn insert_for(db: &DatabaseConnection, policy: &AlertPolicy, org_id: Uuid,
             delivered_at: Set(None),
         };
         let inserted = notification::Entity::insert(row)
-            .on_conflict(sea_orm::sea_query::OnConflict::columns([notification::Column::ChannelId, notification::Column::EventKey]).do_nothing().to_owned())
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::columns([notification::Column::ChannelId, notification::Column::EventKey])
+                    .do_nothing()
+                    .to_owned(),
+            )
             .exec_without_returning(db)
             .await?;
         if inserted == 1 && !suppressed {
@@ -213,7 +270,12 @@ async fn insert_for(db: &DatabaseConnection, policy: &AlertPolicy, org_id: Uuid,
 }
 
 /// Queues a test alert to one channel of the tenant.
-pub async fn send_test(db: &DatabaseConnection, scope: &TenantScope, policy: &AlertPolicy, channel_id: Uuid) -> Result<Vec<Uuid>, DomainError> {
+pub async fn send_test(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    policy: &AlertPolicy,
+    channel_id: Uuid,
+) -> Result<Vec<Uuid>, DomainError> {
     let channel = crate::channels::get_row(db, scope, channel_id).await?;
     insert_for(db, policy, scope.org_id(), &[channel], &AlertEvent::Test { channel_id, at: Utc::now() }).await
 }
@@ -248,9 +310,12 @@ pub async fn claim(db: &DatabaseConnection, key: &SecretKey, id: Uuid, lease: Du
     }
     let Some(row) = notification::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
     let Some(channel) = notification_channel::Entity::find_by_id(row.channel_id).one(db).await? else { return Ok(None) };
-    let readable = serde_json::from_str::<AlertEvent>(&row.payload)
-        .map_err(|e| format!("its payload is unreadable: {e}"))
-        .and_then(|event| ChannelSecret::open(key, &channel.secret).map(|secret| (event, secret)).map_err(|_| "its channel's secret cannot be opened (was the secret key changed?)".to_owned()));
+    let readable =
+        serde_json::from_str::<AlertEvent>(&row.payload).map_err(|e| format!("its payload is unreadable: {e}")).and_then(|event| {
+            ChannelSecret::open(key, &channel.secret)
+                .map(|secret| (event, secret))
+                .map_err(|_| "its channel's secret cannot be opened (was the secret key changed?)".to_owned())
+        });
     let (event, secret) = match readable {
         Ok(parts) => parts,
         Err(reason) => {
@@ -289,7 +354,13 @@ pub async fn delivered(db: &DatabaseConnection, id: Uuid) -> Result<(), DomainEr
 }
 
 /// Records a failed attempt: retried later with backoff, or failed for good after the last.
-pub async fn attempt_failed(db: &DatabaseConnection, policy: &AlertPolicy, id: Uuid, attempt: u32, error: &str) -> Result<bool, DomainError> {
+pub async fn attempt_failed(
+    db: &DatabaseConnection,
+    policy: &AlertPolicy,
+    id: Uuid,
+    attempt: u32,
+    error: &str,
+) -> Result<bool, DomainError> {
     let give_up = attempt >= policy.max_attempts;
     let next = (!give_up).then(|| Utc::now() + policy.retry_delay(attempt));
     notification::Entity::update_many()

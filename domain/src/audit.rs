@@ -122,7 +122,13 @@ pub struct AuditDiff {
 impl AuditDiff {
     /// Compares two finding lists by check id. A check that errored or was skipped in either
     /// run tells nothing about a change and is left out.
-    pub fn between(previous_id: Uuid, previous_score: Option<u32>, previous_grade: Option<String>, before: &[Finding], now: &[Finding]) -> Self {
+    pub fn between(
+        previous_id: Uuid,
+        previous_score: Option<u32>,
+        previous_grade: Option<String>,
+        before: &[Finding],
+        now: &[Finding],
+    ) -> Self {
         let bad = |s: Status| matches!(s, Status::Fail | Status::Warn);
         let reference = |f: &Finding| FindingRef { id: f.id.clone(), title: f.title.clone(), severity: f.severity, status: f.status };
         let mut diff = Self { previous_id, previous_score, previous_grade, ..Self::default() };

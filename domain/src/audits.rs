@@ -11,9 +11,7 @@ use crate::tenancy::TenantScope;
 use crate::DomainError;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
 fn scoped(scope: &TenantScope) -> sea_orm::Select<audit::Entity> {
@@ -57,7 +55,14 @@ fn paused_product(plan: crate::plans::Plan) -> DomainError {
     )
 }
 
-fn new_row(org_id: Uuid, workspace_id: Uuid, product_id: Uuid, trigger: AuditTrigger, slot: Option<DateTime<Utc>>, by: Option<Uuid>) -> audit::ActiveModel {
+fn new_row(
+    org_id: Uuid,
+    workspace_id: Uuid,
+    product_id: Uuid,
+    trigger: AuditTrigger,
+    slot: Option<DateTime<Utc>>,
+    by: Option<Uuid>,
+) -> audit::ActiveModel {
     audit::ActiveModel {
         id: Set(Uuid::new_v4()),
         org_id: Set(org_id),
@@ -90,7 +95,8 @@ fn new_row(org_id: Uuid, workspace_id: Uuid, product_id: Uuid, trigger: AuditTri
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %product_id))]
 pub async fn list(db: &DatabaseConnection, scope: &TenantScope, product_id: Uuid, limit: u64) -> Result<Vec<AuditSummary>, DomainError> {
     crate::products::get(db, scope, product_id).await?;
-    let rows = scoped(scope).filter(audit::Column::ProductId.eq(product_id)).order_by_desc(audit::Column::CreatedAt).limit(limit).all(db).await?;
+    let rows =
+        scoped(scope).filter(audit::Column::ProductId.eq(product_id)).order_by_desc(audit::Column::CreatedAt).limit(limit).all(db).await?;
     Ok(rows.iter().map(summary_of).collect())
 }
 
@@ -126,12 +132,7 @@ pub async fn recent_by_product(
     per_product: usize,
 ) -> Result<std::collections::HashMap<Uuid, Vec<AuditSummary>>, DomainError> {
     // Bounded: the newest finished runs of the workspace, enough for every product's trend.
-    let rows = scoped(scope)
-        .filter(audit::Column::Status.eq("done"))
-        .order_by_desc(audit::Column::CreatedAt)
-        .limit(2000)
-        .all(db)
-        .await?;
+    let rows = scoped(scope).filter(audit::Column::Status.eq("done")).order_by_desc(audit::Column::CreatedAt).limit(2000).all(db).await?;
     let mut map: std::collections::HashMap<Uuid, Vec<AuditSummary>> = std::collections::HashMap::new();
     for row in rows {
         let list = map.entry(row.product_id).or_default();
@@ -146,9 +147,13 @@ pub async fn recent_by_product(
 }
 
 async fn findings_of(db: &impl ConnectionTrait, audit_id: Uuid) -> Result<Vec<Finding>, DomainError> {
-    let rows = finding::Entity::find().filter(finding::Column::AuditId.eq(audit_id)).order_by_asc(finding::Column::Position).all(db).await?;
+    let rows =
+        finding::Entity::find().filter(finding::Column::AuditId.eq(audit_id)).order_by_asc(finding::Column::Position).all(db).await?;
     rows.into_iter()
-        .map(|r| serde_json::from_str::<Finding>(&r.detail).map_err(|e| DomainError::Internal(format!("finding {} of audit {audit_id}: {e}", r.check_id))))
+        .map(|r| {
+            serde_json::from_str::<Finding>(&r.detail)
+                .map_err(|e| DomainError::Internal(format!("finding {} of audit {audit_id}: {e}", r.check_id)))
+        })
         .collect()
 }
 

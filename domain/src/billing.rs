@@ -79,7 +79,14 @@ pub async fn apply(
 /// Reads the customer's subscription from Stripe and applies it. An unknown customer (not
 /// one of ours) changes nothing.
 #[tracing::instrument(skip(db, plans, stripe))]
-pub async fn sync_customer(db: &DatabaseConnection, plans: &PlanTable, stripe: &Stripe, customer: &str, reason: &str, now: DateTime<Utc>) -> Result<Option<PlanChanged>, DomainError> {
+pub async fn sync_customer(
+    db: &DatabaseConnection,
+    plans: &PlanTable,
+    stripe: &Stripe,
+    customer: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<PlanChanged>, DomainError> {
     let Some(org) = organization::Entity::find().filter(organization::Column::StripeCustomerId.eq(customer)).one(db).await? else {
         tracing::info!("event for a customer we do not know; ignored");
         return Ok(None);
@@ -91,7 +98,12 @@ pub async fn sync_customer(db: &DatabaseConnection, plans: &PlanTable, stripe: &
 /// The daily reconciliation: every organisation with a Stripe customer is read again, so a
 /// webhook that never arrived changes the plan at the latest a day later.
 #[tracing::instrument(skip_all)]
-pub async fn reconcile(db: &DatabaseConnection, plans: &PlanTable, stripe: &Stripe, now: DateTime<Utc>) -> Result<Vec<PlanChanged>, DomainError> {
+pub async fn reconcile(
+    db: &DatabaseConnection,
+    plans: &PlanTable,
+    stripe: &Stripe,
+    now: DateTime<Utc>,
+) -> Result<Vec<PlanChanged>, DomainError> {
     let customers: Vec<String> = organization::Entity::find()
         .select_only()
         .column(organization::Column::StripeCustomerId)
@@ -117,7 +129,13 @@ pub async fn reconcile(db: &DatabaseConnection, plans: &PlanTable, stripe: &Stri
 /// Past-due subscriptions whose grace period has ended fall to Free without waiting for
 /// Stripe (its retries may go on for weeks). Runs with the maintenance sweep.
 #[tracing::instrument(skip_all)]
-pub async fn end_grace_periods(db: &DatabaseConnection, plans: &PlanTable, prices: &PlanPrices, grace: Duration, now: DateTime<Utc>) -> Result<Vec<PlanChanged>, DomainError> {
+pub async fn end_grace_periods(
+    db: &DatabaseConnection,
+    plans: &PlanTable,
+    prices: &PlanPrices,
+    grace: Duration,
+    now: DateTime<Utc>,
+) -> Result<Vec<PlanChanged>, DomainError> {
     let overdue = organization::Entity::find()
         .filter(organization::Column::SubscriptionStatus.eq(SubscriptionStatus::PastDue.as_str()))
         .filter(organization::Column::PastDueSince.lte(now - grace))
@@ -152,9 +170,18 @@ pub enum EventSeen {
 
 /// Records the event id (once).
 pub async fn record_event(db: &DatabaseConnection, id: &str, kind: &str, now: DateTime<Utc>) -> Result<EventSeen, DomainError> {
-    let row = stripe_event::ActiveModel { id: Set(id.to_owned()), event_type: Set(kind.chars().take(128).collect()), received_at: Set(now), processed_at: Set(None) };
-    stripe_event::Entity::insert(row).on_conflict(OnConflict::column(stripe_event::Column::Id).do_nothing().to_owned()).exec_without_returning(db).await?;
-    let stored = stripe_event::Entity::find_by_id(id.to_owned()).one(db).await?.ok_or_else(|| DomainError::Internal("event row vanished".into()))?;
+    let row = stripe_event::ActiveModel {
+        id: Set(id.to_owned()),
+        event_type: Set(kind.chars().take(128).collect()),
+        received_at: Set(now),
+        processed_at: Set(None),
+    };
+    stripe_event::Entity::insert(row)
+        .on_conflict(OnConflict::column(stripe_event::Column::Id).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    let stored =
+        stripe_event::Entity::find_by_id(id.to_owned()).one(db).await?.ok_or_else(|| DomainError::Internal("event row vanished".into()))?;
     Ok(if stored.processed_at.is_some() { EventSeen::Duplicate } else { EventSeen::Process })
 }
 
@@ -187,7 +214,12 @@ fn not_configured() -> DomainError {
 
 /// The billing page.
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
-pub async fn view(db: &DatabaseConnection, plans: &PlanTable, stripe: Option<&Stripe>, scope: &TenantScope) -> Result<BillingView, DomainError> {
+pub async fn view(
+    db: &DatabaseConnection,
+    plans: &PlanTable,
+    stripe: Option<&Stripe>,
+    scope: &TenantScope,
+) -> Result<BillingView, DomainError> {
     let org = organization::Entity::find_by_id(scope.org_id()).one(db).await?.ok_or(DomainError::NotFound)?;
     let plan = Plan::parse(&org.plan);
     let changes = plan_change::Entity::find()
@@ -241,10 +273,20 @@ async fn ensure_customer(db: &DatabaseConnection, stripe: &Stripe, org: &organiz
 /// subscription already runs (plan changes of a live subscription belong there, so the
 /// customer never pays twice).
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), plan = plan.as_str()))]
-pub async fn upgrade_url(db: &DatabaseConnection, stripe: Option<&Stripe>, scope: &TenantScope, email: &str, plan: Plan, base_url: &str) -> Result<String, DomainError> {
+pub async fn upgrade_url(
+    db: &DatabaseConnection,
+    stripe: Option<&Stripe>,
+    scope: &TenantScope,
+    email: &str,
+    plan: Plan,
+    base_url: &str,
+) -> Result<String, DomainError> {
     ensure_manager(scope)?;
     let stripe = stripe.ok_or_else(not_configured)?;
-    let price = stripe.prices().price_of(plan).ok_or_else(|| DomainError::invalid("plan", format!("the {} plan cannot be bought here", plan.label())))?;
+    let price = stripe
+        .prices()
+        .price_of(plan)
+        .ok_or_else(|| DomainError::invalid("plan", format!("the {} plan cannot be bought here", plan.label())))?;
     let org = organization::Entity::find_by_id(scope.org_id()).one(db).await?.ok_or(DomainError::NotFound)?;
     let customer = ensure_customer(db, stripe, &org, email).await?;
     let base = base_url.trim_end_matches('/');
@@ -252,15 +294,29 @@ pub async fn upgrade_url(db: &DatabaseConnection, stripe: Option<&Stripe>, scope
     if live {
         return stripe.portal(&customer, &format!("{base}/app/billing")).await;
     }
-    stripe.subscription_checkout(&customer, price, org.id, &format!("{base}/app/billing?checkout=success"), &format!("{base}/app/billing?checkout=cancelled")).await
+    stripe
+        .subscription_checkout(
+            &customer,
+            price,
+            org.id,
+            &format!("{base}/app/billing?checkout=success"),
+            &format!("{base}/app/billing?checkout=cancelled"),
+        )
+        .await
 }
 
 /// The Customer Portal: payment methods, invoices, plan changes and cancellation.
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
-pub async fn portal_url(db: &DatabaseConnection, stripe: Option<&Stripe>, scope: &TenantScope, base_url: &str) -> Result<String, DomainError> {
+pub async fn portal_url(
+    db: &DatabaseConnection,
+    stripe: Option<&Stripe>,
+    scope: &TenantScope,
+    base_url: &str,
+) -> Result<String, DomainError> {
     ensure_manager(scope)?;
     let stripe = stripe.ok_or_else(not_configured)?;
     let org = organization::Entity::find_by_id(scope.org_id()).one(db).await?.ok_or(DomainError::NotFound)?;
-    let customer = org.stripe_customer_id.ok_or_else(|| DomainError::invalid("plan", "there is no billing account yet: choose a plan first"))?;
+    let customer =
+        org.stripe_customer_id.ok_or_else(|| DomainError::invalid("plan", "there is no billing account yet: choose a plan first"))?;
     stripe.portal(&customer, &format!("{}/app/billing", base_url.trim_end_matches('/'))).await
 }

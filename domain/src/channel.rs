@@ -136,7 +136,8 @@ mod tests {
         let form = |kind: &str, target: &str| ChannelForm { name: "Ops".into(), kind: kind.into(), target: target.into() };
         assert!(form("email", "ops@example.com").validate(&guard).is_ok());
         assert!(form("slack", "https://hooks.example.com/services/T/B/xyz").validate(&guard).is_ok());
-        for bad in [form("email", "nope"), form("webhook", "http://10.0.0.1/hook"), form("webhook", "file:///etc/passwd"), form("sms", "x")] {
+        for bad in [form("email", "nope"), form("webhook", "http://10.0.0.1/hook"), form("webhook", "file:///etc/passwd"), form("sms", "x")]
+        {
             assert!(bad.validate(&guard).is_err(), "{bad:?}");
         }
         let hint = hint_of(ChannelKind::Slack, "https://hooks.example.com/services/T/B/secretvalue");

@@ -33,7 +33,8 @@ impl ChannelSecret {
 
     pub fn open(key: &SecretKey, sealed: &str) -> Result<Self, DomainError> {
         let bytes = crate::sealed::open(key, sealed)?;
-        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| DomainError::Internal(format!("sealed channel secret: {e}")))?;
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| DomainError::Internal(format!("sealed channel secret: {e}")))?;
         Ok(Self {
             target: value["target"].as_str().unwrap_or_default().to_owned(),
             signing_secret: value["signing_secret"].as_str().map(str::to_owned),
@@ -54,10 +55,23 @@ pub async fn list(db: &DatabaseConnection, scope: &TenantScope) -> Result<Vec<Ch
 
 /// Adds a channel the plan allows. A webhook gets a fresh signing secret, returned once.
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), kind = spec.kind.as_str()))]
-pub async fn create(db: &DatabaseConnection, scope: &TenantScope, key: &SecretKey, plans: &PlanTable, spec: &ChannelSpec) -> Result<ChannelCreated, DomainError> {
+pub async fn create(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    key: &SecretKey,
+    plans: &PlanTable,
+    spec: &ChannelSpec,
+) -> Result<ChannelCreated, DomainError> {
     let plan = crate::quota::plan_of(db, scope.org_id()).await?;
     if !plans.limits(plan).alert_channels.contains(&spec.kind) {
-        return Err(DomainError::plan_limit("alert_channels", format!("{} alerts are not included in the {} plan, which sends email alerts. Upgrade to use them.", spec.kind.label(), plan.label())));
+        return Err(DomainError::plan_limit(
+            "alert_channels",
+            format!(
+                "{} alerts are not included in the {} plan, which sends email alerts. Upgrade to use them.",
+                spec.kind.label(),
+                plan.label()
+            ),
+        ));
     }
     let signing_secret = (spec.kind == ChannelKind::Webhook).then(|| {
         let mut bytes = [0u8; 32];

@@ -78,11 +78,7 @@ impl ApexDomain {
         if host.registrable() != host.as_str() {
             return Err(DomainError::invalid(
                 field,
-                format!(
-                    "use the registrable domain \"{}\"; declare \"{}\" as an app or API host",
-                    host.registrable(),
-                    host.as_str()
-                ),
+                format!("use the registrable domain \"{}\"; declare \"{}\" as an app or API host", host.registrable(), host.as_str()),
             ));
         }
         Ok(Self(host))
@@ -119,7 +115,20 @@ mod tests {
 
     #[test]
     fn refuses_ip_literals_bare_suffixes_and_junk() {
-        for bad in ["", "127.0.0.1", "[::1]", "0x7f.1", "com", "co.uk", "exa mple.com", "-x.com", "a..b.com", "user@example.com", "example.com:8080", "localhost"] {
+        for bad in [
+            "",
+            "127.0.0.1",
+            "[::1]",
+            "0x7f.1",
+            "com",
+            "co.uk",
+            "exa mple.com",
+            "-x.com",
+            "a..b.com",
+            "user@example.com",
+            "example.com:8080",
+            "localhost",
+        ] {
             let err = HostName::parse("apex_domain", bad).unwrap_err();
             assert!(err.to_string().starts_with("invalid input: apex_domain:"), "{bad}: {err}");
         }

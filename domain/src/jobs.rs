@@ -15,10 +15,17 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EmailJob {
-    VerifyEmail { user_id: Uuid },
-    ResetPassword { user_id: Uuid },
+    VerifyEmail {
+        user_id: Uuid,
+    },
+    ResetPassword {
+        user_id: Uuid,
+    },
     /// A sprint booking changed: its contact is told, and the operators too when it is new.
-    SprintBooking { booking_id: Uuid, event: BookingMail },
+    SprintBooking {
+        booking_id: Uuid,
+        event: BookingMail,
+    },
 }
 
 /// Which booking mail to send.
@@ -154,11 +161,21 @@ impl Queues {
         match db.get_database_backend() {
             sea_orm::DbBackend::Postgres => {
                 let pool = db.get_postgres_connection_pool();
-                Self { email: Queue::postgres(pool), audits: Queue::postgres(pool), monitors: Queue::postgres(pool), deliveries: Queue::postgres(pool) }
+                Self {
+                    email: Queue::postgres(pool),
+                    audits: Queue::postgres(pool),
+                    monitors: Queue::postgres(pool),
+                    deliveries: Queue::postgres(pool),
+                }
             }
             _ => {
                 let pool = db.get_sqlite_connection_pool();
-                Self { email: Queue::sqlite(pool), audits: Queue::sqlite(pool), monitors: Queue::sqlite(pool), deliveries: Queue::sqlite(pool) }
+                Self {
+                    email: Queue::sqlite(pool),
+                    audits: Queue::sqlite(pool),
+                    monitors: Queue::sqlite(pool),
+                    deliveries: Queue::sqlite(pool),
+                }
             }
         }
     }

@@ -11,8 +11,8 @@ pub mod email;
 pub mod error;
 pub mod guard;
 pub mod hostname;
-pub mod password;
 pub mod monitor;
+pub mod password;
 pub mod plans;
 pub mod product;
 pub mod scorecard;
@@ -52,9 +52,9 @@ pub mod secret;
 #[cfg(feature = "ssr")]
 pub mod sessions;
 #[cfg(feature = "ssr")]
-mod sql;
-#[cfg(feature = "ssr")]
 pub mod sprints;
+#[cfg(feature = "ssr")]
+mod sql;
 #[cfg(feature = "ssr")]
 pub mod stripe;
 #[cfg(feature = "ssr")]

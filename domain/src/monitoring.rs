@@ -1,7 +1,10 @@
 //! Rollups of monitor results, their retention, and the reads built on them: the dashboard and
 //! the public status page. Pages read hourly/daily rollups, never the raw results.
 
-use crate::dashboard::{latency_bucket, p95_ms, uptime_over, Dashboard, DayUptime, FailingMonitor, ProductHealth, PublicIncident, PublicMonitor, StatusPage, HISTOGRAM_LEN};
+use crate::dashboard::{
+    latency_bucket, p95_ms, uptime_over, Dashboard, DayUptime, FailingMonitor, ProductHealth, PublicIncident, PublicMonitor, StatusPage,
+    HISTOGRAM_LEN,
+};
 use crate::entities::{incident, monitor, monitor_result, monitor_rollup, notification, product};
 use crate::monitor::MonitorState;
 use crate::monitors::CheckResult;
@@ -67,8 +70,21 @@ pub(crate) async fn add_to_rollups(db: &impl ConnectionTrait, m: &monitor::Model
             lat10: Set(histogram[10]),
         };
         let adding = [
-            C::Checks, C::Failures, C::ServerErrors, C::LatencySumMs, C::Lat0, C::Lat1, C::Lat2, C::Lat3, C::Lat4, C::Lat5, C::Lat6, C::Lat7, C::Lat8,
-            C::Lat9, C::Lat10,
+            C::Checks,
+            C::Failures,
+            C::ServerErrors,
+            C::LatencySumMs,
+            C::Lat0,
+            C::Lat1,
+            C::Lat2,
+            C::Lat3,
+            C::Lat4,
+            C::Lat5,
+            C::Lat6,
+            C::Lat7,
+            C::Lat8,
+            C::Lat9,
+            C::Lat10,
         ];
         let mut on_conflict = OnConflict::columns([C::MonitorId, C::Period, C::BucketStart]);
         for column in adding {
@@ -111,7 +127,12 @@ pub async fn expire(db: &DatabaseConnection, now: DateTime<Utc>, retention: Rete
 }
 
 /// Daily rollups of some products since `since`.
-async fn daily_rows(db: &DatabaseConnection, org_id: Uuid, product_ids: &[Uuid], since: DateTime<Utc>) -> Result<Vec<monitor_rollup::Model>, DomainError> {
+async fn daily_rows(
+    db: &DatabaseConnection,
+    org_id: Uuid,
+    product_ids: &[Uuid],
+    since: DateTime<Utc>,
+) -> Result<Vec<monitor_rollup::Model>, DomainError> {
     Ok(monitor_rollup::Entity::find()
         .filter(monitor_rollup::Column::OrgId.eq(org_id))
         .filter(monitor_rollup::Column::Period.eq(Period::Day.as_str()))
@@ -224,7 +245,11 @@ pub async fn dashboard(db: &DatabaseConnection, scope: &TenantScope) -> Result<D
 /// same answer as for an unknown id).
 #[tracing::instrument(skip(db))]
 pub async fn status_page(db: &DatabaseConnection, plans: &crate::plans::PlanTable, product_id: Uuid) -> Result<StatusPage, DomainError> {
-    let p = product::Entity::find_by_id(product_id).one(db).await?.filter(|p| p.status_page_enabled && !p.paused_by_plan).ok_or(DomainError::NotFound)?;
+    let p = product::Entity::find_by_id(product_id)
+        .one(db)
+        .await?
+        .filter(|p| p.status_page_enabled && !p.paused_by_plan)
+        .ok_or(DomainError::NotFound)?;
     // After a downgrade the setting stays, but the page is off until the plan includes it again.
     if !plans.limits(crate::quota::plan_of(db, p.org_id).await?).status_pages {
         return Err(DomainError::NotFound);
@@ -242,8 +267,15 @@ pub async fn status_page(db: &DatabaseConnection, plans: &crate::plans::PlanTabl
         .order_by_asc(monitor::Column::Name)
         .all(db)
         .await?;
-    let public: Vec<PublicMonitor> = monitors.iter().map(|m| PublicMonitor { name: m.name.clone(), state: MonitorState::parse(&m.state) }).collect();
-    let overall = if public.iter().any(|m| m.state == MonitorState::Down) { MonitorState::Down } else if public.is_empty() { MonitorState::Unknown } else { MonitorState::Up };
+    let public: Vec<PublicMonitor> =
+        monitors.iter().map(|m| PublicMonitor { name: m.name.clone(), state: MonitorState::parse(&m.state) }).collect();
+    let overall = if public.iter().any(|m| m.state == MonitorState::Down) {
+        MonitorState::Down
+    } else if public.is_empty() {
+        MonitorState::Unknown
+    } else {
+        MonitorState::Up
+    };
     let incidents = incident::Entity::find()
         .filter(incident::Column::ProductId.eq(p.id))
         .filter(incident::Column::OpenedAt.gte(since))

@@ -12,9 +12,7 @@ use crate::tenancy::TenantScope;
 use crate::DomainError;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -25,7 +23,12 @@ fn scoped(scope: &TenantScope) -> sea_orm::Select<monitor::Entity> {
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %product_id))]
 pub async fn list(db: &DatabaseConnection, scope: &TenantScope, product_id: Uuid) -> Result<Vec<MonitorView>, DomainError> {
     crate::products::get(db, scope, product_id).await?;
-    let rows = scoped(scope).filter(monitor::Column::ProductId.eq(product_id)).order_by_desc(monitor::Column::IsPrimary).order_by_asc(monitor::Column::Name).all(db).await?;
+    let rows = scoped(scope)
+        .filter(monitor::Column::ProductId.eq(product_id))
+        .order_by_desc(monitor::Column::IsPrimary)
+        .order_by_asc(monitor::Column::Name)
+        .all(db)
+        .await?;
     Ok(rows.into_iter().map(to_view).collect())
 }
 
@@ -41,7 +44,13 @@ pub async fn get(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Resu
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %product_id))]
-pub async fn create(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable, product_id: Uuid, spec: &MonitorSpec) -> Result<MonitorView, DomainError> {
+pub async fn create(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    plans: &PlanTable,
+    product_id: Uuid,
+    spec: &MonitorSpec,
+) -> Result<MonitorView, DomainError> {
     let product = crate::products::get(db, scope, product_id).await?;
     let txn = crate::sql::begin_write(db).await?;
     let plan = crate::quota::ensure_room(&txn, plans, scope.org_id(), Resource::Monitors).await?;
@@ -66,7 +75,15 @@ fn ensure_interval(plans: &PlanTable, plan: Plan, spec: &MonitorSpec) -> Result<
 }
 
 /// The monitor made with a product: its main URL, checked at the plan's shortest interval.
-pub async fn create_primary(db: &impl ConnectionTrait, org_id: Uuid, workspace_id: Uuid, product_id: Uuid, url: &str, interval_secs: u32, paused: bool) -> Result<(), DomainError> {
+pub async fn create_primary(
+    db: &impl ConnectionTrait,
+    org_id: Uuid,
+    workspace_id: Uuid,
+    product_id: Uuid,
+    url: &str,
+    interval_secs: u32,
+    paused: bool,
+) -> Result<(), DomainError> {
     let spec = MonitorSpec {
         name: "Main URL".into(),
         kind: MonitorKind::Http,
@@ -126,7 +143,13 @@ fn spec_columns(spec: &MonitorSpec, now: DateTime<Utc>) -> monitor::ActiveModel 
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), monitor_id = %id))]
-pub async fn update(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable, id: Uuid, spec: &MonitorSpec) -> Result<MonitorView, DomainError> {
+pub async fn update(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    plans: &PlanTable,
+    id: Uuid,
+    spec: &MonitorSpec,
+) -> Result<MonitorView, DomainError> {
     let existing = scoped(scope).filter(monitor::Column::Id.eq(id)).one(db).await?.ok_or(DomainError::NotFound)?;
     ensure_interval(plans, crate::quota::plan_of(db, scope.org_id()).await?, spec)?;
     let now = Utc::now();
@@ -166,7 +189,12 @@ pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTa
 
 /// Incidents of one product (or of the whole workspace), newest first.
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
-pub async fn incidents(db: &DatabaseConnection, scope: &TenantScope, product_id: Option<Uuid>, limit: u64) -> Result<Vec<IncidentView>, DomainError> {
+pub async fn incidents(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    product_id: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<IncidentView>, DomainError> {
     if let Some(id) = product_id {
         crate::products::get(db, scope, id).await?;
     }
@@ -304,7 +332,11 @@ pub struct MonitorTarget {
 
 /// The monitors of a batch (deleted or paused ones are left out).
 pub async fn load_targets(db: &DatabaseConnection, ids: &[Uuid]) -> Result<Vec<MonitorTarget>, DomainError> {
-    let rows = monitor::Entity::find().filter(monitor::Column::Id.is_in(ids.iter().copied())).filter(monitor::Column::Enabled.eq(true)).all(db).await?;
+    let rows = monitor::Entity::find()
+        .filter(monitor::Column::Id.is_in(ids.iter().copied()))
+        .filter(monitor::Column::Enabled.eq(true))
+        .all(db)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|m| MonitorTarget {
@@ -422,7 +454,14 @@ fn clip(text: &str, max: usize) -> String {
 
 /// Moves one monitor's counters and state for one new result.
 async fn apply(txn: &impl ConnectionTrait, m: &mut monitor::Model, r: &CheckResult, out: &mut Vec<Transition>) -> Result<(), DomainError> {
-    let who = || MonitorRef { id: m.id, org_id: m.org_id, workspace_id: m.workspace_id, product_id: m.product_id, name: m.name.clone(), target: m.target.clone() };
+    let who = || MonitorRef {
+        id: m.id,
+        org_id: m.org_id,
+        workspace_id: m.workspace_id,
+        product_id: m.product_id,
+        name: m.name.clone(),
+        target: m.target.clone(),
+    };
     // A late result of an older slot (a retried batch) is stored but does not move the state.
     if m.last_checked_at.is_some_and(|last| last > r.checked_at) {
         return Ok(());

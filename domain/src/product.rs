@@ -87,8 +87,8 @@ impl Endpoint {
         }
         let mut parts = rest.split(',').map(str::trim);
         let access_text = parts.next().unwrap_or_default();
-        let access = Access::parse(access_text)
-            .ok_or_else(|| format!("access \"{access_text}\" must be public, authenticated or admin"))?;
+        let access =
+            Access::parse(access_text).ok_or_else(|| format!("access \"{access_text}\" must be public, authenticated or admin"))?;
         let kind = match parts.next() {
             None | Some("") => EndpointKind::Other,
             Some(k) => EndpointKind::parse(k).ok_or_else(|| format!("kind \"{k}\" must be login, chat, health or other"))?,
@@ -232,7 +232,10 @@ fn parse_selectors(raw: &str) -> Result<Vec<String>, DomainError> {
     let mut selectors: Vec<String> = Vec::new();
     for s in raw.split([',', ' ', '\n', '\t']).map(str::trim).filter(|s| !s.is_empty()) {
         let Some(s) = parse_selector(s) else {
-            return Err(DomainError::invalid("dkim_selectors", format!("\"{}\" is not a valid selector (letters, digits, - and _)", s.to_lowercase())));
+            return Err(DomainError::invalid(
+                "dkim_selectors",
+                format!("\"{}\" is not a valid selector (letters, digits, - and _)", s.to_lowercase()),
+            ));
         };
         if !selectors.contains(&s) {
             selectors.push(s);

@@ -2,20 +2,16 @@
 //! its organisation and workspace: another tenant's id is indistinguishable from a missing one.
 
 use crate::entities::{product, product_endpoint};
-use crate::product::{Access, Endpoint, EndpointKind, ProductSpec, ProductView};
 use crate::plans::{AuditSchedule, PlanTable, Resource};
+use crate::product::{Access, Endpoint, EndpointKind, ProductSpec, ProductView};
 use crate::tenancy::TenantScope;
 use crate::DomainError;
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 fn scoped(scope: &TenantScope) -> sea_orm::Select<product::Entity> {
-    product::Entity::find()
-        .filter(product::Column::OrgId.eq(scope.org_id()))
-        .filter(product::Column::WorkspaceId.eq(scope.workspace_id()))
+    product::Entity::find().filter(product::Column::OrgId.eq(scope.org_id())).filter(product::Column::WorkspaceId.eq(scope.workspace_id()))
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
@@ -45,7 +41,12 @@ pub async fn get(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Resu
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
-pub async fn create(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable, spec: &ProductSpec) -> Result<ProductView, DomainError> {
+pub async fn create(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    plans: &PlanTable,
+    spec: &ProductSpec,
+) -> Result<ProductView, DomainError> {
     ensure_apex_free(db, scope, spec, None).await?;
     let now = Utc::now();
     let id = Uuid::new_v4();
@@ -75,7 +76,16 @@ pub async fn create(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTa
     replace_endpoints(&txn, scope, id, &spec.endpoints).await?;
     let main_url = format!("https://{}/", spec.app_host.as_ref().map(|h| h.as_str()).unwrap_or(spec.apex_domain.as_str()));
     // Every minute, or the plan's shortest interval if that is longer.
-    crate::monitors::create_primary(&txn, scope.org_id(), scope.workspace_id(), id, &main_url, limits.monitor_min_interval_secs.max(60), !monitor_room).await?;
+    crate::monitors::create_primary(
+        &txn,
+        scope.org_id(),
+        scope.workspace_id(),
+        id,
+        &main_url,
+        limits.monitor_min_interval_secs.max(60),
+        !monitor_room,
+    )
+    .await?;
     txn.commit().await?;
     tracing::info!(product_id = %id, "product created");
     get_row_view(db, scope, row).await
@@ -138,7 +148,12 @@ pub async fn update_settings(
     if schedule > limits.scheduled_audits {
         return Err(DomainError::plan_limit(
             "scheduled_audits",
-            format!("The {} plan audits at most {}; upgrade for {} audits.", plan.label(), limits.scheduled_audits.label().to_lowercase(), schedule.label().to_lowercase()),
+            format!(
+                "The {} plan audits at most {}; upgrade for {} audits.",
+                plan.label(),
+                limits.scheduled_audits.label().to_lowercase(),
+                schedule.label().to_lowercase()
+            ),
         ));
     }
     if status_page && !limits.status_pages {
@@ -186,7 +201,12 @@ fn columns(spec: &ProductSpec, now: chrono::DateTime<Utc>) -> product::ActiveMod
     }
 }
 
-async fn ensure_apex_free(db: &DatabaseConnection, scope: &TenantScope, spec: &ProductSpec, except: Option<Uuid>) -> Result<(), DomainError> {
+async fn ensure_apex_free(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    spec: &ProductSpec,
+    except: Option<Uuid>,
+) -> Result<(), DomainError> {
     let mut query = scoped(scope).filter(product::Column::ApexDomain.eq(spec.apex_domain.as_str()));
     if let Some(id) = except {
         query = query.filter(product::Column::Id.ne(id));
@@ -208,7 +228,12 @@ fn duplicate_apex(err: sea_orm::DbErr) -> DomainError {
     }
 }
 
-async fn replace_endpoints(db: &impl ConnectionTrait, scope: &TenantScope, product_id: Uuid, endpoints: &[Endpoint]) -> Result<(), DomainError> {
+async fn replace_endpoints(
+    db: &impl ConnectionTrait,
+    scope: &TenantScope,
+    product_id: Uuid,
+    endpoints: &[Endpoint],
+) -> Result<(), DomainError> {
     product_endpoint::Entity::delete_many()
         .filter(product_endpoint::Column::ProductId.eq(product_id))
         .filter(product_endpoint::Column::OrgId.eq(scope.org_id()))

@@ -54,7 +54,11 @@ fn limit_reached(plan: Plan, resource: Resource, quota: Quota, used: u64) -> Dom
     let noun = resource.key();
     DomainError::plan_limit(
         noun,
-        format!("The {} plan allows {} {noun} and this organisation has {used}. Upgrade the plan, or delete one first.", plan.label(), quota.label()),
+        format!(
+            "The {} plan allows {} {noun} and this organisation has {used}. Upgrade the plan, or delete one first.",
+            plan.label(),
+            quota.label()
+        ),
     )
 }
 
@@ -172,10 +176,18 @@ pub async fn usage(db: &impl ConnectionTrait, limits: &PlanLimits, org_id: Uuid)
     for resource in Resource::ALL {
         let paused = match resource {
             Resource::Products => {
-                product::Entity::find().filter(product::Column::OrgId.eq(org_id)).filter(product::Column::PausedByPlan.eq(true)).count(db).await?
+                product::Entity::find()
+                    .filter(product::Column::OrgId.eq(org_id))
+                    .filter(product::Column::PausedByPlan.eq(true))
+                    .count(db)
+                    .await?
             }
             Resource::Monitors => {
-                monitor::Entity::find().filter(monitor::Column::OrgId.eq(org_id)).filter(monitor::Column::PausedByPlan.eq(true)).count(db).await?
+                monitor::Entity::find()
+                    .filter(monitor::Column::OrgId.eq(org_id))
+                    .filter(monitor::Column::PausedByPlan.eq(true))
+                    .count(db)
+                    .await?
             }
             Resource::Members | Resource::Workspaces => 0,
         };

@@ -19,17 +19,8 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 9] = [
-        Self::Dns,
-        Self::Tls,
-        Self::Http,
-        Self::Headers,
-        Self::Exposure,
-        Self::Api,
-        Self::Email,
-        Self::Ai,
-        Self::Perf,
-    ];
+    pub const ALL: [Category; 9] =
+        [Self::Dns, Self::Tls, Self::Http, Self::Headers, Self::Exposure, Self::Api, Self::Email, Self::Ai, Self::Perf];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -51,7 +51,12 @@ pub async fn open(db: &impl ConnectionTrait, key: &SecretKey, policy: &SessionPo
 /// The signed-in user behind a cookie value, or `None` when the session is unknown, idle too
 /// long or past its absolute lifetime (an expired row is deleted on the way).
 #[tracing::instrument(skip_all)]
-pub async fn authenticate(db: &impl ConnectionTrait, key: &SecretKey, policy: &SessionPolicy, cookie_value: &str) -> Result<Option<AuthContext>, DomainError> {
+pub async fn authenticate(
+    db: &impl ConnectionTrait,
+    key: &SecretKey,
+    policy: &SessionPolicy,
+    cookie_value: &str,
+) -> Result<Option<AuthContext>, DomainError> {
     let Some(token) = BearerToken::from_client(cookie_value) else { return Ok(None) };
     let id = key.keyed_hash(PURPOSE, token.expose());
     let Some(row) = session::Entity::find_by_id(id.clone()).one(db).await? else { return Ok(None) };

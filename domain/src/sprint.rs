@@ -97,7 +97,11 @@ impl SlotForm {
 fn money(errors: &mut Vec<FieldError>, field: &str, text: &str) -> Option<i64> {
     let text = text.trim();
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    let valid = !whole.is_empty() && whole.len() <= 9 && whole.chars().all(|c| c.is_ascii_digit()) && fraction.len() <= 2 && fraction.chars().all(|c| c.is_ascii_digit());
+    let valid = !whole.is_empty()
+        && whole.len() <= 9
+        && whole.chars().all(|c| c.is_ascii_digit())
+        && fraction.len() <= 2
+        && fraction.chars().all(|c| c.is_ascii_digit());
     if !valid {
         errors.push(FieldError::new(field, "an amount such as 1500 or 1500.00"));
         return None;
@@ -299,12 +303,26 @@ mod tests {
 
     #[test]
     fn slot_form_names_every_bad_field_and_reads_money() {
-        let form = SlotForm { starts_on: "2026-11-01".into(), title: "".into(), capacity: "0".into(), price: "12,00".into(), deposit: "".into(), currency: "euro".into() };
+        let form = SlotForm {
+            starts_on: "2026-11-01".into(),
+            title: "".into(),
+            capacity: "0".into(),
+            price: "12,00".into(),
+            deposit: "".into(),
+            currency: "euro".into(),
+        };
         let Err(DomainError::Invalid(errors)) = form.validate(today()) else { panic!("should fail") };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["starts_on", "title", "capacity", "price", "currency"]);
 
-        let ok = SlotForm { starts_on: "2026-12-07".into(), title: "December sprint".into(), capacity: "3".into(), price: "1500".into(), deposit: "250.5".into(), currency: "eur".into() };
+        let ok = SlotForm {
+            starts_on: "2026-12-07".into(),
+            title: "December sprint".into(),
+            capacity: "3".into(),
+            price: "1500".into(),
+            deposit: "250.5".into(),
+            currency: "eur".into(),
+        };
         let spec = ok.validate(today()).unwrap();
         assert_eq!((spec.capacity, spec.price_cents, spec.deposit_cents, spec.currency.as_str()), (3, 150_000, 25_050, "EUR"));
         assert_eq!(format_money(150_000, "EUR"), "EUR 1,500.00");

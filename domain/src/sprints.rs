@@ -13,9 +13,7 @@ use crate::tenancy::TenantScope;
 use crate::DomainError;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -115,11 +113,21 @@ pub async fn book(
 ) -> Result<Booked, DomainError> {
     let detail = crate::audits::detail(db, scope, audit_id).await?;
     if !offers_sprint(&detail.summary) {
-        return Err(DomainError::invalid("audit_id", "this scorecard passed: a sprint is offered for Hold, Go after fixes, or more than two failures"));
+        return Err(DomainError::invalid(
+            "audit_id",
+            "this scorecard passed: a sprint is offered for Hold, Go after fixes, or more than two failures",
+        ));
     }
-    let snapshot = spec.share_snapshot.then(|| serde_json::to_string(&AuditDetail { diff: None, ..detail.clone() })).transpose().map_err(|e| DomainError::Internal(e.to_string()))?;
+    let snapshot = spec
+        .share_snapshot
+        .then(|| serde_json::to_string(&AuditDetail { diff: None, ..detail.clone() }))
+        .transpose()
+        .map_err(|e| DomainError::Internal(e.to_string()))?;
     let txn = crate::sql::begin_write(db).await?;
-    let slot = sprint_slot::Entity::find_by_id(spec.slot_id).one(&txn).await?.ok_or_else(|| DomainError::invalid("slot_id", "this slot no longer exists"))?;
+    let slot = sprint_slot::Entity::find_by_id(spec.slot_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| DomainError::invalid("slot_id", "this slot no longer exists"))?;
     if !take_seat(&txn, slot.id, now.date_naive()).await? {
         return Err(full());
     }
@@ -157,11 +165,25 @@ pub async fn book(
     Ok(Booked { booking, pay_url })
 }
 
-async fn start_deposit(db: &DatabaseConnection, stripe: &Stripe, row: &sprint_booking::Model, slot: &sprint_slot::Model, base_url: &str) -> Result<String, DomainError> {
+async fn start_deposit(
+    db: &DatabaseConnection,
+    stripe: &Stripe,
+    row: &sprint_booking::Model,
+    slot: &sprint_slot::Model,
+    base_url: &str,
+) -> Result<String, DomainError> {
     let base = base_url.trim_end_matches('/');
     let page = format!("{base}/app/sprints/{}", row.id);
     let (session_id, url) = stripe
-        .deposit_checkout(&row.contact_email, row.id, row.deposit_cents, &slot.currency, &format!("Deposit: {}", slot.title), &format!("{page}?deposit=paid"), &page)
+        .deposit_checkout(
+            &row.contact_email,
+            row.id,
+            row.deposit_cents,
+            &slot.currency,
+            &format!("Deposit: {}", slot.title),
+            &format!("{page}?deposit=paid"),
+            &page,
+        )
         .await?;
     sprint_booking::Entity::update_many()
         .col_expr(sprint_booking::Column::CheckoutSessionId, Expr::value(session_id))
@@ -173,7 +195,13 @@ async fn start_deposit(db: &DatabaseConnection, stripe: &Stripe, row: &sprint_bo
 
 /// A new Checkout page for a booking still waiting for its deposit.
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), %id))]
-pub async fn deposit_url(db: &DatabaseConnection, scope: &TenantScope, stripe: Option<&Stripe>, id: Uuid, base_url: &str) -> Result<String, DomainError> {
+pub async fn deposit_url(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    stripe: Option<&Stripe>,
+    id: Uuid,
+    base_url: &str,
+) -> Result<String, DomainError> {
     let row = scoped_row(db, scope, id).await?;
     if BookingStatus::parse(&row.status) != BookingStatus::AwaitingDeposit {
         return Err(DomainError::invalid("booking", "this booking has no deposit to pay"));
@@ -250,7 +278,13 @@ pub async fn expire_unpaid(db: &DatabaseConnection, now: DateTime<Utc>) -> Resul
 }
 
 /// Moves a booking from `from` to `to`; `false` when someone else moved it first.
-async fn set_status(db: &impl ConnectionTrait, row: &sprint_booking::Model, from: BookingStatus, to: BookingStatus, now: DateTime<Utc>) -> Result<bool, DomainError> {
+async fn set_status(
+    db: &impl ConnectionTrait,
+    row: &sprint_booking::Model,
+    from: BookingStatus,
+    to: BookingStatus,
+    now: DateTime<Utc>,
+) -> Result<bool, DomainError> {
     let moved = sprint_booking::Entity::update_many()
         .col_expr(sprint_booking::Column::Status, Expr::value(to.as_str()))
         .col_expr(sprint_booking::Column::UpdatedAt, Expr::value(now))
@@ -264,7 +298,12 @@ async fn set_status(db: &impl ConnectionTrait, row: &sprint_booking::Model, from
 // ---- The operator ---------------------------------------------------------------------
 
 #[tracing::instrument(skip_all, fields(operator = %operator.user_id()))]
-pub async fn create_slot(db: &DatabaseConnection, operator: &Operator, spec: &SlotSpec, now: DateTime<Utc>) -> Result<SlotView, DomainError> {
+pub async fn create_slot(
+    db: &DatabaseConnection,
+    operator: &Operator,
+    spec: &SlotSpec,
+    now: DateTime<Utc>,
+) -> Result<SlotView, DomainError> {
     let row = sprint_slot::ActiveModel {
         id: Set(Uuid::new_v4()),
         starts_on: Set(spec.starts_on),
@@ -284,7 +323,11 @@ pub async fn create_slot(db: &DatabaseConnection, operator: &Operator, spec: &Sl
 
 /// Every slot from `since` on, soonest first (the operator's calendar).
 pub async fn slots(db: &DatabaseConnection, _operator: &Operator, since: NaiveDate) -> Result<Vec<SlotView>, DomainError> {
-    let rows = sprint_slot::Entity::find().filter(sprint_slot::Column::StartsOn.gte(since)).order_by_asc(sprint_slot::Column::StartsOn).all(db).await?;
+    let rows = sprint_slot::Entity::find()
+        .filter(sprint_slot::Column::StartsOn.gte(since))
+        .order_by_asc(sprint_slot::Column::StartsOn)
+        .all(db)
+        .await?;
     Ok(rows.iter().map(slot_view).collect())
 }
 
@@ -308,11 +351,18 @@ pub async fn operator_booking(db: &DatabaseConnection, _operator: &Operator, id:
 /// Confirms, declines or moves a booking. Declining gives the seat back; moving takes a seat
 /// of the new slot (refused when it is full) and gives the old one back, in one transaction.
 #[tracing::instrument(skip_all, fields(operator = %operator.user_id(), %id, ?decision))]
-pub async fn decide(db: &DatabaseConnection, operator: &Operator, id: Uuid, decision: BookingDecision, now: DateTime<Utc>) -> Result<BookingView, DomainError> {
+pub async fn decide(
+    db: &DatabaseConnection,
+    operator: &Operator,
+    id: Uuid,
+    decision: BookingDecision,
+    now: DateTime<Utc>,
+) -> Result<BookingView, DomainError> {
     let txn = crate::sql::begin_write(db).await?;
     let row = sprint_booking::Entity::find_by_id(id).one(&txn).await?.ok_or(DomainError::NotFound)?;
     let status = BookingStatus::parse(&row.status);
-    let refuse = |what: &str| DomainError::invalid("decision", format!("a booking that is {} cannot be {what}", status.label().to_lowercase()));
+    let refuse =
+        |what: &str| DomainError::invalid("decision", format!("a booking that is {} cannot be {what}", status.label().to_lowercase()));
     match decision {
         BookingDecision::Confirm => {
             if status != BookingStatus::Requested || !set_status(&txn, &row, status, BookingStatus::Confirmed, now).await? {

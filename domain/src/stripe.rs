@@ -24,7 +24,11 @@ pub struct StripeSettings {
 
 impl std::fmt::Debug for StripeSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StripeSettings").field("api_base", &self.api_base).field("prices", &self.prices).field("grace", &self.grace).finish_non_exhaustive()
+        f.debug_struct("StripeSettings")
+            .field("api_base", &self.api_base)
+            .field("prices", &self.prices)
+            .field("grace", &self.grace)
+            .finish_non_exhaustive()
     }
 }
 
@@ -128,7 +132,14 @@ impl Stripe {
     /// A Checkout Session for a subscription to `price_id`; returns the page to send the
     /// browser to.
     #[tracing::instrument(skip_all, fields(%org_id))]
-    pub async fn subscription_checkout(&self, customer: &str, price_id: &str, org_id: Uuid, success_url: &str, cancel_url: &str) -> Result<String, DomainError> {
+    pub async fn subscription_checkout(
+        &self,
+        customer: &str,
+        price_id: &str,
+        org_id: Uuid,
+        success_url: &str,
+        cancel_url: &str,
+    ) -> Result<String, DomainError> {
         use stripe_checkout::checkout_session::{CreateCheckoutSession, CreateCheckoutSessionLineItems};
         let mut item = CreateCheckoutSessionLineItems::new();
         item.price = Some(price_id.to_owned());
@@ -160,8 +171,11 @@ impl Stripe {
         success_url: &str,
         cancel_url: &str,
     ) -> Result<(String, String), DomainError> {
-        use stripe_checkout::checkout_session::{CreateCheckoutSession, CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData, ProductData};
-        let currency: stripe_types::Currency = currency.to_ascii_lowercase().parse().map_err(|_| DomainError::Internal("currency".into()))?;
+        use stripe_checkout::checkout_session::{
+            CreateCheckoutSession, CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData, ProductData,
+        };
+        let currency: stripe_types::Currency =
+            currency.to_ascii_lowercase().parse().map_err(|_| DomainError::Internal("currency".into()))?;
         let mut price = CreateCheckoutSessionLineItemsPriceData::new(currency);
         price.unit_amount = Some(amount_cents);
         price.product_data = Some(ProductData::new(description));
@@ -200,7 +214,13 @@ impl Stripe {
     #[tracing::instrument(skip_all)]
     pub async fn current_subscription(&self, customer: &str) -> Result<Option<SubscriptionState>, DomainError> {
         use stripe_billing::subscription::{ListSubscription, ListSubscriptionStatus};
-        let list = ListSubscription::new().customer(customer).status(ListSubscriptionStatus::All).limit(100).send(&self.client).await.map_err(unavailable)?;
+        let list = ListSubscription::new()
+            .customer(customer)
+            .status(ListSubscriptionStatus::All)
+            .limit(100)
+            .send(&self.client)
+            .await
+            .map_err(unavailable)?;
         let best = list
             .data
             .iter()

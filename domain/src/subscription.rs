@@ -115,7 +115,13 @@ impl PlanPrices {
 /// The plan a subscription grants at `now`. Active and trialing grant their price's plan;
 /// past due keeps it for `grace` from when it was first seen past due; everything else (unpaid,
 /// canceled, incomplete, an unknown price) is Free.
-pub fn plan_for(state: Option<&SubscriptionState>, past_due_since: Option<DateTime<Utc>>, now: DateTime<Utc>, grace: Duration, prices: &PlanPrices) -> Plan {
+pub fn plan_for(
+    state: Option<&SubscriptionState>,
+    past_due_since: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    grace: Duration,
+    prices: &PlanPrices,
+) -> Plan {
     let Some(state) = state else { return Plan::Free };
     let Some(paid) = state.price_id.as_deref().and_then(|p| prices.plan_of(p)) else { return Plan::Free };
     match state.status {

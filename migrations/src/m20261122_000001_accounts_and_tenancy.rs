@@ -4,17 +4,60 @@ use sea_orm_migration::{prelude::*, schema::*};
 pub struct Migration;
 
 #[derive(DeriveIden)]
-enum Users { Table, Id, Email, PasswordHash, EmailVerifiedAt, PasswordChangedAt, CreatedAt }
+enum Users {
+    Table,
+    Id,
+    Email,
+    PasswordHash,
+    EmailVerifiedAt,
+    PasswordChangedAt,
+    CreatedAt,
+}
 #[derive(DeriveIden)]
-enum Organizations { Table, Id, Name, Plan, CreatedAt }
+enum Organizations {
+    Table,
+    Id,
+    Name,
+    Plan,
+    CreatedAt,
+}
 #[derive(DeriveIden)]
-enum Memberships { Table, Id, OrgId, UserId, Role, CreatedAt }
+enum Memberships {
+    Table,
+    Id,
+    OrgId,
+    UserId,
+    Role,
+    CreatedAt,
+}
 #[derive(DeriveIden)]
-enum Workspaces { Table, Id, OrgId, Name, IsDefault, CreatedAt }
+enum Workspaces {
+    Table,
+    Id,
+    OrgId,
+    Name,
+    IsDefault,
+    CreatedAt,
+}
 #[derive(DeriveIden)]
-enum Sessions { Table, Id, UserId, CreatedAt, LastSeenAt, ExpiresAt }
+enum Sessions {
+    Table,
+    Id,
+    UserId,
+    CreatedAt,
+    LastSeenAt,
+    ExpiresAt,
+}
 #[derive(DeriveIden)]
-enum EmailTokens { Table, Id, UserId, Purpose, CreatedAt, ExpiresAt, UsedAt }
+enum EmailTokens {
+    Table,
+    Id,
+    UserId,
+    Purpose,
+    CreatedAt,
+    ExpiresAt,
+    UsedAt,
+}
 
 fn fk(from: (impl IntoIden, impl IntoIden), to: (impl IntoIden, impl IntoIden)) -> ForeignKeyCreateStatement {
     ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Cascade).take()
@@ -59,7 +102,13 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(
-            Index::create().name("ux_memberships_org_user").table(Memberships::Table).col(Memberships::OrgId).col(Memberships::UserId).unique().take(),
+            Index::create()
+                .name("ux_memberships_org_user")
+                .table(Memberships::Table)
+                .col(Memberships::OrgId)
+                .col(Memberships::UserId)
+                .unique()
+                .take(),
         )
         .await?;
         m.create_index(Index::create().name("ix_memberships_user").table(Memberships::Table).col(Memberships::UserId).take()).await?;
@@ -108,7 +157,14 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for table in [EmailTokens::Table.into_iden(), Sessions::Table.into_iden(), Workspaces::Table.into_iden(), Memberships::Table.into_iden(), Organizations::Table.into_iden(), Users::Table.into_iden()] {
+        for table in [
+            EmailTokens::Table.into_iden(),
+            Sessions::Table.into_iden(),
+            Workspaces::Table.into_iden(),
+            Memberships::Table.into_iden(),
+            Organizations::Table.into_iden(),
+            Users::Table.into_iden(),
+        ] {
             m.drop_table(Table::drop().table(table).take()).await?;
         }
         Ok(())

@@ -4,13 +4,41 @@ use sea_orm_migration::{prelude::*, schema::*};
 pub struct Migration;
 
 #[derive(DeriveIden)]
-enum Products { Table, Id, OrgId, WorkspaceId, Name, ApexDomain, AppHost, ApiHost, MailDomain, DkimSelectors, CreatedAt, UpdatedAt }
+enum Products {
+    Table,
+    Id,
+    OrgId,
+    WorkspaceId,
+    Name,
+    ApexDomain,
+    AppHost,
+    ApiHost,
+    MailDomain,
+    DkimSelectors,
+    CreatedAt,
+    UpdatedAt,
+}
 #[derive(DeriveIden)]
-enum ProductEndpoints { Table, Id, OrgId, ProductId, Position, Path, Access, Kind }
+enum ProductEndpoints {
+    Table,
+    Id,
+    OrgId,
+    ProductId,
+    Position,
+    Path,
+    Access,
+    Kind,
+}
 #[derive(DeriveIden)]
-enum Organizations { Table, Id }
+enum Organizations {
+    Table,
+    Id,
+}
 #[derive(DeriveIden)]
-enum Workspaces { Table, Id }
+enum Workspaces {
+    Table,
+    Id,
+}
 
 #[sea_orm_migration::async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -36,7 +64,13 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(
-            Index::create().name("ux_products_workspace_apex").table(Products::Table).col(Products::WorkspaceId).col(Products::ApexDomain).unique().take(),
+            Index::create()
+                .name("ux_products_workspace_apex")
+                .table(Products::Table)
+                .col(Products::WorkspaceId)
+                .col(Products::ApexDomain)
+                .unique()
+                .take(),
         )
         .await?;
         m.create_index(Index::create().name("ix_products_org").table(Products::Table).col(Products::OrgId).take()).await?;
@@ -50,11 +84,19 @@ impl MigrationTrait for Migration {
                 .col(string_len(ProductEndpoints::Path, 512))
                 .col(string_len(ProductEndpoints::Access, 16))
                 .col(string_len(ProductEndpoints::Kind, 16))
-                .foreign_key(ForeignKey::create().from(ProductEndpoints::Table, ProductEndpoints::ProductId).to(Products::Table, Products::Id).on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(ProductEndpoints::Table, ProductEndpoints::ProductId)
+                        .to(Products::Table, Products::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
                 .take(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_product_endpoints_product").table(ProductEndpoints::Table).col(ProductEndpoints::ProductId).take()).await?;
+        m.create_index(
+            Index::create().name("ix_product_endpoints_product").table(ProductEndpoints::Table).col(ProductEndpoints::ProductId).take(),
+        )
+        .await?;
         Ok(())
     }
 

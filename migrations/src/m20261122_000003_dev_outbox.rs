@@ -5,7 +5,14 @@ pub struct Migration;
 
 /// Where mail goes in development when no SMTP server is configured; `/dev/outbox` reads it.
 #[derive(DeriveIden)]
-enum OutboxMessages { Table, Id, ToAddress, Subject, BodyText, CreatedAt }
+enum OutboxMessages {
+    Table,
+    Id,
+    ToAddress,
+    Subject,
+    BodyText,
+    CreatedAt,
+}
 
 #[sea_orm_migration::async_trait::async_trait]
 impl MigrationTrait for Migration {

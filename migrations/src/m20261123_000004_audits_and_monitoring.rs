@@ -8,37 +8,169 @@ use sea_orm_migration::{prelude::*, schema::*};
 pub struct Migration;
 
 #[derive(DeriveIden)]
-enum Organizations { Table, Id }
+enum Organizations {
+    Table,
+    Id,
+}
 #[derive(DeriveIden)]
-enum Products { Table, Id, AuditSchedule, NextAuditAt, StatusPageEnabled }
+enum Products {
+    Table,
+    Id,
+    AuditSchedule,
+    NextAuditAt,
+    StatusPageEnabled,
+}
 #[derive(DeriveIden)]
 enum Audits {
-    Table, Id, OrgId, WorkspaceId, ProductId, Trigger, ScheduledFor, Status, RequestedBy, Active, ChecksDone, ChecksTotal,
-    Score, Grade, Decision, DecisionReason, Counts, EngineVersion, DurationMs, Requests, Error, Attempts, CreatedAt, StartedAt, FinishedAt,
+    Table,
+    Id,
+    OrgId,
+    WorkspaceId,
+    ProductId,
+    Trigger,
+    ScheduledFor,
+    Status,
+    RequestedBy,
+    Active,
+    ChecksDone,
+    ChecksTotal,
+    Score,
+    Grade,
+    Decision,
+    DecisionReason,
+    Counts,
+    EngineVersion,
+    DurationMs,
+    Requests,
+    Error,
+    Attempts,
+    CreatedAt,
+    StartedAt,
+    FinishedAt,
 }
 #[derive(DeriveIden)]
-enum Findings { Table, Id, AuditId, OrgId, Position, CheckId, Category, Severity, Status, Detail }
+enum Findings {
+    Table,
+    Id,
+    AuditId,
+    OrgId,
+    Position,
+    CheckId,
+    Category,
+    Severity,
+    Status,
+    Detail,
+}
 #[derive(DeriveIden)]
 enum Monitors {
-    Table, Id, OrgId, WorkspaceId, ProductId, Kind, Name, Target, IntervalSecs, ExpectedStatus, Keyword, LatencyThresholdMs,
-    ConfirmFailures, ConfirmSuccesses, Enabled, IsPrimary, State, ConsecutiveFailures, ConsecutiveSuccesses, LastCheckedAt,
-    LastOk, LastMessage, LastLatencyMs, NextDueAt, OpenIncidentId, CertExpiryStage, CreatedAt, UpdatedAt,
+    Table,
+    Id,
+    OrgId,
+    WorkspaceId,
+    ProductId,
+    Kind,
+    Name,
+    Target,
+    IntervalSecs,
+    ExpectedStatus,
+    Keyword,
+    LatencyThresholdMs,
+    ConfirmFailures,
+    ConfirmSuccesses,
+    Enabled,
+    IsPrimary,
+    State,
+    ConsecutiveFailures,
+    ConsecutiveSuccesses,
+    LastCheckedAt,
+    LastOk,
+    LastMessage,
+    LastLatencyMs,
+    NextDueAt,
+    OpenIncidentId,
+    CertExpiryStage,
+    CreatedAt,
+    UpdatedAt,
 }
 #[derive(DeriveIden)]
-enum MonitorResults { Table, Id, MonitorId, OrgId, Slot, CheckedAt, Ok, LatencyMs, StatusCode, Message }
+enum MonitorResults {
+    Table,
+    Id,
+    MonitorId,
+    OrgId,
+    Slot,
+    CheckedAt,
+    Ok,
+    LatencyMs,
+    StatusCode,
+    Message,
+}
 #[derive(DeriveIden)]
 enum MonitorRollups {
-    Table, MonitorId, OrgId, ProductId, Period, BucketStart, Checks, Failures, ServerErrors, LatencySumMs,
-    Lat0, Lat1, Lat2, Lat3, Lat4, Lat5, Lat6, Lat7, Lat8, Lat9, Lat10,
+    Table,
+    MonitorId,
+    OrgId,
+    ProductId,
+    Period,
+    BucketStart,
+    Checks,
+    Failures,
+    ServerErrors,
+    LatencySumMs,
+    Lat0,
+    Lat1,
+    Lat2,
+    Lat3,
+    Lat4,
+    Lat5,
+    Lat6,
+    Lat7,
+    Lat8,
+    Lat9,
+    Lat10,
 }
 #[derive(DeriveIden)]
-enum Incidents { Table, Id, OrgId, ProductId, MonitorId, OpenedAt, ResolvedAt, Cause, LastError }
+enum Incidents {
+    Table,
+    Id,
+    OrgId,
+    ProductId,
+    MonitorId,
+    OpenedAt,
+    ResolvedAt,
+    Cause,
+    LastError,
+}
 #[derive(DeriveIden)]
-enum NotificationChannels { Table, Id, OrgId, WorkspaceId, Name, Kind, Hint, Secret, Enabled, CreatedAt }
+enum NotificationChannels {
+    Table,
+    Id,
+    OrgId,
+    WorkspaceId,
+    Name,
+    Kind,
+    Hint,
+    Secret,
+    Enabled,
+    CreatedAt,
+}
 #[derive(DeriveIden)]
 enum Notifications {
-    Table, Id, OrgId, ChannelId, ProductId, EventKey, EventKind, Subject, Payload, Status, Attempts, LastError, NextAttemptAt,
-    CreatedAt, DeliveredAt,
+    Table,
+    Id,
+    OrgId,
+    ChannelId,
+    ProductId,
+    EventKey,
+    EventKind,
+    Subject,
+    Payload,
+    Status,
+    Attempts,
+    LastError,
+    NextAttemptAt,
+    CreatedAt,
+    DeliveredAt,
 }
 
 fn fk(from: (impl IntoIden, impl IntoIden), to: (impl IntoIden, impl IntoIden)) -> ForeignKeyCreateStatement {
@@ -49,8 +181,10 @@ fn fk(from: (impl IntoIden, impl IntoIden), to: (impl IntoIden, impl IntoIden)) 
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         // SQLite adds one column per ALTER TABLE.
-        m.alter_table(Table::alter().table(Products::Table).add_column(string_len(Products::AuditSchedule, 16).default("weekly")).take()).await?;
-        m.alter_table(Table::alter().table(Products::Table).add_column(timestamp_with_time_zone_null(Products::NextAuditAt)).take()).await?;
+        m.alter_table(Table::alter().table(Products::Table).add_column(string_len(Products::AuditSchedule, 16).default("weekly")).take())
+            .await?;
+        m.alter_table(Table::alter().table(Products::Table).add_column(timestamp_with_time_zone_null(Products::NextAuditAt)).take())
+            .await?;
         m.alter_table(Table::alter().table(Products::Table).add_column(boolean(Products::StatusPageEnabled).default(false)).take()).await?;
         m.create_index(Index::create().name("ix_products_next_audit").table(Products::Table).col(Products::NextAuditAt).take()).await?;
 
@@ -88,10 +222,19 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_audits_product_created").table(Audits::Table).col(Audits::ProductId).col(Audits::CreatedAt).take()).await?;
+        m.create_index(
+            Index::create().name("ix_audits_product_created").table(Audits::Table).col(Audits::ProductId).col(Audits::CreatedAt).take(),
+        )
+        .await?;
         m.create_index(Index::create().name("ix_audits_status").table(Audits::Table).col(Audits::Status).take()).await?;
         m.create_index(
-            Index::create().name("ux_audits_product_slot").table(Audits::Table).col(Audits::ProductId).col(Audits::ScheduledFor).unique().take(),
+            Index::create()
+                .name("ux_audits_product_slot")
+                .table(Audits::Table)
+                .col(Audits::ProductId)
+                .col(Audits::ScheduledFor)
+                .unique()
+                .take(),
         )
         .await?;
 
@@ -113,7 +256,16 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(Index::create().name("ux_findings_audit_check").table(Findings::Table).col(Findings::AuditId).col(Findings::CheckId).unique().take()).await?;
+        m.create_index(
+            Index::create()
+                .name("ux_findings_audit_check")
+                .table(Findings::Table)
+                .col(Findings::AuditId)
+                .col(Findings::CheckId)
+                .unique()
+                .take(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -150,7 +302,10 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_monitors_due").table(Monitors::Table).col(Monitors::Enabled).col(Monitors::NextDueAt).take()).await?;
+        m.create_index(
+            Index::create().name("ix_monitors_due").table(Monitors::Table).col(Monitors::Enabled).col(Monitors::NextDueAt).take(),
+        )
+        .await?;
         m.create_index(Index::create().name("ix_monitors_product").table(Monitors::Table).col(Monitors::ProductId).take()).await?;
         m.create_index(Index::create().name("ix_monitors_org").table(Monitors::Table).col(Monitors::OrgId).take()).await?;
 
@@ -172,10 +327,19 @@ impl MigrationTrait for Migration {
         .await?;
         // One result per monitor and slot: a re-run batch changes nothing.
         m.create_index(
-            Index::create().name("ux_monitor_results_slot").table(MonitorResults::Table).col(MonitorResults::MonitorId).col(MonitorResults::Slot).unique().take(),
+            Index::create()
+                .name("ux_monitor_results_slot")
+                .table(MonitorResults::Table)
+                .col(MonitorResults::MonitorId)
+                .col(MonitorResults::Slot)
+                .unique()
+                .take(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_monitor_results_checked").table(MonitorResults::Table).col(MonitorResults::CheckedAt).take()).await?;
+        m.create_index(
+            Index::create().name("ix_monitor_results_checked").table(MonitorResults::Table).col(MonitorResults::CheckedAt).take(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -243,8 +407,24 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_incidents_product_opened").table(Incidents::Table).col(Incidents::ProductId).col(Incidents::OpenedAt).take()).await?;
-        m.create_index(Index::create().name("ix_incidents_org_resolved").table(Incidents::Table).col(Incidents::OrgId).col(Incidents::ResolvedAt).take()).await?;
+        m.create_index(
+            Index::create()
+                .name("ix_incidents_product_opened")
+                .table(Incidents::Table)
+                .col(Incidents::ProductId)
+                .col(Incidents::OpenedAt)
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_incidents_org_resolved")
+                .table(Incidents::Table)
+                .col(Incidents::OrgId)
+                .col(Incidents::ResolvedAt)
+                .take(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -264,7 +444,8 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_channels_org").table(NotificationChannels::Table).col(NotificationChannels::OrgId).take()).await?;
+        m.create_index(Index::create().name("ix_channels_org").table(NotificationChannels::Table).col(NotificationChannels::OrgId).take())
+            .await?;
 
         m.create_table(
             Table::create()
@@ -289,11 +470,33 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(
-            Index::create().name("ux_notifications_event").table(Notifications::Table).col(Notifications::ChannelId).col(Notifications::EventKey).unique().take(),
+            Index::create()
+                .name("ux_notifications_event")
+                .table(Notifications::Table)
+                .col(Notifications::ChannelId)
+                .col(Notifications::EventKey)
+                .unique()
+                .take(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_notifications_status").table(Notifications::Table).col(Notifications::Status).col(Notifications::NextAttemptAt).take()).await?;
-        m.create_index(Index::create().name("ix_notifications_org_created").table(Notifications::Table).col(Notifications::OrgId).col(Notifications::CreatedAt).take()).await?;
+        m.create_index(
+            Index::create()
+                .name("ix_notifications_status")
+                .table(Notifications::Table)
+                .col(Notifications::Status)
+                .col(Notifications::NextAttemptAt)
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_notifications_org_created")
+                .table(Notifications::Table)
+                .col(Notifications::OrgId)
+                .col(Notifications::CreatedAt)
+                .take(),
+        )
+        .await?;
         Ok(())
     }
 

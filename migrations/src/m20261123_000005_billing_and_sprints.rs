@@ -11,23 +11,78 @@ pub struct Migration;
 
 #[derive(DeriveIden)]
 enum Organizations {
-    Table, Id, StripeCustomerId, SubscriptionId, SubscriptionStatus, SubscriptionPriceId, SubscriptionPeriodEnd, PastDueSince,
+    Table,
+    Id,
+    StripeCustomerId,
+    SubscriptionId,
+    SubscriptionStatus,
+    SubscriptionPriceId,
+    SubscriptionPeriodEnd,
+    PastDueSince,
     BillingSyncedAt,
 }
 #[derive(DeriveIden)]
-enum Products { Table, PausedByPlan }
+enum Products {
+    Table,
+    PausedByPlan,
+}
 #[derive(DeriveIden)]
-enum Monitors { Table, PausedByPlan }
+enum Monitors {
+    Table,
+    PausedByPlan,
+}
 #[derive(DeriveIden)]
-enum StripeEvents { Table, Id, EventType, ReceivedAt, ProcessedAt }
+enum StripeEvents {
+    Table,
+    Id,
+    EventType,
+    ReceivedAt,
+    ProcessedAt,
+}
 #[derive(DeriveIden)]
-enum PlanChanges { Table, Id, OrgId, FromPlan, ToPlan, Reason, CreatedAt }
+enum PlanChanges {
+    Table,
+    Id,
+    OrgId,
+    FromPlan,
+    ToPlan,
+    Reason,
+    CreatedAt,
+}
 #[derive(DeriveIden)]
-enum SprintSlots { Table, Id, StartsOn, Title, Capacity, Booked, PriceCents, DepositCents, Currency, CreatedAt }
+enum SprintSlots {
+    Table,
+    Id,
+    StartsOn,
+    Title,
+    Capacity,
+    Booked,
+    PriceCents,
+    DepositCents,
+    Currency,
+    CreatedAt,
+}
 #[derive(DeriveIden)]
 enum SprintBookings {
-    Table, Id, SlotId, OrgId, WorkspaceId, ProductId, AuditId, ProductName, Snapshot, ContactName, ContactEmail, Notes, Status,
-    DepositCents, CheckoutSessionId, DepositPaidAt, CreatedBy, CreatedAt, UpdatedAt,
+    Table,
+    Id,
+    SlotId,
+    OrgId,
+    WorkspaceId,
+    ProductId,
+    AuditId,
+    ProductName,
+    Snapshot,
+    ContactName,
+    ContactEmail,
+    Notes,
+    Status,
+    DepositCents,
+    CheckoutSessionId,
+    DepositPaidAt,
+    CreatedBy,
+    CreatedAt,
+    UpdatedAt,
 }
 
 #[sea_orm_migration::async_trait::async_trait]
@@ -46,7 +101,12 @@ impl MigrationTrait for Migration {
             m.alter_table(Table::alter().table(Organizations::Table).add_column(column).take()).await?;
         }
         m.create_index(
-            Index::create().name("ux_organizations_stripe_customer").table(Organizations::Table).col(Organizations::StripeCustomerId).unique().take(),
+            Index::create()
+                .name("ux_organizations_stripe_customer")
+                .table(Organizations::Table)
+                .col(Organizations::StripeCustomerId)
+                .unique()
+                .take(),
         )
         .await?;
         m.alter_table(Table::alter().table(Products::Table).add_column(boolean(Products::PausedByPlan).default(false)).take()).await?;
@@ -75,12 +135,23 @@ impl MigrationTrait for Migration {
                 .col(string_len(PlanChanges::Reason, 255))
                 .col(timestamp_with_time_zone(PlanChanges::CreatedAt))
                 .foreign_key(
-                    ForeignKey::create().from(PlanChanges::Table, PlanChanges::OrgId).to(Organizations::Table, Organizations::Id).on_delete(ForeignKeyAction::Cascade),
+                    ForeignKey::create()
+                        .from(PlanChanges::Table, PlanChanges::OrgId)
+                        .to(Organizations::Table, Organizations::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
                 )
                 .take(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_plan_changes_org").table(PlanChanges::Table).col(PlanChanges::OrgId).col(PlanChanges::CreatedAt).take()).await?;
+        m.create_index(
+            Index::create()
+                .name("ix_plan_changes_org")
+                .table(PlanChanges::Table)
+                .col(PlanChanges::OrgId)
+                .col(PlanChanges::CreatedAt)
+                .take(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -101,7 +172,8 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_sprint_slots_starts_on").table(SprintSlots::Table).col(SprintSlots::StartsOn).take()).await?;
+        m.create_index(Index::create().name("ix_sprint_slots_starts_on").table(SprintSlots::Table).col(SprintSlots::StartsOn).take())
+            .await?;
 
         m.create_table(
             Table::create()
@@ -136,17 +208,29 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_sprint_bookings_org").table(SprintBookings::Table).col(SprintBookings::OrgId).take()).await?;
-        m.create_index(Index::create().name("ix_sprint_bookings_slot").table(SprintBookings::Table).col(SprintBookings::SlotId).take()).await?;
+        m.create_index(Index::create().name("ix_sprint_bookings_org").table(SprintBookings::Table).col(SprintBookings::OrgId).take())
+            .await?;
+        m.create_index(Index::create().name("ix_sprint_bookings_slot").table(SprintBookings::Table).col(SprintBookings::SlotId).take())
+            .await?;
         m.create_index(
-            Index::create().name("ux_sprint_bookings_checkout").table(SprintBookings::Table).col(SprintBookings::CheckoutSessionId).unique().take(),
+            Index::create()
+                .name("ux_sprint_bookings_checkout")
+                .table(SprintBookings::Table)
+                .col(SprintBookings::CheckoutSessionId)
+                .unique()
+                .take(),
         )
         .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for table in [SprintBookings::Table.into_iden(), SprintSlots::Table.into_iden(), PlanChanges::Table.into_iden(), StripeEvents::Table.into_iden()] {
+        for table in [
+            SprintBookings::Table.into_iden(),
+            SprintSlots::Table.into_iden(),
+            PlanChanges::Table.into_iden(),
+            StripeEvents::Table.into_iden(),
+        ] {
             m.drop_table(Table::drop().table(table).take()).await?;
         }
         m.drop_index(Index::drop().name("ux_organizations_stripe_customer").table(Organizations::Table).to_owned()).await?;

@@ -44,14 +44,25 @@ async fn run(which: &Which, runs: usize) {
     let base = format!("http://{bind}");
     let client = client_for(&base);
 
-    let signed_up = client.post(format!("{base}/api/auth/sign_up")).form(&[("email", "bench@example.com"), ("password", "correct horse battery staple")]).send().await.unwrap();
+    let signed_up = client
+        .post(format!("{base}/api/auth/sign_up"))
+        .form(&[("email", "bench@example.com"), ("password", "correct horse battery staple")])
+        .send()
+        .await
+        .unwrap();
     assert!(signed_up.status().is_success(), "sign up: {}", signed_up.status());
     let user = user::Entity::find().filter(user::Column::Email.eq("bench@example.com")).one(&bench.db).await.unwrap().unwrap();
     let org_id = membership::Entity::find().filter(membership::Column::UserId.eq(user.id)).one(&bench.db).await.unwrap().unwrap().org_id;
     organization::ActiveModel { id: Set(org_id), plan: Set("agency".into()), ..Default::default() }.update(&bench.db).await.unwrap();
     let seeded = Instant::now();
     let rows = seed(&bench.db, org_id).await;
-    println!("\n{}: dashboard of {} monitors, {} rollup rows over {DAYS} days (seeded in {:.1} s), {runs} requests each", which.label(), PRODUCTS * MONITORS_PER_PRODUCT, rows, seeded.elapsed().as_secs_f64());
+    println!(
+        "\n{}: dashboard of {} monitors, {} rollup rows over {DAYS} days (seeded in {:.1} s), {runs} requests each",
+        which.label(),
+        PRODUCTS * MONITORS_PER_PRODUCT,
+        rows,
+        seeded.elapsed().as_secs_f64()
+    );
 
     for (label, request) in [("dashboard/get (JSON)", Request::ServerFn), ("GET /app (whole page)", Request::Page)] {
         // Warm-up: connections and caches, as on a server that has been up a while.
@@ -178,7 +189,16 @@ async fn seed(db: &sea_orm::DatabaseConnection, org_id: Uuid) -> usize {
                 checks_done: Set(52),
                 checks_total: Set(52),
                 score: Set(Some(score)),
-                grade: Set(Some(if score >= 90 { "A" } else if score >= 80 { "B" } else { "C" }.into())),
+                grade: Set(Some(
+                    if score >= 90 {
+                        "A"
+                    } else if score >= 80 {
+                        "B"
+                    } else {
+                        "C"
+                    }
+                    .into(),
+                )),
                 decision: Set(Some("go_after_fixes".into())),
                 decision_reason: Set(Some("2 high findings".into())),
                 counts: Set(Some(r#"{"pass":40,"warn":6,"fail":4,"error":0,"skipped":2}"#.into())),
@@ -210,7 +230,15 @@ async fn seed(db: &sea_orm::DatabaseConnection, org_id: Uuid) -> usize {
     rollups
 }
 
-fn rollup(monitor_id: Uuid, org_id: Uuid, product_id: Uuid, period: &str, bucket_start: chrono::DateTime<Utc>, checks: i32, bad: bool) -> monitor_rollup::ActiveModel {
+fn rollup(
+    monitor_id: Uuid,
+    org_id: Uuid,
+    product_id: Uuid,
+    period: &str,
+    bucket_start: chrono::DateTime<Utc>,
+    checks: i32,
+    bad: bool,
+) -> monitor_rollup::ActiveModel {
     let failures = if bad { checks / 20 } else { 0 };
     let fast = checks - failures;
     monitor_rollup::ActiveModel {
@@ -237,7 +265,12 @@ fn rollup(monitor_id: Uuid, org_id: Uuid, product_id: Uuid, period: &str, bucket
     }
 }
 
-async fn incident_row(db: &sea_orm::DatabaseConnection, m: &monitor::Model, opened_at: chrono::DateTime<Utc>, resolved_at: Option<chrono::DateTime<Utc>>) {
+async fn incident_row(
+    db: &sea_orm::DatabaseConnection,
+    m: &monitor::Model,
+    opened_at: chrono::DateTime<Utc>,
+    resolved_at: Option<chrono::DateTime<Utc>>,
+) {
     incident::ActiveModel {
         id: Set(Uuid::new_v4()),
         org_id: Set(m.org_id),

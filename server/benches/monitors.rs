@@ -66,7 +66,12 @@ fn serve_target() {
 }
 
 fn start_target() -> (Child, u16) {
-    let mut child = Command::new(std::env::current_exe().unwrap()).env(CHILD_FLAG, "1").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("target process");
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .env(CHILD_FLAG, "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("target process");
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     (child, line.trim().parse().expect("target port"))
@@ -81,7 +86,11 @@ async fn run(which: &Which, count: usize, seconds: u64, port: u16) {
     let interval = 60;
     let seeded = Instant::now();
     seed_monitors(&bench.db, org_id, workspace_id, &products, count, port, start, interval).await;
-    println!("\n{}: {count} HTTP monitors every {interval} s (seeded in {:.1} s), running {seconds} s", which.label(), seeded.elapsed().as_secs_f64());
+    println!(
+        "\n{}: {count} HTTP monitors every {interval} s (seeded in {:.1} s), running {seconds} s",
+        which.label(),
+        seeded.elapsed().as_secs_f64()
+    );
 
     let deps = server::startup::job_deps(&config, &bench.db).unwrap();
     let settings = server::startup::runner_settings(&config);
@@ -121,12 +130,26 @@ async fn run(which: &Which, count: usize, seconds: u64, port: u16) {
     delays.sort_by(f64::total_cmp);
     let window_secs = (window_end - start).num_milliseconds() as f64 / 1000.0;
     rss_samples.sort();
-    println!("  checks done      {:>8}  of {expected} slots due in the first {window_secs:.0} s ({} missed, {failed} failed)", rows.len(), expected.saturating_sub(rows.len()));
+    println!(
+        "  checks done      {:>8}  of {expected} slots due in the first {window_secs:.0} s ({} missed, {failed} failed)",
+        rows.len(),
+        expected.saturating_sub(rows.len())
+    );
     println!("  checks/second    {:>8.1}  (needed for {count}/min: {:.1})", rows.len() as f64 / window_secs, count as f64 / 60.0);
     if !delays.is_empty() {
-        println!("  delay after slot p50 {:.2} s, p99 {:.2} s, max {:.2} s", percentile(&delays, 50.0), percentile(&delays, 99.0), delays[delays.len() - 1]);
+        println!(
+            "  delay after slot p50 {:.2} s, p99 {:.2} s, max {:.2} s",
+            percentile(&delays, 50.0),
+            percentile(&delays, 99.0),
+            delays[delays.len() - 1]
+        );
     }
-    println!("  CPU              {:>8.1} s in {:.0} s wall ({:.0}% of one core)", cpu.as_secs_f64(), elapsed.as_secs_f64(), 100.0 * cpu.as_secs_f64() / elapsed.as_secs_f64());
+    println!(
+        "  CPU              {:>8.1} s in {:.0} s wall ({:.0}% of one core)",
+        cpu.as_secs_f64(),
+        elapsed.as_secs_f64(),
+        100.0 * cpu.as_secs_f64() / elapsed.as_secs_f64()
+    );
     println!(
         "  RSS              p50 {:.0} MB, max {:.0} MB (peak VmHWM {:.0} MB)",
         percentile(&rss_samples, 50.0) as f64 / 1024.0,
@@ -155,7 +178,16 @@ fn offset_ms(i: usize, count: usize, interval: i64) -> i64 {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn seed_monitors(db: &sea_orm::DatabaseConnection, org_id: Uuid, workspace_id: Uuid, products: &[Uuid], count: usize, port: u16, start: DateTime<Utc>, interval: i64) {
+async fn seed_monitors(
+    db: &sea_orm::DatabaseConnection,
+    org_id: Uuid,
+    workspace_id: Uuid,
+    products: &[Uuid],
+    count: usize,
+    port: u16,
+    start: DateTime<Utc>,
+    interval: i64,
+) {
     let now = Utc::now();
     let rows: Vec<monitor::ActiveModel> = (0..count)
         .map(|i| monitor::ActiveModel {

@@ -3,22 +3,22 @@
 //! `LAUNCHREADY_THROTTLE__SIGN_IN_PER_IP_PER_MINUTE`). A missing or malformed setting stops
 //! start-up with a message naming it.
 
-use domain::secret::SecretKey;
-use domain::sessions::SessionPolicy;
 use domain::alerts::AlertPolicy;
 use domain::monitoring::Retention;
 use domain::plans::PlanTable;
+use domain::secret::SecretKey;
+use domain::sessions::SessionPolicy;
 use domain::stripe::{Stripe, StripeSettings};
 use domain::subscription::PlanPrices;
 use domain::throttle::ThrottlePolicy;
-use worker::audit::net::dns::ResolverChoice;
-use worker::jobs::deps::{MonitorSettings, ScannerSettings};
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use worker::audit::net::dns::ResolverChoice;
+use worker::jobs::deps::{MonitorSettings, ScannerSettings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -130,7 +130,13 @@ impl Default for RawConfig {
             plans: PlanTable::default(),
             alerts: AlertPolicy::default(),
             scanner: RawScanner { allow_private_targets: false, resolver: None, ca_file: None, audit_deadline_secs: 90 },
-            monitors: RawMonitors { schedule_every_secs: 2, batch_size: 50, batch_concurrency: 50, check_timeout_secs: 10, raw_retention_hours: 48 },
+            monitors: RawMonitors {
+                schedule_every_secs: 2,
+                batch_size: 50,
+                batch_concurrency: 50,
+                check_timeout_secs: 10,
+                raw_retention_hours: 48,
+            },
             stripe: RawStripe {
                 secret_key: None,
                 webhook_secret: None,
@@ -232,7 +238,18 @@ impl Config {
         }
         // Not settings: `LAUNCHREADY_CONFIG` names the file itself; the others belong to the
         // build, test and benchmark scripts (scripts/env.sh, the test suites, server/benches).
-        figment.merge(env.ignore(&["config", "cache", "tools", "test_pg", "e2e_base_url", "skip_browser", "bench_monitors", "bench_seconds", "bench_db", "bench_runs"]))
+        figment.merge(env.ignore(&[
+            "config",
+            "cache",
+            "tools",
+            "test_pg",
+            "e2e_base_url",
+            "skip_browser",
+            "bench_monitors",
+            "bench_seconds",
+            "bench_db",
+            "bench_runs",
+        ]))
     }
 
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
@@ -285,7 +302,9 @@ impl Config {
             log_filter: raw.log_filter,
             sessions: SessionPolicy {
                 idle_timeout: chrono::Duration::seconds(seconds("session_idle_timeout_secs", raw.session_idle_timeout_secs)? as i64),
-                absolute_lifetime: chrono::Duration::seconds(seconds("session_absolute_lifetime_secs", raw.session_absolute_lifetime_secs)? as i64),
+                absolute_lifetime: chrono::Duration::seconds(
+                    seconds("session_absolute_lifetime_secs", raw.session_absolute_lifetime_secs)? as i64,
+                ),
             },
             request_timeout: std::time::Duration::from_secs(seconds("request_timeout_secs", raw.request_timeout_secs)?),
             body_limit_bytes: raw.body_limit_bytes,
@@ -316,7 +335,9 @@ impl Config {
 fn scanner_settings(raw: &RawScanner) -> Result<ScannerSettings, ConfigError> {
     let resolver = match &raw.resolver {
         None => ResolverChoice::System,
-        Some(text) => ResolverChoice::Server(text.parse().map_err(|e| invalid("scanner.resolver", format!("\"{text}\" is not IP:PORT ({e})")))?),
+        Some(text) => {
+            ResolverChoice::Server(text.parse().map_err(|e| invalid("scanner.resolver", format!("\"{text}\" is not IP:PORT ({e})")))?)
+        }
     };
     let extra_ca_pem = match &raw.ca_file {
         None => Vec::new(),
@@ -335,10 +356,16 @@ fn scanner_settings(raw: &RawScanner) -> Result<ScannerSettings, ConfigError> {
 
 fn stripe_settings(raw: RawStripe) -> Result<Option<Stripe>, ConfigError> {
     let Some(secret_key) = raw.secret_key.filter(|k| !k.is_empty()) else { return Ok(None) };
-    let webhook_secret = raw.webhook_secret.filter(|k| !k.is_empty()).ok_or_else(|| invalid("stripe.webhook_secret", "is required when stripe.secret_key is set"))?;
+    let webhook_secret = raw
+        .webhook_secret
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| invalid("stripe.webhook_secret", "is required when stripe.secret_key is set"))?;
     let prices = PlanPrices { pro: raw.price_pro.filter(|p| !p.is_empty()), agency: raw.price_agency.filter(|p| !p.is_empty()) };
     if prices.pro.is_none() && prices.agency.is_none() {
-        return Err(invalid("stripe.price_pro", "set stripe.price_pro and/or stripe.price_agency (Stripe price ids) when stripe.secret_key is set"));
+        return Err(invalid(
+            "stripe.price_pro",
+            "set stripe.price_pro and/or stripe.price_agency (Stripe price ids) when stripe.secret_key is set",
+        ));
     }
     let api_base = url::Url::parse(&raw.api_base).map_err(|e| invalid("stripe.api_base", format!("\"{}\": {e}", raw.api_base)))?;
     if !matches!(api_base.scheme(), "http" | "https") {

@@ -182,7 +182,9 @@ impl Plan {
         // Cheap flags first, so a typo is reported before any file is read.
         let fail_under = match args.fail_under.as_deref() {
             None => None,
-            Some(text) => Some(Grade::parse(text).ok_or_else(|| format!("--fail-under must be one of A+, A, B, C, D, F (not \"{text}\")"))?),
+            Some(text) => {
+                Some(Grade::parse(text).ok_or_else(|| format!("--fail-under must be one of A+, A, B, C, D, F (not \"{text}\")"))?)
+            }
         };
         if args.timeout == 0 || args.timeout > MAX_TIMEOUT_SECS {
             return Err(format!("--timeout must be between 1 and {MAX_TIMEOUT_SECS} seconds"));
@@ -266,9 +268,11 @@ impl Plan {
             (None, None) => None,
         };
 
-        let canary = args.chat_canary.as_ref().map(|c| ("--chat-canary".to_owned(), c)).or_else(|| {
-            file.chat_canary.as_ref().map(|c| (origin("--chat-canary", "chat_canary").of_file(), c))
-        });
+        let canary = args
+            .chat_canary
+            .as_ref()
+            .map(|c| ("--chat-canary".to_owned(), c))
+            .or_else(|| file.chat_canary.as_ref().map(|c| (origin("--chat-canary", "chat_canary").of_file(), c)));
         target.chat_canary = match canary {
             Some((label, value)) if value.trim().is_empty() => return Err(format!("{label} must not be empty")),
             Some((_, value)) => Some(value.trim().to_owned()),
@@ -394,10 +398,8 @@ pub fn main(args: ScanArgs) -> ExitCode {
 
 fn run(args: ScanArgs) -> Result<u8, String> {
     let plan = Plan::from_args(args)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let progress = ProgressLine { enabled: std::io::stderr().is_terminal() };
     progress.start(plan.target.url.as_str());
     let result = runtime.block_on(worker::audit::run_audit(plan.target, plan.options, &|p| progress.update(p)));
@@ -552,7 +554,8 @@ other_header = "Authorization: Bearer other-token-456"
 "#,
         );
         let path = file.path().to_str().unwrap();
-        let p = plan(&["--product", path, "--host", "api.example.com", "--endpoint", "/health=admin", "--chat-canary", "flag-canary"]).unwrap();
+        let p =
+            plan(&["--product", path, "--host", "api.example.com", "--endpoint", "/health=admin", "--chat-canary", "flag-canary"]).unwrap();
         assert_eq!(p.target.url.as_str(), "https://example.com/");
         assert!(!p.target.www);
         assert_eq!(p.target.dkim_selectors, ["s1"]);

@@ -6,16 +6,16 @@ use crate::state::AppState;
 use crate::{db, http};
 use app::ssr::session::CookieSettings;
 use app::ssr::{context::Inner, AppContext};
+use domain::jobs::Queues;
 use domain::throttle::Throttles;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 use std::net::SocketAddr;
-use tokio::sync::watch;
-use domain::jobs::Queues;
 use std::sync::Arc;
+use tokio::sync::watch;
 use worker::jobs::deps::Deps;
-use worker::monitor::probe::Prober;
 use worker::mail::Mailer;
+use worker::monitor::probe::Prober;
 use worker::runner::RunnerSettings;
 
 #[derive(Debug, thiserror::Error)]
@@ -101,7 +101,13 @@ pub fn runner_settings(config: &Config) -> RunnerSettings {
     let heartbeat = config.worker_heartbeat;
     // A dead worker's jobs are handed out only after longer than the longest job may run.
     let missed = (audit_timeout.as_secs() / heartbeat.as_secs().max(1) + 2) as usize;
-    RunnerSettings { shutdown_grace: config.shutdown_grace, audit_timeout, heartbeat, missed_heartbeats: missed, ..RunnerSettings::default() }
+    RunnerSettings {
+        shutdown_grace: config.shutdown_grace,
+        audit_timeout,
+        heartbeat,
+        missed_heartbeats: missed,
+        ..RunnerSettings::default()
+    }
 }
 
 /// A bound, not yet serving, application.
@@ -124,12 +130,18 @@ impl Application {
     }
 
     pub async fn build_with_db(config: &Config, db: DatabaseConnection, embedded_worker: bool) -> Result<Self, StartupError> {
-        let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(|source| StartupError::Bind { addr: config.bind, source })?;
+        let listener =
+            tokio::net::TcpListener::bind(config.bind).await.map_err(|source| StartupError::Bind { addr: config.bind, source })?;
         Self::build_on(config, db, listener, embedded_worker)
     }
 
     /// On a listener bound by the caller (tests bind port 0 first to learn the address).
-    pub fn build_on(config: &Config, db: DatabaseConnection, listener: tokio::net::TcpListener, embedded_worker: bool) -> Result<Self, StartupError> {
+    pub fn build_on(
+        config: &Config,
+        db: DatabaseConnection,
+        listener: tokio::net::TcpListener,
+        embedded_worker: bool,
+    ) -> Result<Self, StartupError> {
         let email = job_deps(config, &db)?;
         let cookie = CookieSettings::new(config.secure_cookies(), config.sessions.absolute_lifetime.num_seconds());
         let ctx = AppContext::new(Inner {

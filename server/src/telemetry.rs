@@ -19,8 +19,5 @@ pub fn init(format: LogFormat, filter: &str) {
 /// lines on standard error at `default_filter` unless `RUST_LOG` says otherwise.
 pub fn init_stderr(default_filter: &str) {
     let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new(default_filter));
-    let _ = tracing_subscriber::registry()
-        .with(filter)
-        .with(fmt::layer().with_target(false).with_writer(std::io::stderr))
-        .try_init();
+    let _ = tracing_subscriber::registry().with(filter).with(fmt::layer().with_target(false).with_writer(std::io::stderr)).try_init();
 }

@@ -34,9 +34,14 @@ pub enum MailError {
 
 #[derive(Clone)]
 pub enum Mailer {
-    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
     /// Development: mail is stored and shown at `/dev/outbox`.
-    Outbox { db: DatabaseConnection },
+    Outbox {
+        db: DatabaseConnection,
+    },
 }
 
 impl std::fmt::Debug for Mailer {

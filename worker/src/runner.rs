@@ -175,9 +175,11 @@ where
     });
     let quick = Duration::from_secs(60);
     let monitor = register_queue!(monitor, deps, settings, EmailJob, "email", send_email, 4, quick);
-    let monitor = register_queue!(monitor, deps, settings, AuditJob, "audit", run_audit_job, settings.audit_concurrency, settings.audit_timeout);
+    let monitor =
+        register_queue!(monitor, deps, settings, AuditJob, "audit", run_audit_job, settings.audit_concurrency, settings.audit_timeout);
     let batch_timeout = deps.monitors.check_timeout * 3 + Duration::from_secs(30);
-    let monitor = register_queue!(monitor, deps, settings, MonitorBatchJob, "monitor", run_batch, settings.monitor_concurrency, batch_timeout);
+    let monitor =
+        register_queue!(monitor, deps, settings, MonitorBatchJob, "monitor", run_batch, settings.monitor_concurrency, batch_timeout);
     let monitor = register_queue!(monitor, deps, settings, DeliveryJob, "delivery", deliver, 8, quick);
     let monitor = if settings.schedules {
         let every = format!("*/{} * * * * *", deps.monitors.schedule_every_secs.clamp(1, 59));

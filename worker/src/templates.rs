@@ -53,14 +53,21 @@ fn booking_lines(b: &BookingView) -> String {
 pub fn booking_for_founder(b: &BookingView, event: BookingMail, base_url: &str) -> OutgoingMail {
     let base = base_url.trim_end_matches('/');
     let (subject, opening) = match event {
-        BookingMail::Booked if b.deposit_cents > 0 && b.deposit_paid_at.is_none() => (
-            "Your Launch Ready sprint seat is held",
-            "We are holding your seat for 24 hours while you pay the deposit.",
+        BookingMail::Booked if b.deposit_cents > 0 && b.deposit_paid_at.is_none() => {
+            ("Your Launch Ready sprint seat is held", "We are holding your seat for 24 hours while you pay the deposit.")
+        }
+        BookingMail::Booked => {
+            ("Your Launch Ready sprint is booked", "Thanks: your booking is with our team, who will confirm it shortly.")
+        }
+        BookingMail::DepositPaid => (
+            "Deposit received for your Launch Ready sprint",
+            "Thanks: we received your deposit and our team will confirm the booking shortly.",
         ),
-        BookingMail::Booked => ("Your Launch Ready sprint is booked", "Thanks: your booking is with our team, who will confirm it shortly."),
-        BookingMail::DepositPaid => ("Deposit received for your Launch Ready sprint", "Thanks: we received your deposit and our team will confirm the booking shortly."),
         BookingMail::Confirmed => ("Your Launch Ready sprint is confirmed", "Good news: your sprint is confirmed."),
-        BookingMail::Declined => ("Your Launch Ready sprint booking was declined", "Sorry: we cannot take this booking. The seat has been released; reply to this mail or pick another slot."),
+        BookingMail::Declined => (
+            "Your Launch Ready sprint booking was declined",
+            "Sorry: we cannot take this booking. The seat has been released; reply to this mail or pick another slot.",
+        ),
         BookingMail::Rescheduled => ("Your Launch Ready sprint has moved", "Your sprint has been moved to a new date."),
     };
     OutgoingMail {
@@ -72,7 +79,8 @@ pub fn booking_for_founder(b: &BookingView, event: BookingMail, base_url: &str) 
 
 pub fn booking_for_operator(to: &str, b: &BookingView, base_url: &str) -> OutgoingMail {
     let base = base_url.trim_end_matches('/');
-    let snapshot = if b.shared_snapshot { "The founder shared a snapshot of the scorecard." } else { "The founder did not share the scorecard." };
+    let snapshot =
+        if b.shared_snapshot { "The founder shared a snapshot of the scorecard." } else { "The founder did not share the scorecard." };
     OutgoingMail {
         to: to.to_owned(),
         subject: format!("New sprint booking: {} ({})", b.product_name, b.slot.starts_on.format("%e %b %Y").to_string().trim()),

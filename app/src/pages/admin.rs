@@ -63,7 +63,8 @@ pub async fn decide_booking(id: Uuid, decision: String, #[server(default)] slot_
         "confirm" => (BookingDecision::Confirm, BookingMail::Confirmed),
         "decline" => (BookingDecision::Decline, BookingMail::Declined),
         "reschedule" => {
-            let slot_id = slot_id.parse().map_err(|_| AppError::Invalid(vec![domain::FieldError::new("slot_id", "choose the new slot")]))?;
+            let slot_id =
+                slot_id.parse().map_err(|_| AppError::Invalid(vec![domain::FieldError::new("slot_id", "choose the new slot")]))?;
             (BookingDecision::Reschedule { slot_id }, BookingMail::Rescheduled)
         }
         _ => return Err(AppError::Invalid(vec![domain::FieldError::new("decision", "confirm, decline or reschedule")])),
@@ -154,12 +155,15 @@ pub fn AdminBookingPage() -> impl IntoView {
     let decide = ServerAction::<DecideBooking>::new();
     let result = Signal::derive(move || decide.value().get());
     let id = move || params.read().get("id").and_then(|s| s.parse::<Uuid>().ok());
-    let data = Resource::new(move || (id(), decide.version().get()), |(id, _)| async move {
-        match id {
-            Some(id) => admin_booking(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let data = Resource::new(
+        move || (id(), decide.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => admin_booking(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     view! {
         <Title text="Booking (admin) — launchready"/>
         <p class="breadcrumb"><A href="/admin/sprints">"Sprints (admin)"</A>" / Booking"</p>

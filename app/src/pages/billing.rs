@@ -85,10 +85,28 @@ fn Billing(view: BillingView) -> impl IntoView {
     let upgrade = ServerAction::<StartUpgrade>::new();
     let portal = ServerAction::<OpenPortal>::new();
     let error = move || {
-        upgrade.value().get().and_then(|r| r.err()).or_else(|| portal.value().get().and_then(|r| r.err())).map(|e| view! { <p class="form-error" role="alert">{e.banner()}</p> })
+        upgrade
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| portal.value().get().and_then(|r| r.err()))
+            .map(|e| view! { <p class="form-error" role="alert">{e.banner()}</p> })
     };
     let pending = move || upgrade.pending().get() || portal.pending().get();
-    let BillingView { plan, limits, plans, usage, billing_enabled, purchasable, has_customer, status, period_end, grace_ends_at, changes, can_manage } = view;
+    let BillingView {
+        plan,
+        limits,
+        plans,
+        usage,
+        billing_enabled,
+        purchasable,
+        has_customer,
+        status,
+        period_end,
+        grace_ends_at,
+        changes,
+        can_manage,
+    } = view;
     let paused: u64 = usage.iter().map(|u| u.paused).sum();
     let status_line = status.map(|s| {
         let until = period_end.map(|t| format!(" · renews or ends {}", when(t))).unwrap_or_default();

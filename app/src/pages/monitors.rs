@@ -51,7 +51,18 @@ pub async fn create_monitor(
     // Another tenant's product is not found, whatever the form says.
     domain::products::get(&ctx.db, &scope, product_id).await?;
     let enabled = enabled.unwrap_or_default();
-    let form = MonitorForm { name, kind, target, interval_secs, expected_status, keyword, latency_threshold_ms, confirm_failures, confirm_successes, enabled };
+    let form = MonitorForm {
+        name,
+        kind,
+        target,
+        interval_secs,
+        expected_status,
+        keyword,
+        latency_threshold_ms,
+        confirm_failures,
+        confirm_successes,
+        enabled,
+    };
     let spec = validate_monitor(&ctx, &scope, form).await?;
     Ok(domain::monitors::create(&ctx.db, &scope, &ctx.plans, product_id, &spec).await?)
 }
@@ -76,7 +87,18 @@ pub async fn update_monitor(
     let (_, scope) = crate::ssr::session::require_scope().await?;
     domain::monitors::get(&ctx.db, &scope, id).await?;
     let enabled = enabled.unwrap_or_default();
-    let form = MonitorForm { name, kind, target, interval_secs, expected_status, keyword, latency_threshold_ms, confirm_failures, confirm_successes, enabled };
+    let form = MonitorForm {
+        name,
+        kind,
+        target,
+        interval_secs,
+        expected_status,
+        keyword,
+        latency_threshold_ms,
+        confirm_failures,
+        confirm_successes,
+        enabled,
+    };
     let spec = validate_monitor(&ctx, &scope, form).await?;
     Ok(domain::monitors::update(&ctx.db, &scope, &ctx.plans, id, &spec).await?)
 }
@@ -99,11 +121,16 @@ pub async fn list_incidents(product_id: Uuid) -> Result<Vec<IncidentView>, AppEr
 
 /// The audit schedule and the public status page of a product, within the plan's limits.
 #[server(endpoint = "products/settings")]
-pub async fn update_product_settings(id: Uuid, audit_schedule: String, status_page_enabled: Option<String>) -> Result<ProductView, AppError> {
+pub async fn update_product_settings(
+    id: Uuid,
+    audit_schedule: String,
+    status_page_enabled: Option<String>,
+) -> Result<ProductView, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    let schedule = AuditSchedule::parse(audit_schedule.trim()).ok_or_else(|| domain::DomainError::invalid("audit_schedule", "choose off, weekly or daily"))?;
+    let schedule = AuditSchedule::parse(audit_schedule.trim())
+        .ok_or_else(|| domain::DomainError::invalid("audit_schedule", "choose off, weekly or daily"))?;
     let enabled = status_page_enabled.as_deref().is_some_and(|v| matches!(v, "on" | "true" | "1" | "yes"));
     Ok(domain::products::update_settings(&ctx.db, &scope, &ctx.plans, id, schedule, enabled).await?)
 }
@@ -219,7 +246,13 @@ pub fn MonitorsSection(product_id: Uuid) -> impl IntoView {
     let changed = RwSignal::new(0u32);
     let monitors = Resource::new(move || (create.version().get(), changed.get()), move |_| list_monitors(product_id));
     let incidents = Resource::new(move || (create.version().get(), changed.get()), move |_| list_incidents(product_id));
-    let new_form = MonitorForm { kind: "http".into(), enabled: "on".into(), confirm_failures: "2".into(), confirm_successes: "2".into(), ..Default::default() };
+    let new_form = MonitorForm {
+        kind: "http".into(),
+        enabled: "on".into(),
+        confirm_failures: "2".into(),
+        confirm_successes: "2".into(),
+        ..Default::default()
+    };
     view! {
         <section class="card" aria-labelledby="monitors-title">
             <h2 id="monitors-title">"Monitors"</h2>
@@ -284,7 +317,9 @@ fn MonitorRow(monitor: MonitorView, changed: RwSignal<u32>) -> impl IntoView {
     let delete = ServerAction::<DeleteMonitor>::new();
     let delete_result = Signal::derive(move || delete.value().get());
     Effect::new(move |_| {
-        let done = matches!(update.value().get(), Some(Ok(_))) || matches!(toggle.value().get(), Some(Ok(_))) || matches!(delete.value().get(), Some(Ok(_)));
+        let done = matches!(update.value().get(), Some(Ok(_)))
+            || matches!(toggle.value().get(), Some(Ok(_)))
+            || matches!(delete.value().get(), Some(Ok(_)));
         if done {
             changed.update(|n| *n += 1);
         }

@@ -58,10 +58,14 @@ pub async fn load_outbox() -> Result<Outbox, AppError> {
     }
     let backend = ctx.db.get_database_backend();
     let sql = match backend {
-        DbBackend::Postgres => "SELECT id, status, attempts::int8 AS attempts, max_attempts::int8 AS max_attempts, last_result::text AS last_result \
-                                FROM apalis.jobs WHERE job_type = $1 ORDER BY run_at DESC LIMIT 20",
-        _ => "SELECT id, status, attempts, max_attempts, CAST(last_result AS TEXT) AS last_result \
-              FROM Jobs WHERE job_type = ? ORDER BY run_at DESC LIMIT 20",
+        DbBackend::Postgres => {
+            "SELECT id, status, attempts::int8 AS attempts, max_attempts::int8 AS max_attempts, last_result::text AS last_result \
+                                FROM apalis.jobs WHERE job_type = $1 ORDER BY run_at DESC LIMIT 20"
+        }
+        _ => {
+            "SELECT id, status, attempts, max_attempts, CAST(last_result AS TEXT) AS last_result \
+              FROM Jobs WHERE job_type = ? ORDER BY run_at DESC LIMIT 20"
+        }
     };
     let rows = Row::find_by_statement(Statement::from_sql_and_values(backend, sql, [domain::jobs::EMAIL_QUEUE.into()]))
         .all(&ctx.db)
@@ -69,7 +73,13 @@ pub async fn load_outbox() -> Result<Outbox, AppError> {
         .map_err(domain::DomainError::from)?;
     let jobs = rows
         .into_iter()
-        .map(|r| EmailJobSummary { id: r.id, status: r.status, attempts: r.attempts, max_attempts: r.max_attempts, last_result: r.last_result })
+        .map(|r| EmailJobSummary {
+            id: r.id,
+            status: r.status,
+            attempts: r.attempts,
+            max_attempts: r.max_attempts,
+            last_result: r.last_result,
+        })
         .collect();
     Ok(Outbox { mails, jobs })
 }

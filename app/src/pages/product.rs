@@ -181,7 +181,8 @@ fn Readiness(audits: Vec<AuditSummary>, on_finished: Callback<AuditSummary>) -> 
 
 #[component]
 fn AuditHistory(audits: Vec<AuditSummary>) -> impl IntoView {
-    let trend: Vec<_> = audits.iter().rev().filter(|a| a.status == AuditStatus::Done).filter_map(|a| a.score.map(|s| (a.created_at, s))).collect();
+    let trend: Vec<_> =
+        audits.iter().rev().filter(|a| a.status == AuditStatus::Done).filter_map(|a| a.score.map(|s| (a.created_at, s))).collect();
     view! {
         <section class="card" aria-labelledby="history-title">
             <h2 id="history-title">"Audit history"</h2>

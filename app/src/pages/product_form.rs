@@ -10,7 +10,15 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 #[cfg(feature = "ssr")]
-fn form_of(name: String, apex_domain: String, app_host: String, api_host: String, mail_domain: String, dkim_selectors: String, endpoints: String) -> ProductForm {
+fn form_of(
+    name: String,
+    apex_domain: String,
+    app_host: String,
+    api_host: String,
+    mail_domain: String,
+    dkim_selectors: String,
+    endpoints: String,
+) -> ProductForm {
     ProductForm { name, apex_domain, app_host, api_host, mail_domain, dkim_selectors, endpoints }
 }
 

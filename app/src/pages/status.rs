@@ -3,8 +3,8 @@
 
 use crate::components::charts::{duration, percent, when, UptimeBars};
 use crate::error::AppError;
-use crate::pages::not_found::LoadError;
 use crate::pages::monitors::StatePill;
+use crate::pages::not_found::LoadError;
 use domain::dashboard::StatusPage;
 use domain::monitor::MonitorState;
 use leptos::prelude::*;
@@ -63,7 +63,10 @@ fn Status(page: StatusPage) -> impl IntoView {
         MonitorState::Down => ("status-banner status-banner-down", "Partial outage"),
         MonitorState::Unknown => ("status-banner status-banner-unknown", "No services are monitored yet"),
     };
-    let uptime = p.uptime_90d.map(|u| format!("{} uptime over the last 90 days", percent(u))).unwrap_or_else(|| "No checks in the last 90 days".into());
+    let uptime = p
+        .uptime_90d
+        .map(|u| format!("{} uptime over the last 90 days", percent(u)))
+        .unwrap_or_else(|| "No checks in the last 90 days".into());
     let now = p.generated_at;
     view! {
         <Title text=format!("{} status", p.product_name)/>

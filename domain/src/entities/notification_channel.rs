@@ -21,7 +21,11 @@ pub struct Model {
 /// Hand-written so a stray `{:?}` never prints the sealed secret, even encrypted.
 impl std::fmt::Debug for Model {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NotificationChannel").field("id", &self.id).field("kind", &self.kind).field("hint", &self.hint).finish_non_exhaustive()
+        f.debug_struct("NotificationChannel")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .field("hint", &self.hint)
+            .finish_non_exhaustive()
     }
 }
 

@@ -92,7 +92,9 @@ pub fn config_for(database_url: &str, data_dir: &std::path::Path, bind: &str, ov
         .merge(("secret_key", "bench-secret-key-that-is-long-enough-0000"))
         .merge(("site_root", data_dir.join("site").display().to_string()));
     // Loopback only: names resolve through a port where nothing answers.
-    figment = figment.merge(<figment::providers::Toml as figment::providers::Format>::string("scanner.resolver = \"127.0.0.1:9\"\nscanner.allow_private_targets = true"));
+    figment = figment.merge(<figment::providers::Toml as figment::providers::Format>::string(
+        "scanner.resolver = \"127.0.0.1:9\"\nscanner.allow_private_targets = true",
+    ));
     for (key, value) in overrides {
         figment = figment.merge(<figment::providers::Toml as figment::providers::Format>::string(&format!("{key} = {value}")));
     }
@@ -103,7 +105,16 @@ pub fn config_for(database_url: &str, data_dir: &std::path::Path, bind: &str, ov
 pub async fn tenant(db: &DatabaseConnection, plan: &str, products: usize) -> (Uuid, Uuid, Vec<Uuid>) {
     let now = Utc::now();
     let org_id = Uuid::new_v4();
-    organization::ActiveModel { id: Set(org_id), name: Set("Bench".into()), plan: Set(plan.into()), created_at: Set(now), ..Default::default() }.insert(db).await.unwrap();
+    organization::ActiveModel {
+        id: Set(org_id),
+        name: Set("Bench".into()),
+        plan: Set(plan.into()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
     workspace_for(db, org_id, products, now).await
 }
 
@@ -114,10 +125,16 @@ pub async fn workspace_for(db: &DatabaseConnection, org_id: Uuid, products: usiz
         Some(w) => w.id,
         None => {
             let id = Uuid::new_v4();
-            workspace::ActiveModel { id: Set(id), org_id: Set(org_id), name: Set("Default".into()), is_default: Set(true), created_at: Set(now) }
-                .insert(db)
-                .await
-                .unwrap();
+            workspace::ActiveModel {
+                id: Set(id),
+                org_id: Set(org_id),
+                name: Set("Default".into()),
+                is_default: Set(true),
+                created_at: Set(now),
+            }
+            .insert(db)
+            .await
+            .unwrap();
             id
         }
     };
@@ -162,12 +179,7 @@ pub fn ms(d: Duration) -> f64 {
 /// A field of /proc/self/status in kB (`VmRSS`, `VmHWM`).
 pub fn proc_status_kb(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
+    status.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
 /// CPU time (user + system) this process has used.

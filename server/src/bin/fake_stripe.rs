@@ -27,7 +27,11 @@ async fn main() -> std::io::Result<()> {
     if !args.bind.ip().is_loopback() {
         return Err(std::io::Error::other("the fake binds loopback only"));
     }
-    let fake = FakeStripe::start(args.bind, FakeStripeConfig { api_key: args.api_key, webhook_secret: args.webhook_secret, webhook_url: Some(args.webhook_url) }).await?;
+    let fake = FakeStripe::start(
+        args.bind,
+        FakeStripeConfig { api_key: args.api_key, webhook_secret: args.webhook_secret, webhook_url: Some(args.webhook_url) },
+    )
+    .await?;
     println!("fake Stripe on http://{}", fake.addr);
     tokio::signal::ctrl_c().await
 }

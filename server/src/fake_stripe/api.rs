@@ -4,8 +4,8 @@
 use super::{now, Customer, FakeStripe, PortalSession, Session, Subscription};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
@@ -49,7 +49,10 @@ fn form(body: &str) -> HashMap<String, String> {
 }
 
 fn metadata(fields: &HashMap<String, String>) -> BTreeMap<String, String> {
-    fields.iter().filter_map(|(k, v)| k.strip_prefix("metadata[").and_then(|k| k.strip_suffix(']')).map(|k| (k.to_owned(), v.clone()))).collect()
+    fields
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("metadata[").and_then(|k| k.strip_suffix(']')).map(|k| (k.to_owned(), v.clone())))
+        .collect()
 }
 
 async fn create_customer(State(fake): State<FakeStripe>, body: String) -> Response {
@@ -129,9 +132,8 @@ async fn create_portal(State(fake): State<FakeStripe>, body: String) -> Response
 
 async fn list_subscriptions(State(fake): State<FakeStripe>, Query(query): Query<HashMap<String, String>>) -> Response {
     let customer = query.get("customer").cloned();
-    let data: Vec<Value> = fake.with(|l| {
-        l.subscriptions.values().filter(|s| customer.as_ref().is_none_or(|c| &s.customer == c)).map(subscription_json).collect()
-    });
+    let data: Vec<Value> = fake
+        .with(|l| l.subscriptions.values().filter(|s| customer.as_ref().is_none_or(|c| &s.customer == c)).map(subscription_json).collect());
     Json(json!({"object": "list", "data": data, "has_more": false, "url": "/v1/subscriptions"})).into_response()
 }
 

@@ -178,7 +178,16 @@ impl FakeStripe {
     pub async fn deliver(&self, id: &str, kind: &str, object: Value) -> Option<u16> {
         let url = self.shared.webhook_url.lock().unwrap().clone()?;
         let (body, signature) = self.signed_event(id, kind, object, now());
-        match self.shared.http.post(&url).header("content-type", "application/json").header("stripe-signature", signature).body(body).send().await {
+        match self
+            .shared
+            .http
+            .post(&url)
+            .header("content-type", "application/json")
+            .header("stripe-signature", signature)
+            .body(body)
+            .send()
+            .await
+        {
             Ok(response) => Some(response.status().as_u16()),
             Err(err) => {
                 tracing::warn!(%err, "fake Stripe could not deliver an event");

@@ -50,7 +50,10 @@ async fn checkout_page(State(fake): State<FakeStripe>, Path(id): Path<String>) -
         ),
         _ => "Payment".into(),
     };
-    let email = session.customer_email.clone().or_else(|| session.customer.as_ref().and_then(|c| fake.with(|l| l.customers.get(c).and_then(|c| c.email.clone()))));
+    let email = session
+        .customer_email
+        .clone()
+        .or_else(|| session.customer.as_ref().and_then(|c| fake.with(|l| l.customers.get(c).and_then(|c| c.email.clone()))));
     page(
         "Checkout",
         &format!(
@@ -97,7 +100,9 @@ async fn portal_page(State(fake): State<FakeStripe>, Path(id): Path<String>) -> 
 
 async fn cancel_subscription(State(fake): State<FakeStripe>, Path(id): Path<String>) -> Response {
     let Some(portal) = fake.with(|l| l.portals.get(&id).cloned()) else { return not_found() };
-    let live: Vec<String> = fake.with(|l| l.subscriptions.values().filter(|s| s.customer == portal.customer && s.status != "canceled").map(|s| s.id.clone()).collect());
+    let live: Vec<String> = fake.with(|l| {
+        l.subscriptions.values().filter(|s| s.customer == portal.customer && s.status != "canceled").map(|s| s.id.clone()).collect()
+    });
     for sub in live {
         fake.set_subscription_status(&sub, "canceled").await;
     }

@@ -24,7 +24,11 @@ pub fn router() -> Router<AppState> {
 }
 
 #[tracing::instrument(skip_all)]
-async fn request(State(state): State<AppState>, Tenant(scope): Tenant, path: Result<Path<Uuid>, PathRejection>) -> Result<(StatusCode, Json<AuditSummary>), ApiError> {
+async fn request(
+    State(state): State<AppState>,
+    Tenant(scope): Tenant,
+    path: Result<Path<Uuid>, PathRejection>,
+) -> Result<(StatusCode, Json<AuditSummary>), ApiError> {
     let (audit, new) = domain::audits::request(&state.ctx.db, &scope, id(path)?, AuditTrigger::Api).await?;
     if new {
         state.ctx.queues.audits.push(AuditJob { audit_id: audit.id }).await?;
@@ -33,16 +37,28 @@ async fn request(State(state): State<AppState>, Tenant(scope): Tenant, path: Res
 }
 
 #[tracing::instrument(skip_all)]
-async fn list(State(state): State<AppState>, Tenant(scope): Tenant, path: Result<Path<Uuid>, PathRejection>) -> Result<Json<Vec<AuditSummary>>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    Tenant(scope): Tenant,
+    path: Result<Path<Uuid>, PathRejection>,
+) -> Result<Json<Vec<AuditSummary>>, ApiError> {
     Ok(Json(domain::audits::list(&state.ctx.db, &scope, id(path)?, 50).await?))
 }
 
 #[tracing::instrument(skip_all)]
-async fn show(State(state): State<AppState>, Tenant(scope): Tenant, path: Result<Path<Uuid>, PathRejection>) -> Result<Json<AuditSummary>, ApiError> {
+async fn show(
+    State(state): State<AppState>,
+    Tenant(scope): Tenant,
+    path: Result<Path<Uuid>, PathRejection>,
+) -> Result<Json<AuditSummary>, ApiError> {
     Ok(Json(domain::audits::summary(&state.ctx.db, &scope, id(path)?).await?))
 }
 
 #[tracing::instrument(skip_all)]
-async fn scorecard(State(state): State<AppState>, Tenant(scope): Tenant, path: Result<Path<Uuid>, PathRejection>) -> Result<Json<AuditDetail>, ApiError> {
+async fn scorecard(
+    State(state): State<AppState>,
+    Tenant(scope): Tenant,
+    path: Result<Path<Uuid>, PathRejection>,
+) -> Result<Json<AuditDetail>, ApiError> {
     Ok(Json(domain::audits::detail(&state.ctx.db, &scope, id(path)?).await?))
 }

@@ -51,7 +51,11 @@ async fn create(
 }
 
 #[tracing::instrument(skip_all)]
-async fn show(State(state): State<AppState>, Tenant(scope): Tenant, path: Result<Path<Uuid>, PathRejection>) -> Result<Json<ProductView>, ApiError> {
+async fn show(
+    State(state): State<AppState>,
+    Tenant(scope): Tenant,
+    path: Result<Path<Uuid>, PathRejection>,
+) -> Result<Json<ProductView>, ApiError> {
     Ok(Json(domain::products::get(&state.ctx.db, &scope, id(path)?).await?))
 }
 
@@ -70,7 +74,11 @@ async fn update(
 }
 
 #[tracing::instrument(skip_all)]
-async fn remove(State(state): State<AppState>, Tenant(scope): Tenant, path: Result<Path<Uuid>, PathRejection>) -> Result<StatusCode, ApiError> {
+async fn remove(
+    State(state): State<AppState>,
+    Tenant(scope): Tenant,
+    path: Result<Path<Uuid>, PathRejection>,
+) -> Result<StatusCode, ApiError> {
     domain::products::delete(&state.ctx.db, &scope, &state.ctx.plans, id(path)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

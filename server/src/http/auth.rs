@@ -31,7 +31,10 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
 
     // Private pages need a session; send the browser to sign in rather than render an error.
     let path = request.uri().path();
-    if !signed_in && request.method() == http::Method::GET && (path == "/app" || path.starts_with("/app/") || path == "/admin" || path.starts_with("/admin/")) {
+    if !signed_in
+        && request.method() == http::Method::GET
+        && (path == "/app" || path.starts_with("/app/") || path == "/admin" || path.starts_with("/admin/"))
+    {
         let target = if clear_cookie { "/signin?notice=expired" } else { "/signin" };
         let mut response = Redirect::to(target).into_response();
         if clear_cookie {

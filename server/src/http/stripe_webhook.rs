@@ -57,7 +57,8 @@ async fn process(state: &AppState, stripe: &Stripe, event: &WebhookEvent) -> Res
         return Ok(EventSeen::Duplicate);
     }
     let kind = event.kind.as_str();
-    let deposit = matches!(kind, "checkout.session.completed" | "checkout.session.async_payment_succeeded") && event.mode() == Some("payment");
+    let deposit =
+        matches!(kind, "checkout.session.completed" | "checkout.session.async_payment_succeeded") && event.mode() == Some("payment");
     if deposit {
         let id = event.object_id().ok_or_else(|| DomainError::invalid("data.object.id", "missing"))?;
         let checkout = stripe.checkout_session(id).await?;

@@ -80,22 +80,14 @@ async fn sign_in_rotates_the_session_and_sign_out_ends_it(app: &TestApp) {
 
     // The pre-sign-in session no longer works anywhere.
     let replay = app.new_client();
-    let response = replay
-        .post(app.url("/api/session/viewer"))
-        .header("cookie", format!("launchready_session={first_cookie}"))
-        .send()
-        .await
-        .unwrap();
+    let response =
+        replay.post(app.url("/api/session/viewer")).header("cookie", format!("launchready_session={first_cookie}")).send().await.unwrap();
     assert_eq!(response.text().await.unwrap(), "null");
 
     assert_eq!(app.call(&client, "auth/sign_out", &[]).await.status(), StatusCode::OK);
     assert_eq!(viewer_email(app, &client).await, None);
-    let response = replay
-        .post(app.url("/api/session/viewer"))
-        .header("cookie", format!("launchready_session={second_cookie}"))
-        .send()
-        .await
-        .unwrap();
+    let response =
+        replay.post(app.url("/api/session/viewer")).header("cookie", format!("launchready_session={second_cookie}")).send().await.unwrap();
     assert_eq!(response.text().await.unwrap(), "null", "a signed-out session cannot be replayed");
 }
 
@@ -124,11 +116,14 @@ async fn password_change_revokes_every_session(app: &TestApp) {
     let phone = app.new_client();
     assert_eq!(app.sign_in(&phone, "eve@example.com", PASSWORD).await.status(), StatusCode::OK);
 
-    let wrong = app.call(&laptop, "account/change_password", &[("current_password", "nope nope nope"), ("new_password", "a brand new passphrase")]).await;
+    let wrong = app
+        .call(&laptop, "account/change_password", &[("current_password", "nope nope nope"), ("new_password", "a brand new passphrase")])
+        .await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.text().await.unwrap().contains("current_password"));
 
-    let response = app.call(&laptop, "account/change_password", &[("current_password", PASSWORD), ("new_password", "a brand new passphrase")]).await;
+    let response =
+        app.call(&laptop, "account/change_password", &[("current_password", PASSWORD), ("new_password", "a brand new passphrase")]).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(viewer_email(app, &phone).await, None, "the other device is signed out");
     assert_eq!(viewer_email(app, &laptop).await.as_deref(), Some("eve@example.com"), "this browser got a fresh session");

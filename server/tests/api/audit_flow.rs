@@ -3,8 +3,8 @@
 //! check, findings only, no response bodies), and the next audit carries a diff. A regression
 //! (a new high failure) alerts the owner's channels.
 
-use crate::on_each_database;
 use crate::helpers::{Db, TestApp};
+use crate::on_each_database;
 use crate::receivers::SmtpServer;
 use crate::scan_fixture::fixture::site::{Fixed, Site};
 use crate::scan_fixture::fixture::{pki, Internet};
@@ -26,11 +26,21 @@ async fn audits_store_scorecards_and_diffs(db: Db) {
     let mut ca = tempfile::Builder::new().suffix(".pem").tempfile().unwrap();
     ca.write_all(pki::CA.pem.as_bytes()).unwrap();
     let smtp = SmtpServer::start().await;
-    let (resolver, ca_path, smtp_url) = (format!("\"{}\"", internet.dns.addr), format!("\"{}\"", ca.path().display()), format!("\"{}\"", smtp.url()));
-    let overrides = [("scanner.resolver", resolver.as_str()), ("scanner.ca_file", ca_path.as_str()), ("scanner.allow_private_targets", "true"), ("smtp_url", smtp_url.as_str())];
+    let (resolver, ca_path, smtp_url) =
+        (format!("\"{}\"", internet.dns.addr), format!("\"{}\"", ca.path().display()), format!("\"{}\"", smtp.url()));
+    let overrides = [
+        ("scanner.resolver", resolver.as_str()),
+        ("scanner.ca_file", ca_path.as_str()),
+        ("scanner.allow_private_targets", "true"),
+        ("smtp_url", smtp_url.as_str()),
+    ];
     let app = TestApp::spawn_opts(db, &overrides, false).await;
     let client = app.signed_up_client("auditor@example.com").await;
-    assert!(app.call(&client, "channels/create", &[("name", "Team"), ("kind", "email"), ("target", "team@example.com")]).await.status().is_success());
+    assert!(app
+        .call(&client, "channels/create", &[("name", "Team"), ("kind", "email"), ("target", "team@example.com")])
+        .await
+        .status()
+        .is_success());
 
     let product_json = |site: &Site| {
         json!({
@@ -93,5 +103,12 @@ fn ids(list: &Value) -> Vec<String> {
 }
 
 fn failing(card: &Value) -> String {
-    card["findings"].as_array().unwrap().iter().filter(|f| f["status"] == "fail").map(|f| format!("{}: {}", f["id"], f["summary"])).collect::<Vec<_>>().join("\n")
+    card["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "fail")
+        .map(|f| format!("{}: {}", f["id"], f["summary"]))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -102,7 +102,10 @@ async fn upgrade_through_checkout_raises_limits_at_once(app: &TestApp, fake: &Fa
     assert_eq!(events, ["customer.subscription.created", "checkout.session.completed"]);
 
     let org = org(app).await;
-    assert_eq!((org.plan.as_str(), org.subscription_status.as_deref(), org.subscription_price_id.as_deref()), ("pro", Some("active"), Some("price_pro")));
+    assert_eq!(
+        (org.plan.as_str(), org.subscription_status.as_deref(), org.subscription_price_id.as_deref()),
+        ("pro", Some("active"), Some("price_pro"))
+    );
     assert_eq!(stripe_event::Entity::find().filter(stripe_event::Column::ProcessedAt.is_not_null()).count(&app.db).await.unwrap(), 2);
     let changes = plan_changes(app).await;
     assert_eq!(changes.len(), 1, "two events, one plan change");
@@ -182,7 +185,8 @@ async fn a_replayed_event_has_one_effect(app: &TestApp, fake: &FakeStripe) {
     fake.deliver("evt_reactivated", "customer.subscription.updated", reactivated).await;
     assert_eq!(org(app).await.plan, "pro");
     let (body, signature) = fake.signed_event("evt_cancel_once", "customer.subscription.deleted", object, Utc::now().timestamp());
-    let response = reqwest::Client::new().post(app.url("/webhooks/stripe")).header("stripe-signature", signature).body(body).send().await.unwrap();
+    let response =
+        reqwest::Client::new().post(app.url("/webhooks/stripe")).header("stripe-signature", signature).body(body).send().await.unwrap();
     let answer: Value = response.json().await.unwrap();
     assert_eq!(answer["duplicate"], true);
     assert_eq!(org(app).await.plan, "pro", "a replay has no second effect");
@@ -200,7 +204,11 @@ async fn events_out_of_order_end_in_the_current_state(app: &TestApp, fake: &Fake
     fake.deliver("evt_2_active", "customer.subscription.updated", active).await;
     fake.deliver("evt_1_past_due", "customer.subscription.updated", past_due).await;
     let org = org(app).await;
-    assert_eq!((org.plan.as_str(), org.subscription_status.as_deref(), org.past_due_since), ("pro", Some("active"), None), "the stale past-due event did not win");
+    assert_eq!(
+        (org.plan.as_str(), org.subscription_status.as_deref(), org.past_due_since),
+        ("pro", Some("active"), None),
+        "the stale past-due event did not win"
+    );
 
     // An event about a subscription that was replaced: the customer's best one still decides.
     fake.with(|l| {
@@ -224,7 +232,16 @@ async fn past_due_keeps_the_plan_for_the_grace_period_then_downgrades_without_de
     let products: Vec<Value> = client.get(app.url("/api/v1/products")).send().await.unwrap().json().await.unwrap();
     let first = products.iter().find(|p| p["name"] == "Product 1").unwrap()["id"].as_str().unwrap().to_owned();
     for n in 0..5 {
-        let form = [("product_id", first.as_str()), ("name", &format!("Check {n}")[..]), ("kind", "http"), ("target", "https://p1.example/health"), ("interval_secs", "300"), ("confirm_failures", "2"), ("confirm_successes", "2"), ("enabled", "on")];
+        let form = [
+            ("product_id", first.as_str()),
+            ("name", &format!("Check {n}")[..]),
+            ("kind", "http"),
+            ("target", "https://p1.example/health"),
+            ("interval_secs", "300"),
+            ("confirm_failures", "2"),
+            ("confirm_successes", "2"),
+            ("enabled", "on"),
+        ];
         assert_eq!(app.call(&client, "monitors/create", &form).await.status(), StatusCode::OK);
     }
     assert_eq!(monitor::Entity::find().count(&app.db).await.unwrap(), 8);
@@ -248,11 +265,15 @@ async fn past_due_keeps_the_plan_for_the_grace_period_then_downgrades_without_de
     assert_eq!(product::Entity::find().count(&app.db).await.unwrap(), 3);
     assert_eq!(monitor::Entity::find().count(&app.db).await.unwrap(), 8);
     let paused_products = product::Entity::find().filter(product::Column::PausedByPlan.eq(true)).all(&app.db).await.unwrap();
-    assert_eq!(paused_products.iter().map(|p| p.name.as_str()).collect::<std::collections::BTreeSet<_>>(), ["Product 2", "Product 3"].into());
+    assert_eq!(
+        paused_products.iter().map(|p| p.name.as_str()).collect::<std::collections::BTreeSet<_>>(),
+        ["Product 2", "Product 3"].into()
+    );
     let running = monitor::Entity::find().filter(monitor::Column::PausedByPlan.eq(false)).all(&app.db).await.unwrap();
     assert_eq!(running.len(), 5);
     assert!(running.iter().all(|m| m.product_id.to_string() == first));
-    let shown: Value = client.get(app.url(&format!("/api/v1/products/{}", paused_products[0].id))).send().await.unwrap().json().await.unwrap();
+    let shown: Value =
+        client.get(app.url(&format!("/api/v1/products/{}", paused_products[0].id))).send().await.unwrap().json().await.unwrap();
     assert_eq!(shown["paused"], true, "shown as paused");
     let audit = app.call(&client, "audits/request", &[("product_id", &paused_products[0].id.to_string())]).await;
     assert_eq!(audit.status(), StatusCode::PAYMENT_REQUIRED, "a paused product is not audited");

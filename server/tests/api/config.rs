@@ -50,7 +50,8 @@ fn bad_settings_are_named() {
     assert!(err.contains("`database_url`"), "{err}");
     let err = load(None, "LRCFG_E_", &[("ENV", "production"), ("BASE_URL", "https://x.example")]).unwrap_err();
     assert!(err.contains("`secret_key`"), "{err}");
-    let err = load(None, "LRCFG_J_", &[("ENV", "production"), ("BASE_URL", "https://x.example"), ("SECRET_KEY", &"k".repeat(40))]).unwrap_err();
+    let err =
+        load(None, "LRCFG_J_", &[("ENV", "production"), ("BASE_URL", "https://x.example"), ("SECRET_KEY", &"k".repeat(40))]).unwrap_err();
     assert!(err.contains("`smtp_url`"), "production never falls back to the outbox: {err}");
     let err = load(None, "LRCFG_F_", &[("SECRET_KEY", "short")]).unwrap_err();
     assert!(err.contains("`secret_key`"), "{err}");

@@ -6,8 +6,8 @@
 //! The audited host is a tarpit on loopback (it accepts connections and never answers), so an
 //! audit lasts its whole deadline and can be interrupted.
 
-use crate::scan_fixture::fixture::dns as fixture_dns;
 use crate::helpers::{Db, TestApp};
+use crate::scan_fixture::fixture::dns as fixture_dns;
 use domain::entities::{audit, finding};
 use sea_orm::ConnectionTrait;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -45,7 +45,12 @@ async fn setup(db: Db, names: &[String], test: u8) -> Setup {
     let dns_addr = dns.addr.to_string();
     let tarpit = tarpit(&ip).await;
     let resolver = format!("\"{dns_addr}\"");
-    let app = TestApp::spawn_opts(db, &[("scanner.resolver", resolver.as_str()), ("scanner.allow_private_targets", "true"), ("scanner.audit_deadline_secs", "6")], false).await;
+    let app = TestApp::spawn_opts(
+        db,
+        &[("scanner.resolver", resolver.as_str()), ("scanner.allow_private_targets", "true"), ("scanner.audit_deadline_secs", "6")],
+        false,
+    )
+    .await;
     Setup { app, _dns: dns, dns_addr, _tarpit: tarpit }
 }
 
@@ -97,7 +102,13 @@ async fn wait_until(app: &TestApp, id: &str, what: &str, timeout: Duration, done
         if done(&current) {
             return current;
         }
-        assert!(tokio::time::Instant::now() < deadline, "audit {id} never {what}: status {} ({}/{})", current.status, current.checks_done, current.checks_total);
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "audit {id} never {what}: status {} ({}/{})",
+            current.status,
+            current.checks_done,
+            current.checks_total
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

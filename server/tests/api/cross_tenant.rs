@@ -4,8 +4,8 @@
 use crate::helpers::TestApp;
 use crate::on_both_databases;
 use crate::products::acme;
-use reqwest::{Method, StatusCode};
 use domain::entities::sprint_slot;
+use reqwest::{Method, StatusCode};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::Value;
 use uuid::Uuid;
@@ -47,7 +47,16 @@ const ROUTES: &[Call] = &[
     Call::ServerFn("products/get", &[("id", "{id}")]),
     Call::ServerFn(
         "products/update",
-        &[("id", "{id}"), ("name", "Stolen"), ("apex_domain", "stolen.example"), ("app_host", ""), ("api_host", ""), ("mail_domain", ""), ("dkim_selectors", ""), ("endpoints", "")],
+        &[
+            ("id", "{id}"),
+            ("name", "Stolen"),
+            ("apex_domain", "stolen.example"),
+            ("app_host", ""),
+            ("api_host", ""),
+            ("mail_domain", ""),
+            ("dkim_selectors", ""),
+            ("endpoints", ""),
+        ],
     ),
     Call::ServerFn("products/settings", &[("id", "{id}"), ("audit_schedule", "off"), ("status_page_enabled", "on")]),
     Call::ServerFn("audits/request", &[("product_id", "{id}")]),
@@ -66,13 +75,19 @@ const ROUTES: &[Call] = &[
     Call::Page("/app/sprints/{booking}"),
     Call::ServerFn("sprints/get", &[("id", "{booking}")]),
     Call::ServerFn("sprints/pay_deposit", &[("id", "{booking}")]),
-    Call::ServerFn("sprints/book", &[("audit_id", "{audit}"), ("slot_id", "{slot}"), ("contact_name", "Mallory"), ("contact_email", "m@example.com")]),
+    Call::ServerFn(
+        "sprints/book",
+        &[("audit_id", "{audit}"), ("slot_id", "{slot}"), ("contact_name", "Mallory"), ("contact_email", "m@example.com")],
+    ),
     Call::Page("/admin/sprints"),
     Call::Page("/admin/bookings/{booking}"),
     Call::ServerFn("admin/sprints", &[]),
     Call::ServerFn("admin/booking", &[("id", "{booking}")]),
     Call::ServerFn("admin/decide", &[("id", "{booking}"), ("decision", "decline")]),
-    Call::ServerFn("admin/create_slot", &[("starts_on", "2030-01-01"), ("title", "Mine"), ("capacity", "9"), ("price", "1"), ("currency", "EUR")]),
+    Call::ServerFn(
+        "admin/create_slot",
+        &[("starts_on", "2030-01-01"), ("title", "Mine"), ("capacity", "9"), ("price", "1"), ("currency", "EUR")],
+    ),
     Call::ServerFn("products/delete", &[("id", "{id}"), ("confirm", "yes")]),
 ];
 
@@ -87,7 +102,12 @@ async fn another_tenants_product_is_not_found_on_every_route(app: &TestApp) {
     let audit = audit["id"].as_str().unwrap().to_owned();
     let monitors: Value = app.call(&victim, "monitors/list", &[("product_id", id.as_str())]).await.json().await.unwrap();
     let monitor = monitors[0]["id"].as_str().expect("the product's main-URL monitor").to_owned();
-    let channel: Value = app.call(&victim, "channels/create", &[("name", "Ops"), ("kind", "email"), ("target", "ops@example.com")]).await.json().await.unwrap();
+    let channel: Value = app
+        .call(&victim, "channels/create", &[("name", "Ops"), ("kind", "email"), ("target", "ops@example.com")])
+        .await
+        .json()
+        .await
+        .unwrap();
     let channel = channel["channel"]["id"].as_str().unwrap().to_owned();
     // A failing scorecard booked into a slot.
     crate::sprints::complete_as_failing(app, &audit, "acme.example").await;
@@ -107,11 +127,28 @@ async fn another_tenants_product_is_not_found_on_every_route(app: &TestApp) {
     .await
     .unwrap();
     let slot = slot.to_string();
-    let booked = app.call(&victim, "sprints/book", &[("audit_id", &audit), ("slot_id", &slot), ("share_snapshot", "on"), ("contact_name", "Vic"), ("contact_email", "victim@example.com")]).await;
+    let booked = app
+        .call(
+            &victim,
+            "sprints/book",
+            &[
+                ("audit_id", &audit),
+                ("slot_id", &slot),
+                ("share_snapshot", "on"),
+                ("contact_name", "Vic"),
+                ("contact_email", "victim@example.com"),
+            ],
+        )
+        .await;
     let booked: Value = booked.json().await.unwrap();
     let booking = booked["booking"]["id"].as_str().expect("the victim booked").to_owned();
     let fill = |text: &str| {
-        text.replace("{id}", &id).replace("{audit}", &audit).replace("{monitor}", &monitor).replace("{channel}", &channel).replace("{booking}", &booking).replace("{slot}", &slot)
+        text.replace("{id}", &id)
+            .replace("{audit}", &audit)
+            .replace("{monitor}", &monitor)
+            .replace("{channel}", &channel)
+            .replace("{booking}", &booking)
+            .replace("{slot}", &slot)
     };
 
     for call in ROUTES {

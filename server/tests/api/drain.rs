@@ -3,8 +3,8 @@
 //! to the end, so one call is exactly one check of a 60-second monitor, and the counts below
 //! are exact, not "at least".
 
-use crate::on_each_database;
 use crate::helpers::{job_states, Db, TestApp};
+use crate::on_each_database;
 use crate::products::acme;
 use crate::receivers::{SmtpServer, Target};
 use chrono::{Duration, Utc};
@@ -18,7 +18,8 @@ async fn one_check_per_drain_opens_and_resolves_one_incident(db: Db) {
     let smtp = SmtpServer::start().await;
     let mut target = Target::start().await;
     let smtp_url = format!("\"{}\"", smtp.url());
-    let overrides = [("smtp_url", smtp_url.as_str()), ("scanner.allow_private_targets", "true"), ("plans.free.monitor_min_interval_secs", "60")];
+    let overrides =
+        [("smtp_url", smtp_url.as_str()), ("scanner.allow_private_targets", "true"), ("plans.free.monitor_min_interval_secs", "60")];
     let app = TestApp::spawn_opts(db, &overrides, false).await;
     let client = app.signed_up_client("drain@example.com").await;
     let product: Value = client.post(app.url("/api/v1/products")).json(&acme()).send().await.unwrap().json().await.unwrap();
@@ -47,7 +48,8 @@ async fn one_check_per_drain_opens_and_resolves_one_incident(db: Db) {
 
     let t0 = Utc::now() + Duration::seconds(1);
     let at = |minutes: i64| t0 + Duration::minutes(minutes);
-    let results = || async { monitor_result::Entity::find().filter(monitor_result::Column::MonitorId.eq(monitor_id)).count(&app.db).await.unwrap() };
+    let results =
+        || async { monitor_result::Entity::find().filter(monitor_result::Column::MonitorId.eq(monitor_id)).count(&app.db).await.unwrap() };
     let incidents = || async { incident::Entity::find().filter(incident::Column::MonitorId.eq(monitor_id)).all(&app.db).await.unwrap() };
 
     app.run_until_idle(at(0)).await;

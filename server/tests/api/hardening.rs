@@ -22,7 +22,8 @@ async fn cross_site_posts_are_refused_and_change_nothing(app: &TestApp) {
     assert_eq!(no_origin.status(), StatusCode::FORBIDDEN);
     let foreign = bare.post(app.url("/api/auth/sign_up")).header("origin", "https://evil.example").form(&form).send().await.unwrap();
     assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
-    let foreign_referer = bare.post(app.url("/api/auth/sign_up")).header("referer", "https://evil.example/x").form(&form).send().await.unwrap();
+    let foreign_referer =
+        bare.post(app.url("/api/auth/sign_up")).header("referer", "https://evil.example/x").form(&form).send().await.unwrap();
     assert_eq!(foreign_referer.status(), StatusCode::FORBIDDEN);
     assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), 0);
 
@@ -32,7 +33,13 @@ async fn cross_site_posts_are_refused_and_change_nothing(app: &TestApp) {
 
     // A signed-in victim's cookie does not help a cross-site request either.
     let victim = app.signed_up_client("victim2@example.com").await;
-    let attack = victim.post(app.url("/api/v1/products")).header("origin", "https://evil.example").json(&crate::products::acme()).send().await.unwrap();
+    let attack = victim
+        .post(app.url("/api/v1/products"))
+        .header("origin", "https://evil.example")
+        .json(&crate::products::acme())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(attack.status(), StatusCode::FORBIDDEN);
 }
 

@@ -1,10 +1,10 @@
 //! `TestApp`: starts the real server on a free loopback port with its own database, and a
 //! cookie-keeping HTTP client that behaves like a same-origin browser.
 
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter, ColumnTrait, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use server::config::Config;
-use server::startup::{Application, Shutdown};
 use server::fake_stripe::{FakeStripe, FakeStripeConfig};
+use server::startup::{Application, Shutdown};
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -176,7 +176,9 @@ impl TestApp {
             .merge(("site_root", dir.path().join("site").display().to_string()));
         // No test may send a DNS query off the machine: by default names resolve through a
         // loopback port where nothing answers (tests that need names start their own server).
-        figment = figment.merge(<figment::providers::Toml as figment::providers::Format>::string("scanner.resolver = \"127.0.0.1:9\"\nworker_heartbeat_secs = 1"));
+        figment = figment.merge(<figment::providers::Toml as figment::providers::Format>::string(
+            "scanner.resolver = \"127.0.0.1:9\"\nworker_heartbeat_secs = 1",
+        ));
         for (key, value) in overrides {
             figment = figment.merge(<figment::providers::Toml as figment::providers::Format>::string(&format!("{key} = {value}")));
         }
@@ -295,7 +297,11 @@ impl TestApp {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let jobs = job_states(self).await;
-        let logs: Vec<String> = captured_logs().lines().filter(|l| l.contains("apalis") || l.contains("worker") || l.contains("ERROR") || l.contains("WARN")).map(|l| l.chars().take(400).collect()).collect();
+        let logs: Vec<String> = captured_logs()
+            .lines()
+            .filter(|l| l.contains("apalis") || l.contains("worker") || l.contains("ERROR") || l.contains("WARN"))
+            .map(|l| l.chars().take(400).collect())
+            .collect();
         panic!("no mail \"{subject_contains}\" to {to} within 10 s; jobs: {jobs:?}\nlogs:\n{}", logs.join("\n"));
     }
 

@@ -28,7 +28,10 @@ async fn assert_plan_limit(response: reqwest::Response, limit: &str) {
     assert!(text.contains("Upgrade") || text.contains("upgrade"), "{limit}: {text}");
     if let Ok(body) = serde_json::from_str::<Value>(&text) {
         if body.get("error").is_some() {
-            assert_eq!((body["error"].as_str(), body["limit"].as_str(), body["upgrade_url"].as_str()), (Some("plan_limit"), Some(limit), Some("/app/billing")));
+            assert_eq!(
+                (body["error"].as_str(), body["limit"].as_str(), body["upgrade_url"].as_str()),
+                (Some("plan_limit"), Some(limit), Some("/app/billing"))
+            );
         }
     }
 }
@@ -38,7 +41,15 @@ async fn products_stop_at_the_plan_on_every_path(app: &TestApp) {
     assert_eq!(client.post(app.url("/api/v1/products")).json(&product(1)).send().await.unwrap().status(), StatusCode::CREATED);
     // Free allows one: the REST API and the page's server function both refuse the second.
     assert_plan_limit(client.post(app.url("/api/v1/products")).json(&product(2)).send().await.unwrap(), "products").await;
-    let form = [("name", "Second"), ("apex_domain", "second.example"), ("app_host", ""), ("api_host", ""), ("mail_domain", ""), ("dkim_selectors", ""), ("endpoints", "")];
+    let form = [
+        ("name", "Second"),
+        ("apex_domain", "second.example"),
+        ("app_host", ""),
+        ("api_host", ""),
+        ("mail_domain", ""),
+        ("dkim_selectors", ""),
+        ("endpoints", ""),
+    ];
     assert_plan_limit(app.call(&client, "products/create", &form).await, "products").await;
     assert_eq!(product::Entity::find().count(&app.db).await.unwrap(), 1, "nothing was created");
 
@@ -94,10 +105,13 @@ async fn monitors_intervals_and_features_stop_at_the_plan(app: &TestApp) {
     // Daily audits and a public status page are not in Free.
     let daily = app.call(&client, "products/settings", &[("id", &id), ("audit_schedule", "daily")]).await;
     assert_plan_limit(daily, "scheduled_audits").await;
-    let status_page = app.call(&client, "products/settings", &[("id", &id), ("audit_schedule", "weekly"), ("status_page_enabled", "on")]).await;
+    let status_page =
+        app.call(&client, "products/settings", &[("id", &id), ("audit_schedule", "weekly"), ("status_page_enabled", "on")]).await;
     assert_plan_limit(status_page, "status_pages").await;
     // Slack and webhooks neither.
-    let slack = app.call(&client, "channels/create", &[("name", "Ops"), ("kind", "slack"), ("target", "https://hooks.slack.com/services/T0/B0/x")]).await;
+    let slack = app
+        .call(&client, "channels/create", &[("name", "Ops"), ("kind", "slack"), ("target", "https://hooks.slack.com/services/T0/B0/x")])
+        .await;
     assert_plan_limit(slack, "alert_channels").await;
 
     // On Pro the same requests pass; then a downgrade turns the status page off (not deleted).

@@ -3,8 +3,8 @@
 //! webhook receiver; the service comes back; after two good checks the incident resolves and
 //! the recovery alert goes out the same three ways.
 
-use crate::on_each_database;
 use crate::helpers::{captured_logs, Db, TestApp};
+use crate::on_each_database;
 use crate::products::acme;
 use crate::receivers::{HookReceiver, SmtpServer, Target};
 use sea_orm::ConnectionTrait;

@@ -84,7 +84,8 @@ async fn invalid_products_are_refused_naming_the_field(app: &TestApp) {
         assert_eq!(error["fields"][0]["field"], field, "{error}");
     }
     // Malformed JSON and a missing required field name what is wrong.
-    let response = client.post(app.url("/api/v1/products")).header("content-type", "application/json").body("{\"name\": ").send().await.unwrap();
+    let response =
+        client.post(app.url("/api/v1/products")).header("content-type", "application/json").body("{\"name\": ").send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(response.json::<Value>().await.unwrap()["fields"][0]["field"], "body");
     let response = client.post(app.url("/api/v1/products")).json(&json!({"name": "x"})).send().await.unwrap();

@@ -39,7 +39,11 @@ impl SmtpServer {
                         let upper = line.to_ascii_uppercase();
                         let reply: &[u8] = if upper.starts_with("EHLO") {
                             b"250-sink.test\r\n250 8BITMIME\r\n"
-                        } else if upper.starts_with("HELO") || upper.starts_with("MAIL FROM") || upper.starts_with("RSET") || upper.starts_with("NOOP") {
+                        } else if upper.starts_with("HELO")
+                            || upper.starts_with("MAIL FROM")
+                            || upper.starts_with("RSET")
+                            || upper.starts_with("NOOP")
+                        {
                             b"250 OK\r\n"
                         } else if upper.starts_with("RCPT TO") {
                             to.push(line[8..].trim().trim_matches(['<', '>', ':', ' ']).to_owned());
@@ -84,7 +88,15 @@ impl SmtpServer {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("no mail containing {needles:?}; got {:?}", self.mails.lock().unwrap().iter().map(|m| m.data.lines().find(|l| l.starts_with("Subject")).unwrap_or_default().to_owned()).collect::<Vec<_>>());
+        panic!(
+            "no mail containing {needles:?}; got {:?}",
+            self.mails
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|m| m.data.lines().find(|l| l.starts_with("Subject")).unwrap_or_default().to_owned())
+                .collect::<Vec<_>>()
+        );
     }
 }
 
@@ -124,7 +136,9 @@ impl HookReceiver {
 
     pub async fn wait_for(&self, path: &str, needle: &str) -> Hook {
         for _ in 0..400 {
-            if let Some(hook) = self.hooks.lock().unwrap().iter().find(|h| h.path == path && String::from_utf8_lossy(&h.body).contains(needle)).cloned() {
+            if let Some(hook) =
+                self.hooks.lock().unwrap().iter().find(|h| h.path == path && String::from_utf8_lossy(&h.body).contains(needle)).cloned()
+            {
                 return hook;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -152,9 +166,12 @@ impl Target {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let app = axum::Router::new().route("/health", axum::routing::get(|| async { "all good" }));
         tokio::spawn(async move {
-            axum::serve(listener, app).with_graceful_shutdown(async move {
-                let _ = rx.await;
-            }).await.unwrap()
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await
+                .unwrap()
         });
         self.stop = Some(tx);
     }

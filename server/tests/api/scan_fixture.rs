@@ -19,7 +19,8 @@ struct Scan {
 /// Runs the binary off the runtime's threads, so the fixture servers keep answering.
 async fn scan(args: Vec<String>) -> Scan {
     tokio::task::spawn_blocking(move || {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_launchready")).arg("scan").args(&args).env_remove("NO_COLOR").output().unwrap();
+        let output =
+            std::process::Command::new(env!("CARGO_BIN_EXE_launchready")).arg("scan").args(&args).env_remove("NO_COLOR").output().unwrap();
         Scan {
             code: output.status.code().unwrap(),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -81,7 +82,13 @@ async fn a_clean_site_passes_fail_under_a_with_every_check_run() {
     let card: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(card["decision"], "go");
     let listed = |status: &str| -> Vec<String> {
-        card["checks"].as_array().unwrap().iter().filter(|c| c["status"] == status).map(|c| format!("{}: {} {}", c["id"], c["summary"], c["evidence"])).collect()
+        card["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["status"] == status)
+            .map(|c| format!("{}: {} {}", c["id"], c["summary"], c["evidence"]))
+            .collect()
     };
     assert_eq!(card["counts"]["fail"], 0, "failed: {:?}", listed("fail"));
     assert_eq!(card["counts"]["skipped"], 0, "with --active and the product file every check applies; skipped: {:?}", listed("skipped"));
@@ -93,7 +100,10 @@ async fn a_clean_site_passes_fail_under_a_with_every_check_run() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_exposed_env_file_holds_and_fails_the_build() {
-    let site = Site::clean("cli-dotenv").page("/.env", Fixed::ok("text/plain", "DATABASE_URL=postgres://app:hunter2hunter2@db/app\nSTRIPE_SECRET_KEY=sk_live_51Hx0000aaaabbbbcccc\n"));
+    let site = Site::clean("cli-dotenv").page(
+        "/.env",
+        Fixed::ok("text/plain", "DATABASE_URL=postgres://app:hunter2hunter2@db/app\nSTRIPE_SECRET_KEY=sk_live_51Hx0000aaaabbbbcccc\n"),
+    );
     let internet = Internet::start(std::slice::from_ref(&site), &[]).await;
     let (product, ca) = (product_file(&site.apex), ca_file());
     let run = scan(args(&internet, &product, &ca, &["--format", "markdown", "--fail-under", "D"])).await;

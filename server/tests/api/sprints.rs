@@ -4,8 +4,8 @@
 //! nobody else reaches the admin area or another tenant's booking; declining frees the seat;
 //! a deposit goes through Stripe Checkout and its webhook (a replay changes nothing).
 
-use crate::on_each_database;
 use crate::helpers::{Db, TestApp};
+use crate::on_each_database;
 use crate::products::acme;
 use chrono::Utc;
 use domain::entities::{sprint_booking, sprint_slot};
@@ -50,7 +50,12 @@ pub async fn failing_scorecard(app: &TestApp, client: &reqwest::Client, apex: &s
 
 /// Stores a Hold scorecard (three failures) as the result of a queued audit.
 pub async fn complete_as_failing(app: &TestApp, audit_id: &str, apex: &str) {
-    let checks = vec![finding("headers.csp", Status::Fail), finding("headers.hsts", Status::Fail), finding("exposure.git", Status::Fail), finding("tls.version", Status::Pass)];
+    let checks = vec![
+        finding("headers.csp", Status::Fail),
+        finding("headers.hsts", Status::Fail),
+        finding("exposure.git", Status::Fail),
+        finding("tls.version", Status::Pass),
+    ];
     let card = Scorecard {
         schema_version: domain::scorecard::SCHEMA_VERSION,
         engine_version: "test".into(),
@@ -78,7 +83,14 @@ async fn operator(app: &TestApp) -> reqwest::Client {
 
 async fn publish(app: &TestApp, operator: &reqwest::Client, capacity: &str, deposit: &str) -> String {
     let starts = (Utc::now() + chrono::Duration::days(14)).date_naive().to_string();
-    let form = [("starts_on", starts.as_str()), ("title", "Two-week sprint"), ("capacity", capacity), ("price", "4500"), ("deposit", deposit), ("currency", "eur")];
+    let form = [
+        ("starts_on", starts.as_str()),
+        ("title", "Two-week sprint"),
+        ("capacity", capacity),
+        ("price", "4500"),
+        ("deposit", deposit),
+        ("currency", "eur"),
+    ];
     let response = app.call(operator, "admin/create_slot", &form).await;
     assert_eq!(response.status(), StatusCode::OK);
     let slot: Value = response.json().await.unwrap();
@@ -86,7 +98,14 @@ async fn publish(app: &TestApp, operator: &reqwest::Client, capacity: &str, depo
 }
 
 async fn book(app: &TestApp, client: &reqwest::Client, audit_id: &str, slot_id: &str, email: &str) -> reqwest::Response {
-    let form = [("audit_id", audit_id), ("slot_id", slot_id), ("share_snapshot", "on"), ("contact_name", "Ada Founder"), ("contact_email", email), ("notes", "Launch on the 20th")];
+    let form = [
+        ("audit_id", audit_id),
+        ("slot_id", slot_id),
+        ("share_snapshot", "on"),
+        ("contact_name", "Ada Founder"),
+        ("contact_email", email),
+        ("notes", "Launch on the 20th"),
+    ];
     app.call(client, "sprints/book", &form).await
 }
 
@@ -101,7 +120,13 @@ async fn booking_the_last_seat(db: Db) {
     assert_eq!(app.call(&founder_a, "admin/sprints", &[]).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(founder_a.get(app.url("/admin/sprints")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
 
-    let bad = app.call(&ops, "admin/create_slot", &[("starts_on", "2020-01-01"), ("title", ""), ("capacity", "0"), ("price", "x"), ("currency", "euro")]).await;
+    let bad = app
+        .call(
+            &ops,
+            "admin/create_slot",
+            &[("starts_on", "2020-01-01"), ("title", ""), ("capacity", "0"), ("price", "x"), ("currency", "euro")],
+        )
+        .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let slot = publish(&app, &ops, "1", "").await;
 
@@ -112,15 +137,21 @@ async fn booking_the_last_seat(db: Db) {
     assert_eq!(book(&app, &founder_b, &audit_a, &slot, "b@founders.test").await.status(), StatusCode::NOT_FOUND);
 
     // Both founders go for the last seat at once: exactly one wins.
-    let (first, second) = tokio::join!(book(&app, &founder_a, &audit_a, &slot, "a@founders.test"), book(&app, &founder_b, &audit_b, &slot, "b@founders.test"));
+    let (first, second) = tokio::join!(
+        book(&app, &founder_a, &audit_a, &slot, "a@founders.test"),
+        book(&app, &founder_b, &audit_b, &slot, "b@founders.test")
+    );
     let statuses = [first.status(), second.status()];
     assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count(), 1, "{statuses:?}");
     let seats = sprint_slot::Entity::find().one(&app.db).await.unwrap().unwrap();
     assert_eq!((seats.booked, seats.capacity), (1, 1));
     assert_eq!(sprint_booking::Entity::find().all(&app.db).await.unwrap().len(), 1);
-    let (winner, winner_email, loser, loser_audit) =
-        if first.status() == StatusCode::OK { (&founder_a, "a@founders.test", &founder_b, &audit_b) } else { (&founder_b, "b@founders.test", &founder_a, &audit_a) };
+    let (winner, winner_email, loser, loser_audit) = if first.status() == StatusCode::OK {
+        (&founder_a, "a@founders.test", &founder_b, &audit_b)
+    } else {
+        (&founder_b, "b@founders.test", &founder_a, &audit_a)
+    };
     let booked: Value = if first.status() == StatusCode::OK { first.json().await.unwrap() } else { second.json().await.unwrap() };
     let booking_id = booked["booking"]["id"].as_str().unwrap().to_owned();
     assert_eq!(booked["booking"]["status"], "requested");
@@ -169,7 +200,8 @@ async fn booking_the_last_seat(db: Db) {
     let later = publish(&app, &ops, "1", "").await;
     let theirs: Vec<Value> = app.call(loser, "sprints/list", &[]).await.json().await.unwrap();
     let theirs = theirs[0]["id"].as_str().unwrap().to_owned();
-    let moved: Value = app.call(&ops, "admin/decide", &[("id", &theirs), ("decision", "reschedule"), ("slot_id", &later)]).await.json().await.unwrap();
+    let moved: Value =
+        app.call(&ops, "admin/decide", &[("id", &theirs), ("decision", "reschedule"), ("slot_id", &later)]).await.json().await.unwrap();
     assert_eq!(moved["slot"]["id"], later.as_str());
     let slots = sprint_slot::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(slots.iter().map(|s| s.booked).sum::<i32>(), 1, "the old seat was given back");

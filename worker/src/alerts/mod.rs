@@ -16,7 +16,8 @@ pub async fn send(delivery: &Delivery, deps: &Deps) -> Result<(), String> {
     let event = &delivery.event;
     let result = match delivery.kind {
         ChannelKind::Email => {
-            let mail = OutgoingMail { to: delivery.secret.target.clone(), subject: event.subject(), body_text: email_text(event, &deps.base_url) };
+            let mail =
+                OutgoingMail { to: delivery.secret.target.clone(), subject: event.subject(), body_text: email_text(event, &deps.base_url) };
             deps.mailer.send(&mail).await.map_err(|e| e.to_string())
         }
         ChannelKind::Slack => {
@@ -41,10 +42,7 @@ pub async fn send(delivery: &Delivery, deps: &Deps) -> Result<(), String> {
 }
 
 fn email_text(event: &domain::alerts::AlertEvent, base_url: &str) -> String {
-    format!(
-        "{}\n\n-- \nlaunchready alerts. Manage channels at {base_url}/app/alerts\n",
-        event.text(base_url)
-    )
+    format!("{}\n\n-- \nlaunchready alerts. Manage channels at {base_url}/app/alerts\n", event.text(base_url))
 }
 
 async fn post(deps: &Deps, target: &str, body: Vec<u8>, headers: Vec<(&str, String)>) -> Result<(), String> {
@@ -59,7 +57,11 @@ async fn post(deps: &Deps, target: &str, body: Vec<u8>, headers: Vec<(&str, Stri
     } else {
         let text = response.text();
         let snippet: String = text.chars().take(120).collect();
-        Err(format!("the receiver answered HTTP {}{}", response.status, if snippet.trim().is_empty() { String::new() } else { format!(": {}", snippet.trim()) }))
+        Err(format!(
+            "the receiver answered HTTP {}{}",
+            response.status,
+            if snippet.trim().is_empty() { String::new() } else { format!(": {}", snippet.trim()) }
+        ))
     }
 }
 

@@ -69,10 +69,13 @@ mod tests {
         assert!(!verify("whsec_abc", "1700000000", &sig, br#"{"type":"tampered"}"#, 1_700_000_010));
         assert!(!verify("whsec_abc", "1700000000", &sig, body, 1_700_000_000 + TOLERANCE_SECS + 1), "replay");
         // A known vector, so the documented snippet can be checked against it.
-        assert_eq!(sign("secret", 1, b"{}"), format!("v1={}", {
-            let mut mac = Hmac::<Sha256>::new_from_slice(b"secret").unwrap();
-            mac.update(b"1.{}");
-            hex::encode(mac.finalize().into_bytes())
-        }));
+        assert_eq!(
+            sign("secret", 1, b"{}"),
+            format!("v1={}", {
+                let mut mac = Hmac::<Sha256>::new_from_slice(b"secret").unwrap();
+                mac.update(b"1.{}");
+                hex::encode(mac.finalize().into_bytes())
+            })
+        );
     }
 }

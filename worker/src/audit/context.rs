@@ -53,17 +53,7 @@ impl AuditContext {
         let http = HttpClient::new(dns.clone(), guard, options.limits.clone())?;
         let roots = Arc::new(root_store(&options.extra_ca_pem)?);
         let tls = TlsInspector::new(dns.clone(), guard, roots, timeout);
-        Ok(Self {
-            target,
-            options,
-            dns,
-            http,
-            tls,
-            pages: Memo::new(),
-            chains: Memo::new(),
-            tls_reports: Memo::new(),
-            ips: Memo::new(),
-        })
+        Ok(Self { target, options, dns, http, tls, pages: Memo::new(), chains: Memo::new(), tls_reports: Memo::new(), ips: Memo::new() })
     }
 
     /// A and AAAA of `host`, looked up once per audit.
@@ -109,9 +99,7 @@ impl AuditContext {
     /// The TLS handshake with `host` on port 443 (or the main URL's port for the main host).
     pub async fn tls_report(&self, host: &str) -> Result<Arc<TlsReport>, String> {
         let port = self.https_port(host);
-        self.tls_reports
-            .get_or(format!("{host}:{port}"), || async { self.tls.inspect(host, port).await.map(Arc::new) })
-            .await
+        self.tls_reports.get_or(format!("{host}:{port}"), || async { self.tls.inspect(host, port).await.map(Arc::new) }).await
     }
 
     pub fn https_port(&self, host: &str) -> u16 {

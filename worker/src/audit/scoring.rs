@@ -138,7 +138,11 @@ mod tests {
 
     #[test]
     fn errors_and_skips_do_not_count() {
-        let v = judge(&[finding("a", Severity::Medium, Status::Pass), finding("b", Severity::Critical, Status::Error), finding("c", Severity::High, Status::Skipped)]);
+        let v = judge(&[
+            finding("a", Severity::Medium, Status::Pass),
+            finding("b", Severity::Critical, Status::Error),
+            finding("c", Severity::High, Status::Skipped),
+        ]);
         assert_eq!(v.score, 100);
     }
 }

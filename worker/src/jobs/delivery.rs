@@ -16,7 +16,8 @@ pub async fn deliver(job: DeliveryJob, deps: Data<Deps>) -> Result<(), BoxDynErr
 }
 
 pub async fn deliver_one(job: DeliveryJob, deps: Deps) -> Result<(), BoxDynError> {
-    let Some(delivery) = domain::alerts::claim(&deps.db, &deps.key, job.notification_id, chrono::Duration::seconds(LEASE_SECS)).await? else {
+    let Some(delivery) = domain::alerts::claim(&deps.db, &deps.key, job.notification_id, chrono::Duration::seconds(LEASE_SECS)).await?
+    else {
         tracing::debug!("not due, already delivered or given up");
         return Ok(());
     };

@@ -27,7 +27,12 @@ pub struct ScannerSettings {
 
 impl Default for ScannerSettings {
     fn default() -> Self {
-        Self { allow_private_targets: false, resolver: ResolverChoice::System, extra_ca_pem: Vec::new(), audit_deadline: Duration::from_secs(90) }
+        Self {
+            allow_private_targets: false,
+            resolver: ResolverChoice::System,
+            extra_ca_pem: Vec::new(),
+            audit_deadline: Duration::from_secs(90),
+        }
     }
 }
 
@@ -47,7 +52,13 @@ pub struct MonitorSettings {
 
 impl Default for MonitorSettings {
     fn default() -> Self {
-        Self { schedule_every_secs: 2, batch_size: 50, batch_concurrency: 50, check_timeout: Duration::from_secs(10), retention: Retention::default() }
+        Self {
+            schedule_every_secs: 2,
+            batch_size: 50,
+            batch_concurrency: 50,
+            check_timeout: Duration::from_secs(10),
+            retention: Retention::default(),
+        }
     }
 }
 

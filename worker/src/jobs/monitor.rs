@@ -132,11 +132,18 @@ async fn alert(deps: &Deps, transitions: Vec<Transition>) -> Result<(), BoxDynEr
     let product_ids: Vec<Uuid> = transitions
         .iter()
         .map(|t| match t {
-            Transition::IncidentOpened { monitor, .. } | Transition::IncidentResolved { monitor, .. } | Transition::CertExpiring { monitor, .. } => monitor.product_id,
+            Transition::IncidentOpened { monitor, .. }
+            | Transition::IncidentResolved { monitor, .. }
+            | Transition::CertExpiring { monitor, .. } => monitor.product_id,
         })
         .collect();
-    let names: HashMap<Uuid, String> =
-        product::Entity::find().filter(product::Column::Id.is_in(product_ids)).all(&deps.db).await?.into_iter().map(|p| (p.id, p.name)).collect();
+    let names: HashMap<Uuid, String> = product::Entity::find()
+        .filter(product::Column::Id.is_in(product_ids))
+        .all(&deps.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
     for transition in transitions {
         let (monitor, event) = match transition {
             Transition::IncidentOpened { incident_id, monitor, at, cause } => {

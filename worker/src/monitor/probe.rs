@@ -110,7 +110,8 @@ impl Prober {
             Err(e) => return ProbeOutcome { cert_days_left, latency_ms: Some(latency_ms), ..ProbeOutcome::fail(e) },
         };
         let status = response.status;
-        let base = ProbeOutcome { ok: false, latency_ms: Some(latency_ms), status_code: Some(status), message: String::new(), cert_days_left };
+        let base =
+            ProbeOutcome { ok: false, latency_ms: Some(latency_ms), status_code: Some(status), message: String::new(), cert_days_left };
         let status_ok = match monitor.expected_status {
             Some(expected) => status == expected,
             None => (200..400).contains(&status),
@@ -146,13 +147,19 @@ impl Prober {
             Err(e) => return ProbeOutcome::fail(e),
         };
         let latency_ms = Some(started.elapsed().as_millis().min(u128::from(u32::MAX)) as u32);
-        let Some(leaf) = &report.leaf else { return ProbeOutcome { latency_ms, ..ProbeOutcome::fail("the server sent no readable certificate") } };
+        let Some(leaf) = &report.leaf else {
+            return ProbeOutcome { latency_ms, ..ProbeOutcome::fail("the server sent no readable certificate") };
+        };
         let days = (leaf.not_after - Utc::now()).num_days();
         let base = ProbeOutcome { ok: false, latency_ms, status_code: None, message: String::new(), cert_days_left: Some(days) };
         if let Some(problem) = verdict_problem(&report.verdict) {
             return ProbeOutcome { message: problem, ..base };
         }
-        ProbeOutcome { ok: true, message: format!("certificate valid, expires in {days} days ({})", leaf.not_after.format("%Y-%m-%d")), ..base }
+        ProbeOutcome {
+            ok: true,
+            message: format!("certificate valid, expires in {days} days ({})", leaf.not_after.format("%Y-%m-%d")),
+            ..base
+        }
     }
 
     async fn check_dns(&self, name: &str) -> ProbeOutcome {
@@ -162,7 +169,13 @@ impl Prober {
         match result {
             Ok(ips) => {
                 let shown: Vec<String> = ips.iter().take(4).map(|ip| ip.to_string()).collect();
-                ProbeOutcome { ok: true, latency_ms, status_code: None, message: format!("resolves to {}", shown.join(", ")), cert_days_left: None }
+                ProbeOutcome {
+                    ok: true,
+                    latency_ms,
+                    status_code: None,
+                    message: format!("resolves to {}", shown.join(", ")),
+                    cert_days_left: None,
+                }
             }
             Err(e) => ProbeOutcome { latency_ms, ..ProbeOutcome::fail(e.to_string()) },
         }

@@ -55,7 +55,15 @@ async fn undeclared_endpoints_skip_their_checks() {
     target.endpoints.clear();
     target.cross_tenant = None;
     let card = worker::audit::run_audit(target, internet.active_options(), &|_| {}).await.unwrap();
-    for id in ["api.health", "api.auth_required", "api.rate_limit", "api.payload_limit", "api.malformed_input", "api.cross_tenant", "ai.prompt_injection"] {
+    for id in [
+        "api.health",
+        "api.auth_required",
+        "api.rate_limit",
+        "api.payload_limit",
+        "api.malformed_input",
+        "api.cross_tenant",
+        "ai.prompt_injection",
+    ] {
         expect(&card, id, Status::Skipped);
     }
     assert!(summary(&card, "api.cross_tenant").contains("[cross_tenant]"));

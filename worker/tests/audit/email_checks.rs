@@ -163,7 +163,8 @@ async fn email_spf_with_an_unknown_mechanism_fails() {
 #[tokio::test]
 async fn email_spf_include_loop_fails() {
     let a = apex("email-spfloop");
-    let site = with_spf("email-spfloop", "v=spf1 include:_spf.{a} -all").dns(&format!("_spf.{a}"), "TXT", &format!("v=spf1 include:{a} -all"));
+    let site =
+        with_spf("email-spfloop", "v=spf1 include:_spf.{a} -all").dns(&format!("_spf.{a}"), "TXT", &format!("v=spf1 include:{a} -all"));
     let card = audit(site, false).await;
     expect(&card, "email.spf.valid", Status::Fail);
     assert!(summary(&card, "email.spf.valid").contains("loop"), "{}", summary(&card, "email.spf.valid"));
@@ -224,7 +225,11 @@ async fn email_spf_policy_follows_redirect() {
     expect(&card, "email.spf.valid", Status::Pass);
     assert!(evidence(&card, "email.spf.policy").contains(&format!("redirect=_spf.{a}")));
 
-    let site = with_spf("email-spfredir2", "v=spf1 ip4:192.0.2.1 redirect=_spf.{a}").dns("_spf.email-spfredir2.test", "TXT", "v=spf1 ip4:192.0.2.2 ?all");
+    let site = with_spf("email-spfredir2", "v=spf1 ip4:192.0.2.1 redirect=_spf.{a}").dns(
+        "_spf.email-spfredir2.test",
+        "TXT",
+        "v=spf1 ip4:192.0.2.2 ?all",
+    );
     let card = audit(site, false).await;
     expect(&card, "email.spf.policy", Status::Fail);
 }
@@ -369,7 +374,8 @@ async fn email_mta_sts_missing_record_fails() {
 
 #[tokio::test]
 async fn email_mta_sts_testing_mode_warns() {
-    let card = audit(Site::clean("email-ststest").page("/.well-known/mta-sts.txt", policy("email-ststest", "testing", "mail.{a}")), false).await;
+    let card =
+        audit(Site::clean("email-ststest").page("/.well-known/mta-sts.txt", policy("email-ststest", "testing", "mail.{a}")), false).await;
     expect(&card, "email.mta_sts", Status::Warn);
 }
 
@@ -383,14 +389,16 @@ async fn email_mta_sts_unreachable_policy_fails() {
 
 #[tokio::test]
 async fn email_mta_sts_policy_that_misses_the_mx_fails() {
-    let card = audit(Site::clean("email-stsmx").page("/.well-known/mta-sts.txt", policy("email-stsmx", "enforce", "*.other.test")), false).await;
+    let card =
+        audit(Site::clean("email-stsmx").page("/.well-known/mta-sts.txt", policy("email-stsmx", "enforce", "*.other.test")), false).await;
     expect(&card, "email.mta_sts", Status::Fail);
     assert!(summary(&card, "email.mta_sts").contains("mail.email-stsmx.test"));
 }
 
 #[tokio::test]
 async fn email_mta_sts_invalid_policy_fails() {
-    let card = audit(Site::clean("email-stsjunk").page("/.well-known/mta-sts.txt", Fixed::ok("text/html", "<html>hello</html>")), false).await;
+    let card =
+        audit(Site::clean("email-stsjunk").page("/.well-known/mta-sts.txt", Fixed::ok("text/html", "<html>hello</html>")), false).await;
     expect(&card, "email.mta_sts", Status::Fail);
 }
 
@@ -407,4 +415,3 @@ async fn email_tls_rpt_without_rua_fails() {
     let card = audit(Site::clean("email-rptnorua").dns("_smtp._tls.email-rptnorua.test", "TXT", "v=TLSRPTv1;"), false).await;
     expect(&card, "email.tls_rpt", Status::Fail);
 }
-

@@ -21,7 +21,14 @@ fn assert_not_in_scorecard(card: &Scorecard, secret: &str) {
 #[tokio::test]
 async fn exposure_clean_site_passes_every_exposure_check() {
     let card = audit(Site::clean("exp-clean"), false).await;
-    for id in ["exposure.dotenv", "exposure.git", "exposure.source_maps", "exposure.secrets_in_bundle", "exposure.error_details", "exposure.security_txt"] {
+    for id in [
+        "exposure.dotenv",
+        "exposure.git",
+        "exposure.source_maps",
+        "exposure.secrets_in_bundle",
+        "exposure.error_details",
+        "exposure.security_txt",
+    ] {
         expect(&card, id, Status::Pass);
     }
 }
@@ -39,7 +46,12 @@ async fn exposure_dotenv_served_fails_and_values_stay_redacted() {
 
 #[tokio::test]
 async fn exposure_dotenv_variant_fails() {
-    let card = audit(Site::clean("exp-env-prod").page("/.env.production", Fixed::ok("application/octet-stream", "export API_KEY=\"abcdef0123456789\"\nDEBUG=false\n")), false).await;
+    let card = audit(
+        Site::clean("exp-env-prod")
+            .page("/.env.production", Fixed::ok("application/octet-stream", "export API_KEY=\"abcdef0123456789\"\nDEBUG=false\n")),
+        false,
+    )
+    .await;
     expect(&card, "exposure.dotenv", Status::Fail);
     assert_not_in_scorecard(&card, "abcdef0123456789");
 }
@@ -73,11 +85,18 @@ async fn exposure_git_config_fails() {
 
 #[tokio::test]
 async fn exposure_git_spa_fallback_passes() {
-    let card = audit(Site::clean("exp-git-spa").page("/.git/HEAD", Fixed::ok("text/html", HOME_HTML)).page("/.git/config", Fixed::ok("text/html", HOME_HTML)), false).await;
+    let card = audit(
+        Site::clean("exp-git-spa")
+            .page("/.git/HEAD", Fixed::ok("text/html", HOME_HTML))
+            .page("/.git/config", Fixed::ok("text/html", HOME_HTML)),
+        false,
+    )
+    .await;
     expect(&card, "exposure.git", Status::Pass);
 }
 
-const MAP: &str = r#"{"version":3,"file":"app.js","sources":["../src/app.ts"],"sourcesContent":["// internal"],"names":[],"mappings":"AAAA"}"#;
+const MAP: &str =
+    r#"{"version":3,"file":"app.js","sources":["../src/app.ts"],"sourcesContent":["// internal"],"names":[],"mappings":"AAAA"}"#;
 
 #[tokio::test]
 async fn exposure_source_map_guessed_from_script_name_fails() {
@@ -89,7 +108,9 @@ async fn exposure_source_map_guessed_from_script_name_fails() {
 async fn exposure_source_map_referenced_by_comment_fails() {
     let script = "console.log('app');\n//# sourceMappingURL=maps/app.min.map\n";
     let card = audit(
-        Site::clean("exp-map-ref").page("/static/app.js", Fixed::ok("application/javascript", script)).page("/static/maps/app.min.map", Fixed::ok("application/json", MAP)),
+        Site::clean("exp-map-ref")
+            .page("/static/app.js", Fixed::ok("application/javascript", script))
+            .page("/static/maps/app.min.map", Fixed::ok("application/json", MAP)),
         false,
     )
     .await;
@@ -165,7 +186,8 @@ async fn exposure_publishable_key_passes() {
 
 #[tokio::test]
 async fn exposure_api_stack_trace_fails() {
-    let trace = "Traceback (most recent call last):\n  File \"/srv/app/api.py\", line 42, in health\n    db.ping()\nConnectionError: db down\n";
+    let trace =
+        "Traceback (most recent call last):\n  File \"/srv/app/api.py\", line 42, in health\n    db.ping()\nConnectionError: db down\n";
     let card = audit(Site::clean("exp-err-py").page("/api/health", Fixed::status(500, trace)), false).await;
     expect(&card, "exposure.error_details", Status::Fail);
 }
@@ -183,13 +205,20 @@ fn security_txt(body: &str) -> Fixed {
 
 #[tokio::test]
 async fn exposure_security_txt_expired_fails() {
-    let card = audit(Site::clean("exp-sectxt-old").page("/.well-known/security.txt", security_txt("Contact: mailto:security@x.test\nExpires: 2021-01-01T00:00:00Z\n")), false).await;
+    let card = audit(
+        Site::clean("exp-sectxt-old")
+            .page("/.well-known/security.txt", security_txt("Contact: mailto:security@x.test\nExpires: 2021-01-01T00:00:00Z\n")),
+        false,
+    )
+    .await;
     expect(&card, "exposure.security_txt", Status::Fail);
 }
 
 #[tokio::test]
 async fn exposure_security_txt_without_expires_warns() {
-    let card = audit(Site::clean("exp-sectxt-noexp").page("/.well-known/security.txt", security_txt("Contact: https://x.test/security\n")), false).await;
+    let card =
+        audit(Site::clean("exp-sectxt-noexp").page("/.well-known/security.txt", security_txt("Contact: https://x.test/security\n")), false)
+            .await;
     expect(&card, "exposure.security_txt", Status::Warn);
 }
 

@@ -52,14 +52,16 @@ async fn unsafe_inline_scripts_fail() {
 #[tokio::test]
 async fn unsafe_inline_next_to_a_nonce_passes() {
     // Browsers ignore 'unsafe-inline' when a nonce is present (it is kept for CSP1 browsers).
-    let site = Site::clean("hdr-csp-nonce").set_header("content-security-policy", "default-src 'self'; script-src 'self' 'unsafe-inline' 'nonce-r4nd0m'");
+    let site = Site::clean("hdr-csp-nonce")
+        .set_header("content-security-policy", "default-src 'self'; script-src 'self' 'unsafe-inline' 'nonce-r4nd0m'");
     let card = audit(site, false).await;
     expect(&card, "headers.csp", Status::Pass);
 }
 
 #[tokio::test]
 async fn wildcard_script_source_fails() {
-    let card = audit(Site::clean("hdr-csp-star").set_header("content-security-policy", "default-src *; frame-ancestors 'none'"), false).await;
+    let card =
+        audit(Site::clean("hdr-csp-star").set_header("content-security-policy", "default-src *; frame-ancestors 'none'"), false).await;
     expect(&card, "headers.csp", Status::Fail);
     assert!(text(&card, "headers.csp").contains("any host"));
 }
@@ -132,7 +134,8 @@ async fn missing_permissions_policy_fails() {
 
 #[tokio::test]
 async fn feature_policy_alone_warns() {
-    let site = Site::clean("hdr-feature").remove_header("permissions-policy").set_header("feature-policy", "camera 'none'; microphone 'none'");
+    let site =
+        Site::clean("hdr-feature").remove_header("permissions-policy").set_header("feature-policy", "camera 'none'; microphone 'none'");
     let card = audit(site, false).await;
     expect(&card, "headers.permissions_policy", Status::Warn);
 }
@@ -202,7 +205,8 @@ async fn product_name_without_version_passes() {
 
 #[tokio::test]
 async fn publicly_cacheable_private_endpoint_fails() {
-    let site = Site::clean("hdr-cache").page("/api/me", Fixed::ok("application/json", "{}").header("cache-control", "public, max-age=3600"));
+    let site =
+        Site::clean("hdr-cache").page("/api/me", Fixed::ok("application/json", "{}").header("cache-control", "public, max-age=3600"));
     let card = audit(site, false).await;
     expect(&card, "headers.cache_private", Status::Fail);
     let report = text(&card, "headers.cache_private");

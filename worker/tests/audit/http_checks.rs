@@ -6,7 +6,8 @@ use crate::fixture::site::{Fixed, PlainHttp, Site, Www, HOME_HTML};
 use crate::fixture::{audit, expect};
 use worker::audit::{Scorecard, Status};
 
-const HTTP_CHECKS: [&str; 6] = ["http.https.available", "http.https.redirect", "http.canonical", "http.redirect.chain", "http.hsts", "http.mixed_content"];
+const HTTP_CHECKS: [&str; 6] =
+    ["http.https.available", "http.https.redirect", "http.canonical", "http.redirect.chain", "http.hsts", "http.mixed_content"];
 
 /// Summary and evidence of one finding, for asserting on what was reported.
 fn text(card: &Scorecard, id: &str) -> String {
@@ -143,7 +144,10 @@ async fn hsts_without_max_age_fails() {
 
 fn with_insecure_script(label: &str) -> Site {
     let mut site = Site::clean(label);
-    site.home_html = HOME_HTML.replace("</body>", r#"<script src="http://cdn.example.test/widget.js"></script><iframe src="http://ads.example.test/"></iframe></body>"#);
+    site.home_html = HOME_HTML.replace(
+        "</body>",
+        r#"<script src="http://cdn.example.test/widget.js"></script><iframe src="http://ads.example.test/"></iframe></body>"#,
+    );
     site
 }
 
@@ -157,8 +161,10 @@ async fn http_script_and_frame_are_mixed_content() {
 
 #[tokio::test]
 async fn upgrade_insecure_requests_turns_mixed_content_into_a_warning() {
-    let site = with_insecure_script("http-upgrade")
-        .set_header("content-security-policy", "default-src 'self'; script-src 'self' 'nonce-r4nd0m'; frame-ancestors 'none'; upgrade-insecure-requests");
+    let site = with_insecure_script("http-upgrade").set_header(
+        "content-security-policy",
+        "default-src 'self'; script-src 'self' 'nonce-r4nd0m'; frame-ancestors 'none'; upgrade-insecure-requests",
+    );
     let card = audit(site, false).await;
     expect(&card, "http.mixed_content", Status::Warn);
 }

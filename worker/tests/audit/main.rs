@@ -3,15 +3,15 @@
 
 mod fixture;
 
+mod ai_checks;
+mod api_checks;
 mod clean;
 mod dns_checks;
-mod tls_checks;
-mod http_checks;
-mod headers_checks;
-mod exposure_checks;
-mod api_checks;
 mod email_checks;
-mod ai_checks;
+mod exposure_checks;
+mod headers_checks;
+mod http_checks;
 mod perf_checks;
-mod ssrf;
 mod registry;
+mod ssrf;
+mod tls_checks;

@@ -9,7 +9,9 @@ use worker::audit::{Decision, Status};
 #[tokio::test]
 async fn valid_certificate_passes_every_tls_check() {
     let card = audit(Site::clean("tls-ok"), false).await;
-    for id in ["tls.certificate.trusted", "tls.certificate.hostname", "tls.certificate.expiry", "tls.protocol.legacy", "tls.protocol.modern"] {
+    for id in
+        ["tls.certificate.trusted", "tls.certificate.hostname", "tls.certificate.expiry", "tls.protocol.legacy", "tls.protocol.modern"]
+    {
         expect(&card, id, Status::Pass);
     }
 }

@@ -276,7 +276,8 @@ async fn auth_required(cx: &AuditContext) -> Outcome {
     }
     // A product that authenticates with its own header (X-Api-Key) gets the bad token there.
     let header_name = cx.target.auth_header.as_ref().map_or("Authorization", |h| h.name.as_str()).to_owned();
-    let bad_value = if header_name.eq_ignore_ascii_case("authorization") { format!("Bearer {INVALID_TOKEN}") } else { INVALID_TOKEN.to_owned() };
+    let bad_value =
+        if header_name.eq_ignore_ascii_case("authorization") { format!("Bearer {INVALID_TOKEN}") } else { INVALID_TOKEN.to_owned() };
 
     let mut evidence = Vec::new();
     let mut served = Vec::new();
@@ -346,7 +347,8 @@ async fn auth_required(cx: &AuditContext) -> Outcome {
         ))
         .evidence_lines(evidence)
     } else if !unclear.is_empty() {
-        Outcome::warn(format!("{refused} endpoint(s) refuse anonymous and invalid tokens, but not clearly: {}", unclear.join("; "))).evidence_lines(evidence)
+        Outcome::warn(format!("{refused} endpoint(s) refuse anonymous and invalid tokens, but not clearly: {}", unclear.join("; ")))
+            .evidence_lines(evidence)
     } else {
         Outcome::pass(format!("all {refused} protected endpoint(s) refuse a missing and an invalid token")).evidence_lines(evidence)
     }
@@ -374,7 +376,10 @@ async fn burst(cx: &AuditContext, endpoint: &Endpoint, time_left: Duration) -> B
     let mut failures = Vec::new();
     while statuses.len() + failures.len() < BURST_MAX {
         if started.elapsed() > time_left {
-            return Burst::Inconclusive { why: format!("stopped after {} requests: out of time", statuses.len() + failures.len()), statuses };
+            return Burst::Inconclusive {
+                why: format!("stopped after {} requests: out of time", statuses.len() + failures.len()),
+                statuses,
+            };
         }
         let wave = BURST_WAVE.min(BURST_MAX - statuses.len() - failures.len());
         let sent_before = statuses.len() + failures.len();
@@ -402,12 +407,17 @@ async fn burst(cx: &AuditContext, endpoint: &Endpoint, time_left: Duration) -> B
     let refused_all = !statuses.is_empty() && statuses.iter().all(|s| matches!(s, 401 | 403));
     if refused_all && endpoint.kind != EndpointKind::Login && endpoint.access != Access::Public && cx.target.auth_header.is_none() {
         return Burst::Inconclusive {
-            why: "every request was refused as unauthenticated, so the limiter behind authentication was not reached (declare --auth-header)".into(),
+            why:
+                "every request was refused as unauthenticated, so the limiter behind authentication was not reached (declare --auth-header)"
+                    .into(),
             statuses,
         };
     }
     if statuses.is_empty() {
-        return Burst::Inconclusive { why: format!("no request got an answer ({})", failures.first().cloned().unwrap_or_default()), statuses };
+        return Burst::Inconclusive {
+            why: format!("no request got an answer ({})", failures.first().cloned().unwrap_or_default()),
+            statuses,
+        };
     }
     Burst::Unlimited { statuses }
 }
@@ -441,7 +451,11 @@ async fn rate_limit(cx: &AuditContext) -> Outcome {
         match burst(cx, endpoint, time_left).await {
             Burst::Limited { after, statuses, retry_after } => {
                 let retry = retry_after.map(|r| format!(", Retry-After: {r}")).unwrap_or_default();
-                evidence.push(format!("POST {url} ×{}: {} (first 429 at request {after} of the burst{retry})", statuses.len(), histogram(&statuses)));
+                evidence.push(format!(
+                    "POST {url} ×{}: {} (first 429 at request {after} of the burst{retry})",
+                    statuses.len(),
+                    histogram(&statuses)
+                ));
                 limited.push(format!("{} answered 429 after {after} requests", endpoint.path));
             }
             Burst::Unlimited { statuses } => {
@@ -515,10 +529,15 @@ async fn payload_limit(cx: &AuditContext) -> Outcome {
                 evidence.push(format!("POST {url} with a {size} JSON body → {} in {} ms", r.status, r.elapsed.as_millis()));
                 match r.status {
                     413 | 400 => refused.push(format!("{} refused it with {}", endpoint.path, r.status)),
-                    s if s >= 500 => failed.push(format!("{} answered {s}: the server choked on the body instead of refusing it", endpoint.path)),
+                    s if s >= 500 => {
+                        failed.push(format!("{} answered {s}: the server choked on the body instead of refusing it", endpoint.path))
+                    }
                     s => match turned_away(s) {
                         Some(why) => inconclusive.push(format!("{} answered {s} ({why})", endpoint.path)),
-                        None => failed.push(format!("{} read and processed it (answered {s}): nothing stops a client sending far more", endpoint.path)),
+                        None => failed.push(format!(
+                            "{} read and processed it (answered {s}): nothing stops a client sending far more",
+                            endpoint.path
+                        )),
                     },
                 }
             }
@@ -647,7 +666,8 @@ async fn cross_tenant(cx: &AuditContext) -> Outcome {
         Ok(r) => r,
         Err(e) => return Outcome::error(format!("{url} could not be requested with the owner credential: {}", e)),
     };
-    let owner_line = format!("GET {url} with the owner credential ({}) → {} ({} bytes)", pair.owner.redacted(), owner.status, owner.body.len());
+    let owner_line =
+        format!("GET {url} with the owner credential ({}) → {} ({} bytes)", pair.owner.redacted(), owner.status, owner.body.len());
     if !(200..300).contains(&owner.status) {
         return Outcome::error(format!(
             "the owner credential cannot read the object (answered {}): the probe is not conclusive",
@@ -657,15 +677,20 @@ async fn cross_tenant(cx: &AuditContext) -> Outcome {
     }
     let other = match cx.send(Request::get(url.clone()).header(&pair.other.name, pair.other.expose())).await {
         Ok(r) => r,
-        Err(e) => {
-            return Outcome::error(format!("{url} could not be requested with the other credential: {}", e)).evidence(owner_line)
-        }
+        Err(e) => return Outcome::error(format!("{url} could not be requested with the other credential: {}", e)).evidence(owner_line),
     };
     let same = if other.body == owner.body { ", the same body the owner got" } else { "" };
-    let other_line = format!("GET {url} with the other tenant's credential ({}) → {} ({} bytes{same})", pair.other.redacted(), other.status, other.body.len());
+    let other_line = format!(
+        "GET {url} with the other tenant's credential ({}) → {} ({} bytes{same})",
+        pair.other.redacted(),
+        other.status,
+        other.body.len()
+    );
     let evidence = vec![owner_line, other_line];
     match other.status {
-        401 | 403 | 404 => Outcome::pass(format!("another tenant's credential gets {} for the object", other.status)).evidence_lines(evidence),
+        401 | 403 | 404 => {
+            Outcome::pass(format!("another tenant's credential gets {} for the object", other.status)).evidence_lines(evidence)
+        }
         s @ 200..=299 => Outcome::fail(format!(
             "another tenant's credential reads the object (answered {s}): every customer's data is open to every other customer"
         ))
@@ -673,8 +698,10 @@ async fn cross_tenant(cx: &AuditContext) -> Outcome {
         s if is_login_redirect(&other) => {
             Outcome::pass(format!("another tenant's credential is sent to a login page ({s})")).evidence_lines(evidence)
         }
-        s => Outcome::warn(format!("another tenant's credential does not get the object, but answered {s} rather than a clean 401/403/404"))
-            .evidence_lines(evidence),
+        s => {
+            Outcome::warn(format!("another tenant's credential does not get the object, but answered {s} rather than a clean 401/403/404"))
+                .evidence_lines(evidence)
+        }
     }
 }
 
@@ -686,7 +713,8 @@ mod tests {
     fn finds_stack_traces_not_plain_errors() {
         assert!(internals_line("thread 'main' panicked at src/handlers/login.rs:42:17:\nboom").is_some());
         assert!(internals_line("Traceback (most recent call last):\n  File \"/app/x.py\", line 3").is_some());
-        assert!(internals_line("SyntaxError: Unexpected end of JSON input\n    at JSON.parse (<anonymous>)\n    at /app/server.js:12:5").is_some());
+        assert!(internals_line("SyntaxError: Unexpected end of JSON input\n    at JSON.parse (<anonymous>)\n    at /app/server.js:12:5")
+            .is_some());
         assert!(internals_line(r#"{"error":"the body must be valid JSON"}"#).is_none());
         assert!(internals_line("Failed to parse the request body as JSON: EOF while parsing an object at line 1 column 10").is_none());
     }

@@ -22,7 +22,9 @@ async fn apex_resolves(cx: &AuditContext) -> Outcome {
     let apex = &cx.target.apex;
     match cx.ips(apex).await {
         Ok(ips) => Outcome::pass(format!("{apex} resolves")).evidence(format!("{apex} → {}", addresses(&ips))),
-        Err(e) if e.is_no_records() => Outcome::fail(format!("{apex} has no A or AAAA record: visitors typing the bare domain get nothing")).evidence(e.to_string()),
+        Err(e) if e.is_no_records() => {
+            Outcome::fail(format!("{apex} has no A or AAAA record: visitors typing the bare domain get nothing")).evidence(e.to_string())
+        }
         Err(e) => Outcome::error(e.to_string()),
     }
 }
@@ -34,7 +36,9 @@ async fn www_resolves(cx: &AuditContext) -> Outcome {
     let www = cx.target.www_host();
     match cx.ips(&www).await {
         Ok(ips) => Outcome::pass(format!("{www} resolves")).evidence(format!("{www} → {}", addresses(&ips))),
-        Err(e) if e.is_no_records() => Outcome::fail(format!("{www} does not resolve: visitors who type www get an error")).evidence(e.to_string()),
+        Err(e) if e.is_no_records() => {
+            Outcome::fail(format!("{www} does not resolve: visitors who type www get an error")).evidence(e.to_string())
+        }
         Err(e) => Outcome::error(e.to_string()),
     }
 }
@@ -86,7 +90,10 @@ async fn cname_dangling(cx: &AuditContext) -> Outcome {
     match (dangling.is_empty(), evidence.is_empty()) {
         (true, true) => Outcome::pass("no declared host is a CNAME"),
         (true, false) => Outcome::pass("every CNAME points to a name that resolves").evidence_lines(evidence),
-        (false, _) => Outcome::fail(format!("dangling CNAME on {}: whoever claims the target can serve pages on your domain", dangling.join(", "))).evidence_lines(evidence),
+        (false, _) => {
+            Outcome::fail(format!("dangling CNAME on {}: whoever claims the target can serve pages on your domain", dangling.join(", ")))
+                .evidence_lines(evidence)
+        }
     }
 }
 
@@ -129,7 +136,8 @@ const EDGE_SERVERS: &[(&str, &str)] = &[
     ("bunnycdn", "bunny.net"),
     ("sucuri", "Sucuri"),
 ];
-const EDGE_NAMESERVERS: &[(&str, &str)] = &[("cloudflare.com", "Cloudflare"), ("awsdns", "Amazon Route 53"), ("akam.net", "Akamai"), ("vercel-dns.com", "Vercel")];
+const EDGE_NAMESERVERS: &[(&str, &str)] =
+    &[("cloudflare.com", "Cloudflare"), ("awsdns", "Amazon Route 53"), ("akam.net", "Akamai"), ("vercel-dns.com", "Vercel")];
 
 async fn edge_proxy(cx: &AuditContext) -> Outcome {
     let mut seen = Vec::new();
@@ -162,8 +170,11 @@ async fn edge_proxy(cx: &AuditContext) -> Outcome {
         return Outcome::pass("a CDN/WAF edge fronts the app").evidence_lines(seen);
     }
     match home {
-        Ok(page) => Outcome::fail("no CDN or WAF edge detected: the origin takes every request and attack directly")
-            .evidence(format!("{} answered without edge headers (Server: {})", page.url, page.header("server").unwrap_or("none"))),
+        Ok(page) => Outcome::fail("no CDN or WAF edge detected: the origin takes every request and attack directly").evidence(format!(
+            "{} answered without edge headers (Server: {})",
+            page.url,
+            page.header("server").unwrap_or("none")
+        )),
         Err(e) => Outcome::error(e),
     }
 }

@@ -126,8 +126,14 @@ fn is_html(response: &Response) -> bool {
     if content_type.contains("html") {
         return true;
     }
-    let head: String = response.text().chars().take(512).collect::<String>().trim_start_matches('\u{feff}').trim_start().to_ascii_lowercase();
-    head.starts_with("<!doctype") || head.starts_with("<html") || head.starts_with("<head") || head.starts_with("<body") || head.starts_with("<!--") || head.contains("<html")
+    let head: String =
+        response.text().chars().take(512).collect::<String>().trim_start_matches('\u{feff}').trim_start().to_ascii_lowercase();
+    head.starts_with("<!doctype")
+        || head.starts_with("<html")
+        || head.starts_with("<head")
+        || head.starts_with("<body")
+        || head.starts_with("<!--")
+        || head.contains("<html")
 }
 
 fn status_line(url: &Url, response: &Response) -> String {
@@ -138,12 +144,14 @@ fn status_line(url: &Url, response: &Response) -> String {
 // ---------------------------------------------------------------------------------------------
 // exposure.dotenv
 
-const DOTENV_PATHS: [&str; 8] = ["/.env", "/.env.local", "/.env.production", "/.env.production.local", "/.env.development", "/.env.prod", "/.env.backup", "/.env.bak"];
+const DOTENV_PATHS: [&str; 8] =
+    ["/.env", "/.env.local", "/.env.production", "/.env.production.local", "/.env.development", "/.env.prod", "/.env.backup", "/.env.bak"];
 
 /// The KEY=VALUE entries of a dotenv file, or None when the text does not read as one
 /// (most non-blank, non-comment lines must be assignments).
 fn dotenv_entries(text: &str) -> Option<Vec<(String, String)>> {
-    static LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$").expect("valid regex"));
+    static LINE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$").expect("valid regex"));
     let mut entries = Vec::new();
     let mut other = 0usize;
     for line in text.lines() {
@@ -193,16 +201,20 @@ async fn dotenv(cx: &AuditContext) -> Outcome {
                 evidence.push(format!("{}: {} variable(s) served: {}{more}", status_line(url, &response), entries.len(), shown.join(", ")));
                 served.push(url.path().to_owned());
             }
-            None if response.status == 200 => evidence.push(format!("{}: not a KEY=VALUE file (e.g. an app's fallback page)", status_line(url, &response))),
+            None if response.status == 200 => {
+                evidence.push(format!("{}: not a KEY=VALUE file (e.g. an app's fallback page)", status_line(url, &response)))
+            }
             None => evidence.push(status_line(url, &response)),
         }
     }
     if !served.is_empty() {
-        Outcome::fail(format!("{} is served with KEY=VALUE lines: treat every secret in it as leaked and rotate it", served.join(", "))).evidence_lines(evidence)
+        Outcome::fail(format!("{} is served with KEY=VALUE lines: treat every secret in it as leaked and rotate it", served.join(", ")))
+            .evidence_lines(evidence)
     } else if answered == 0 {
         Outcome::error("none of the environment-file probes got an answer").evidence_lines(evidence)
     } else {
-        Outcome::pass(format!("none of the {} usual environment-file paths serves KEY=VALUE lines", DOTENV_PATHS.len())).evidence_lines(evidence)
+        Outcome::pass(format!("none of the {} usual environment-file paths serves KEY=VALUE lines", DOTENV_PATHS.len()))
+            .evidence_lines(evidence)
     }
 }
 
@@ -253,7 +265,8 @@ async fn git(cx: &AuditContext) -> Outcome {
         Err(e) => evidence.push(format!("GET {config_url}: {e}")),
     }
     if !served.is_empty() {
-        Outcome::fail(format!("{} is served: the repository and its history can be downloaded", served.join(" and "))).evidence_lines(evidence)
+        Outcome::fail(format!("{} is served: the repository and its history can be downloaded", served.join(" and ")))
+            .evidence_lines(evidence)
     } else if answered == 0 {
         Outcome::error("neither /.git/HEAD nor /.git/config got an answer").evidence_lines(evidence)
     } else {
@@ -266,7 +279,8 @@ async fn git(cx: &AuditContext) -> Outcome {
 
 /// The last `sourceMappingURL` comment of a script (the one browsers use).
 fn source_mapping_url(script: &str) -> Option<String> {
-    static COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)(?://|/\*)[#@]\s*sourceMappingURL=([^\s*]+)").expect("valid regex"));
+    static COMMENT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?m)(?://|/\*)[#@]\s*sourceMappingURL=([^\s*]+)").expect("valid regex"));
     COMMENT.captures_iter(script).last().map(|c| c[1].to_owned())
 }
 
@@ -375,11 +389,15 @@ async fn source_maps(cx: &AuditContext) -> Outcome {
         }
     }
     if !public.is_empty() {
-        Outcome::fail(format!("{} source map(s) are public: anyone can read the original frontend source", public.len())).evidence_lines(evidence)
+        Outcome::fail(format!("{} source map(s) are public: anyone can read the original frontend source", public.len()))
+            .evidence_lines(evidence)
     } else if read == 0 {
         Outcome::error("none of the home page's scripts could be read").evidence_lines(evidence)
     } else if referenced_only > 0 {
-        Outcome::pass(format!("no source map is served for the {read} script(s) read; {referenced_only} reference(s) point to maps that are not public")).evidence_lines(evidence)
+        Outcome::pass(format!(
+            "no source map is served for the {read} script(s) read; {referenced_only} reference(s) point to maps that are not public"
+        ))
+        .evidence_lines(evidence)
     } else {
         Outcome::pass(format!("no source map is served for the {read} script(s) read")).evidence_lines(evidence)
     }
@@ -447,7 +465,8 @@ fn char_ceil(text: &str, mut i: usize) -> usize {
 /// (40 base64 characters, mixed case) sits near the id, as it does in a copied config.
 fn aws_hits(text: &str) -> Vec<SecretHit> {
     static ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b").expect("valid regex"));
-    static SECRET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[^A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)").expect("valid regex"));
+    static SECRET: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?:^|[^A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)").expect("valid regex"));
     let mut hits = Vec::new();
     for id in ID.find_iter(text) {
         let window = &text[char_floor(text, id.start().saturating_sub(300))..char_ceil(text, id.end() + 300)];
@@ -455,7 +474,11 @@ fn aws_hits(text: &str) -> Vec<SecretHit> {
             s.chars().any(|c| c.is_ascii_uppercase()) && s.chars().any(|c| c.is_ascii_lowercase()) && s.chars().any(|c| c.is_ascii_digit())
         });
         hits.push(match secret {
-            Some(secret) => SecretHit { provider: "AWS access key pair", shown: format!("{} with secret {}", redact(id.as_str()), redact(&secret)), level: Level::Secret },
+            Some(secret) => SecretHit {
+                provider: "AWS access key pair",
+                shown: format!("{} with secret {}", redact(id.as_str()), redact(&secret)),
+                level: Level::Secret,
+            },
             None => SecretHit { provider: "AWS access key id", shown: redact(id.as_str()), level: Level::Caution },
         });
     }
@@ -469,7 +492,10 @@ fn find_secrets(text: &str) -> Vec<SecretHit> {
         for m in pattern.regex.find_iter(text) {
             let shown = match pattern.provider {
                 "private key" => format!("{} block", m.as_str()),
-                "Slack webhook" => format!("https://hooks.slack.com/services/{}", redact(m.as_str().trim_start_matches("https://hooks.slack.com/services/"))),
+                "Slack webhook" => format!(
+                    "https://hooks.slack.com/services/{}",
+                    redact(m.as_str().trim_start_matches("https://hooks.slack.com/services/"))
+                ),
                 _ => redact(m.as_str()),
             };
             hits.push(SecretHit { provider: pattern.provider, shown, level: pattern.level });
@@ -513,7 +539,11 @@ async fn secrets_in_bundle(cx: &AuditContext) -> Outcome {
         names.join(", ")
     };
     if !secrets.is_empty() {
-        let summary = format!("{} secret key(s) are shipped to every visitor's browser ({}): revoke and rotate them", secrets.len(), providers(&secrets));
+        let summary = format!(
+            "{} secret key(s) are shipped to every visitor's browser ({}): revoke and rotate them",
+            secrets.len(),
+            providers(&secrets)
+        );
         let lines = secrets.into_iter().chain(cautions).map(|(_, l)| l).chain(evidence).chain([scanned]);
         Outcome::fail(summary).evidence_lines(lines)
     } else if !cautions.is_empty() {
@@ -523,7 +553,8 @@ async fn secrets_in_bundle(cx: &AuditContext) -> Outcome {
         );
         Outcome::warn(summary).evidence_lines(cautions.into_iter().map(|(_, l)| l).chain(evidence).chain([scanned]))
     } else {
-        Outcome::pass(format!("no provider secret key in the home page or its {} same-site script(s)", sources.len() - 1)).evidence_lines(evidence.into_iter().chain([scanned]))
+        Outcome::pass(format!("no provider secret key in the home page or its {} same-site script(s)", sources.len() - 1))
+            .evidence_lines(evidence.into_iter().chain([scanned]))
     }
 }
 
@@ -590,7 +621,8 @@ async fn error_details(cx: &AuditContext) -> Outcome {
     }
     if !leaks.is_empty() {
         leaks.dedup();
-        Outcome::fail(format!("error responses show internals ({}): debug output reveals paths, versions and code", leaks.join(", "))).evidence_lines(evidence)
+        Outcome::fail(format!("error responses show internals ({}): debug output reveals paths, versions and code", leaks.join(", ")))
+            .evidence_lines(evidence)
     } else if answered == 0 {
         Outcome::error("no error probe got an answer").evidence_lines(evidence)
     } else {
@@ -640,7 +672,8 @@ async fn security_txt(cx: &AuditContext) -> Outcome {
         return Outcome::fail(format!("no security.txt: {url} answers {}", response.status)).evidence_lines(evidence);
     }
     if is_html(&response) {
-        return Outcome::fail("no security.txt: the path answers with an HTML page (likely the app's fallback), not the text file").evidence_lines(evidence);
+        return Outcome::fail("no security.txt: the path answers with an HTML page (likely the app's fallback), not the text file")
+            .evidence_lines(evidence);
     }
     let parsed = parse_security_txt(&response.text());
     if parsed.contacts.is_empty() {
@@ -648,19 +681,26 @@ async fn security_txt(cx: &AuditContext) -> Outcome {
     }
     evidence.push(format!("Contact: {}", parsed.contacts.join(", ")));
     let Some(expires) = parsed.expires else {
-        return Outcome::warn("security.txt has a Contact but no Expires field (required by RFC 9116), so readers cannot tell whether it is current").evidence_lines(evidence);
+        return Outcome::warn(
+            "security.txt has a Contact but no Expires field (required by RFC 9116), so readers cannot tell whether it is current",
+        )
+        .evidence_lines(evidence);
     };
     evidence.push(format!("Expires: {expires}"));
     match chrono::DateTime::parse_from_rfc3339(&expires) {
         Ok(at) if at <= chrono::Utc::now() => {
             let days = (chrono::Utc::now() - at.with_timezone(&chrono::Utc)).num_days();
-            Outcome::fail(format!("security.txt expired {days} day(s) ago: readers must treat its contact as stale")).evidence_lines(evidence)
+            Outcome::fail(format!("security.txt expired {days} day(s) ago: readers must treat its contact as stale"))
+                .evidence_lines(evidence)
         }
         Ok(at) => {
             let days = (at.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_days();
             Outcome::pass(format!("security.txt publishes a contact and is valid for {days} more day(s)")).evidence_lines(evidence)
         }
-        Err(e) => Outcome::warn(format!("the Expires value of security.txt is not an RFC 3339 date ({e}), so readers cannot tell whether it is current")).evidence_lines(evidence),
+        Err(e) => Outcome::warn(format!(
+            "the Expires value of security.txt is not an RFC 3339 date ({e}), so readers cannot tell whether it is current"
+        ))
+        .evidence_lines(evidence),
     }
 }
 
@@ -731,9 +771,15 @@ mod tests {
             <script src="https://cdn.other.test/x.js"></script><script src="https://static.shop.test/a.js#x"></script>
             <link rel="modulepreload" href="/m.js"></head><body><img src="data:image/png;base64,AA"><img src="/i.png"></body></html>"#;
         let assets = page_assets(&page, html, "shop.test");
-        assert_eq!(assets.scripts.iter().map(Url::as_str).collect::<Vec<_>>(), ["https://static.shop.test/a.js", "https://www.shop.test/m.js"]);
+        assert_eq!(
+            assets.scripts.iter().map(Url::as_str).collect::<Vec<_>>(),
+            ["https://static.shop.test/a.js", "https://www.shop.test/m.js"]
+        );
         assert_eq!(assets.styles.iter().map(Url::as_str).collect::<Vec<_>>(), ["https://www.shop.test/s.css"]);
-        assert_eq!(assets.images.iter().map(Url::as_str).collect::<Vec<_>>(), ["https://www.shop.test/app/fav.ico", "https://www.shop.test/i.png"]);
+        assert_eq!(
+            assets.images.iter().map(Url::as_str).collect::<Vec<_>>(),
+            ["https://www.shop.test/app/fav.ico", "https://www.shop.test/i.png"]
+        );
     }
 
     #[test]

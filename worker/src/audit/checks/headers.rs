@@ -83,7 +83,8 @@ async fn csp(cx: &AuditContext) -> Outcome {
             return Outcome::fail("the CSP is set only in a <meta> tag: send it as a header, so it applies before the page is parsed and can also set frame-ancestors")
                 .evidence(format!("{}: <meta http-equiv=\"Content-Security-Policy\" content=\"{meta}\">", page.url));
         }
-        return Outcome::fail("no Content-Security-Policy header: any script an attacker injects runs with the visitor's session").evidence(header_line(&page, "content-security-policy"));
+        return Outcome::fail("no Content-Security-Policy header: any script an attacker injects runs with the visitor's session")
+            .evidence(header_line(&page, "content-security-policy"));
     }
     let evidence = header_line(&page, "content-security-policy");
     if list.0.is_empty() {
@@ -91,20 +92,27 @@ async fn csp(cx: &AuditContext) -> Outcome {
     }
     let scripts: Vec<_> = list.0.iter().filter_map(script_directive).collect();
     if scripts.is_empty() {
-        return Outcome::fail("the CSP has neither script-src nor default-src, so scripts from anywhere (and inline) run").evidence(evidence);
+        return Outcome::fail("the CSP has neither script-src nor default-src, so scripts from anywhere (and inline) run")
+            .evidence(evidence);
     }
     // The crate runs the browser's inline check: 'unsafe-inline' counts only when no nonce,
     // hash or 'strict-dynamic' is present, and several policies must all allow.
     let inline = list.should_elements_inline_type_behavior_be_blocked(&Element { nonce: None }, InlineCheckType::Script, "");
     if inline.0 == CheckResult::Allowed {
-        return Outcome::fail("the CSP allows inline scripts ('unsafe-inline' without a nonce or hash), so injected <script> tags run").evidence(evidence);
+        return Outcome::fail("the CSP allows inline scripts ('unsafe-inline' without a nonce or hash), so injected <script> tags run")
+            .evidence(evidence);
     }
     // A bare `*` lets scripts load from any host; 'strict-dynamic' makes CSP3 browsers ignore it.
-    let any_host = |d: &&content_security_policy::Directive| d.value.iter().any(|t| t == "*") && !d.value.iter().any(|t| t == "'strict-dynamic'");
+    let any_host =
+        |d: &&content_security_policy::Directive| d.value.iter().any(|t| t == "*") && !d.value.iter().any(|t| t == "'strict-dynamic'");
     let restricting = list.0.iter().filter_map(script_directive).filter(|d| !any_host(d)).count();
     if restricting == 0 {
         let names: Vec<&str> = scripts.iter().map(|d| d.name.as_str()).collect();
-        return Outcome::fail(format!("{} allows scripts from any host (bare *), so an attacker's script on any site can be loaded", names.join(", "))).evidence(evidence);
+        return Outcome::fail(format!(
+            "{} allows scripts from any host (bare *), so an attacker's script on any site can be loaded",
+            names.join(", ")
+        ))
+        .evidence(evidence);
     }
     Outcome::pass("the CSP blocks inline scripts without a nonce or hash and restricts where scripts load from").evidence(evidence)
 }
@@ -128,21 +136,34 @@ async fn frame_ancestors(cx: &AuditContext) -> Outcome {
             let d = directives.iter().find(|d| !frames_anywhere(&d.value)).map(|d| d.to_string()).unwrap_or_default();
             Outcome::pass(format!("CSP {d} restricts who may frame the page")).evidence_lines(evidence)
         } else {
-            Outcome::fail("CSP frame-ancestors allows any site to frame the page (and overrides X-Frame-Options), so clickjacking is possible").evidence_lines(evidence)
+            Outcome::fail(
+                "CSP frame-ancestors allows any site to frame the page (and overrides X-Frame-Options), so clickjacking is possible",
+            )
+            .evidence_lines(evidence)
         };
     }
     // Browsers accept several X-Frame-Options values only when they all agree.
-    let mut values: Vec<String> =
-        page.header_all("x-frame-options").iter().flat_map(|v| v.split(',')).map(|v| v.trim().to_ascii_uppercase()).filter(|v| !v.is_empty()).collect();
+    let mut values: Vec<String> = page
+        .header_all("x-frame-options")
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(|v| v.trim().to_ascii_uppercase())
+        .filter(|v| !v.is_empty())
+        .collect();
     values.sort();
     values.dedup();
     match values.as_slice() {
-        [] => Outcome::fail("neither X-Frame-Options nor CSP frame-ancestors is sent: any site can frame the page for clickjacking").evidence_lines(evidence),
-        [v] if v == "DENY" || v == "SAMEORIGIN" => Outcome::pass(format!("X-Frame-Options: {v} restricts framing")).evidence_lines(evidence),
-        [v] if v.starts_with("ALLOW-FROM") => {
-            Outcome::fail("X-Frame-Options ALLOW-FROM is ignored by current browsers, so any site can frame the page; use CSP frame-ancestors").evidence_lines(evidence)
+        [] => Outcome::fail("neither X-Frame-Options nor CSP frame-ancestors is sent: any site can frame the page for clickjacking")
+            .evidence_lines(evidence),
+        [v] if v == "DENY" || v == "SAMEORIGIN" => {
+            Outcome::pass(format!("X-Frame-Options: {v} restricts framing")).evidence_lines(evidence)
         }
-        _ => Outcome::fail("X-Frame-Options has an invalid or conflicting value, which browsers ignore, so any site can frame the page").evidence_lines(evidence),
+        [v] if v.starts_with("ALLOW-FROM") => Outcome::fail(
+            "X-Frame-Options ALLOW-FROM is ignored by current browsers, so any site can frame the page; use CSP frame-ancestors",
+        )
+        .evidence_lines(evidence),
+        _ => Outcome::fail("X-Frame-Options has an invalid or conflicting value, which browsers ignore, so any site can frame the page")
+            .evidence_lines(evidence),
     }
 }
 
@@ -156,12 +177,16 @@ async fn content_type_options(cx: &AuditContext) -> Outcome {
     let first = page.header_all("x-content-type-options").first().and_then(|v| v.split(',').next()).map(|v| v.trim().to_owned());
     match first {
         Some(v) if v.eq_ignore_ascii_case("nosniff") => Outcome::pass("X-Content-Type-Options: nosniff is sent").evidence(evidence),
-        Some(v) => Outcome::fail(format!("X-Content-Type-Options is \"{v}\", not nosniff, so browsers may guess content types")).evidence(evidence),
-        None => Outcome::fail("no X-Content-Type-Options: nosniff: browsers may run a mistyped or uploaded file as script or style").evidence(evidence),
+        Some(v) => {
+            Outcome::fail(format!("X-Content-Type-Options is \"{v}\", not nosniff, so browsers may guess content types")).evidence(evidence)
+        }
+        None => Outcome::fail("no X-Content-Type-Options: nosniff: browsers may run a mistyped or uploaded file as script or style")
+            .evidence(evidence),
     }
 }
 
-const SAFE_REFERRER: &[&str] = &["no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin", "origin", "origin-when-cross-origin"];
+const SAFE_REFERRER: &[&str] =
+    &["no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin", "origin", "origin-when-cross-origin"];
 const LEAKY_REFERRER: &[&str] = &["unsafe-url", "no-referrer-when-downgrade"];
 
 /// The policy a browser applies: the last recognised token wins (Fetch's header parsing).
@@ -175,7 +200,8 @@ fn effective_referrer_policy(values: &[&str]) -> Option<String> {
     values
         .iter()
         .flat_map(|v| v.split(','))
-        .map(|t| legacy(&t.trim().to_ascii_lowercase())).rfind(|t| SAFE_REFERRER.contains(&t.as_str()) || LEAKY_REFERRER.contains(&t.as_str()))
+        .map(|t| legacy(&t.trim().to_ascii_lowercase()))
+        .rfind(|t| SAFE_REFERRER.contains(&t.as_str()) || LEAKY_REFERRER.contains(&t.as_str()))
 }
 
 async fn referrer_policy(cx: &AuditContext) -> Outcome {
@@ -228,11 +254,15 @@ async fn permissions_policy(cx: &AuditContext) -> Outcome {
                 .evidence_lines(evidence)
                 .evidence(header_line(&page, "feature-policy"));
         }
-        return Outcome::fail("no Permissions-Policy: injected or embedded code may ask for camera, microphone, geolocation and other features").evidence_lines(evidence);
+        return Outcome::fail(
+            "no Permissions-Policy: injected or embedded code may ask for camera, microphone, geolocation and other features",
+        )
+        .evidence_lines(evidence);
     }
     let malformed: Vec<String> = values.iter().flat_map(|v| malformed_permissions_members(v)).collect();
     if !malformed.is_empty() {
-        return Outcome::fail(format!("the Permissions-Policy does not parse (at {}), so browsers ignore all of it", malformed.join(", "))).evidence_lines(evidence);
+        return Outcome::fail(format!("the Permissions-Policy does not parse (at {}), so browsers ignore all of it", malformed.join(", ")))
+            .evidence_lines(evidence);
     }
     Outcome::pass("a Permissions-Policy is sent").evidence_lines(evidence)
 }
@@ -309,7 +339,9 @@ async fn cookies(cx: &AuditContext) -> Outcome {
     }
     if responses.is_empty() {
         return match &chain.end {
-            ChainEnd::Done(page) => Outcome::skipped(format!("the main page chain never reaches HTTPS ({}), so no cookie is set over HTTPS", page.url)),
+            ChainEnd::Done(page) => {
+                Outcome::skipped(format!("the main page chain never reaches HTTPS ({}), so no cookie is set over HTTPS", page.url))
+            }
             _ => Outcome::error(format!("the main page could not be read: {}", chain.describe().join("; "))),
         };
     }
@@ -320,7 +352,10 @@ async fn cookies(cx: &AuditContext) -> Outcome {
         for line in response.header_all("set-cookie") {
             let Some(cookie) = parse_set_cookie(line) else { continue };
             seen += 1;
-            let shown = std::iter::once(format!("{}={}", cookie.name, redact(&cookie.value))).chain(cookie.attributes.iter().cloned()).collect::<Vec<_>>().join("; ");
+            let shown = std::iter::once(format!("{}={}", cookie.name, redact(&cookie.value)))
+                .chain(cookie.attributes.iter().cloned())
+                .collect::<Vec<_>>()
+                .join("; ");
             evidence.push(format!("{}: Set-Cookie: {shown}", response.url));
             if cookie.deleted {
                 continue;
@@ -341,12 +376,17 @@ async fn cookies(cx: &AuditContext) -> Outcome {
         }
     }
     if seen == 0 {
-        return Outcome::pass("the main page sets no cookies over HTTPS").evidence_lines(responses.iter().map(|r| format!("{} ({}): no Set-Cookie", r.url, r.status)));
+        return Outcome::pass("the main page sets no cookies over HTTPS")
+            .evidence_lines(responses.iter().map(|r| format!("{} ({}): no Set-Cookie", r.url, r.status)));
     }
     if problems.is_empty() {
         Outcome::pass(format!("all {seen} cookie(s) are Secure, have SameSite, and session cookies are HttpOnly")).evidence_lines(evidence)
     } else {
-        Outcome::fail(format!("unsafe cookie(s): {}; they can leak over HTTP, to scripts or ride along on cross-site requests", problems.join("; "))).evidence_lines(evidence)
+        Outcome::fail(format!(
+            "unsafe cookie(s): {}; they can leak over HTTP, to scripts or ride along on cross-site requests",
+            problems.join("; ")
+        ))
+        .evidence_lines(evidence)
     }
 }
 
@@ -371,10 +411,15 @@ async fn server_disclosure(cx: &AuditContext) -> Outcome {
         }
     }
     if !versioned.is_empty() {
-        return Outcome::fail(format!("version numbers are disclosed ({}): attackers can look up known vulnerabilities", versioned.join("; "))).evidence_lines(evidence);
+        return Outcome::fail(format!(
+            "version numbers are disclosed ({}): attackers can look up known vulnerabilities",
+            versioned.join("; ")
+        ))
+        .evidence_lines(evidence);
     }
     if evidence.is_empty() {
-        return Outcome::pass("no Server or X-Powered-By header is sent").evidence(format!("{} ({}): no Server or X-Powered-By", page.url, page.status));
+        return Outcome::pass("no Server or X-Powered-By header is sent")
+            .evidence(format!("{} ({}): no Server or X-Powered-By", page.url, page.status));
     }
     Outcome::pass("Server and X-Powered-By name no versions").evidence_lines(evidence)
 }
@@ -426,7 +471,9 @@ async fn cache_private(cx: &AuditContext) -> Outcome {
     for endpoint in private {
         let url = cx.endpoint_url(&endpoint.path);
         let (response, with) = match auth {
-            Some(h) => (cx.send(Request::get(url.clone()).header(&h.name, h.expose())).await.map(Arc::new), format!(" with {}", h.redacted())),
+            Some(h) => {
+                (cx.send(Request::get(url.clone()).header(&h.name, h.expose())).await.map(Arc::new), format!(" with {}", h.redacted()))
+            }
             None => (cx.get(&url).await, String::new()),
         };
         let response = match response {
@@ -451,15 +498,25 @@ async fn cache_private(cx: &AuditContext) -> Outcome {
     }
     if judged == 0 {
         let hint = if auth.is_none() { "give a credential (--auth-header) so" } else { "give a credential that can read them so" };
-        return Outcome::skipped(format!("no private endpoint returned its data, so its caching could not be judged; {hint} the real responses are checked")).evidence_lines(evidence);
+        return Outcome::skipped(format!(
+            "no private endpoint returned its data, so its caching could not be judged; {hint} the real responses are checked"
+        ))
+        .evidence_lines(evidence);
     }
     if !shared.is_empty() {
-        return Outcome::fail(format!("private responses are publicly cacheable ({}): a CDN could serve one user's data to another", shared.join("; "))).evidence_lines(evidence);
+        return Outcome::fail(format!(
+            "private responses are publicly cacheable ({}): a CDN could serve one user's data to another",
+            shared.join("; ")
+        ))
+        .evidence_lines(evidence);
     }
     if !unstated.is_empty() {
         // Nothing asks caches to store these, but a CDN rule that caches by default would.
-        return Outcome::warn(format!("private responses do not forbid shared caching ({}); send Cache-Control: private, no-store", unstated.join("; ")))
-            .evidence_lines(evidence);
+        return Outcome::warn(format!(
+            "private responses do not forbid shared caching ({}); send Cache-Control: private, no-store",
+            unstated.join("; ")
+        ))
+        .evidence_lines(evidence);
     }
     Outcome::pass(format!("all {judged} private response(s) checked are private or no-store")).evidence_lines(evidence)
 }
@@ -470,7 +527,17 @@ mod tests {
 
     #[test]
     fn session_names() {
-        for name in ["session", "connect.sid", "PHPSESSID", "JSESSIONID", "__Host-session", "next-auth.session-token", "auth_token", "jwt", "wordpress_logged_in_1"] {
+        for name in [
+            "session",
+            "connect.sid",
+            "PHPSESSID",
+            "JSESSIONID",
+            "__Host-session",
+            "next-auth.session-token",
+            "auth_token",
+            "jwt",
+            "wordpress_logged_in_1",
+        ] {
             assert!(session_like(name), "{name}");
         }
         for name in ["_ga", "theme", "XSRF-TOKEN", "csrftoken", "author_pref", "consent"] {

@@ -69,8 +69,11 @@ async fn https_available(cx: &AuditContext) -> Outcome {
     if missing.is_empty() {
         Outcome::pass(format!("all {} host(s) answer over HTTPS", hosts.len())).evidence_lines(evidence)
     } else {
-        Outcome::fail(format!("{} do(es) not answer over HTTPS: browsers that try HTTPS first show an error, others stay on plain HTTP", missing.join(", ")))
-            .evidence_lines(evidence)
+        Outcome::fail(format!(
+            "{} do(es) not answer over HTTPS: browsers that try HTTPS first show an error, others stay on plain HTTP",
+            missing.join(", ")
+        ))
+        .evidence_lines(evidence)
     }
 }
 
@@ -137,8 +140,11 @@ async fn https_redirect(cx: &AuditContext) -> Outcome {
         }
     }
     if !problems.is_empty() {
-        return Outcome::fail(format!("plain HTTP is not sent permanently to HTTPS: {}; visitors and old links stay unencrypted", problems.join("; ")))
-            .evidence_lines(evidence);
+        return Outcome::fail(format!(
+            "plain HTTP is not sent permanently to HTTPS: {}; visitors and old links stay unencrypted",
+            problems.join("; ")
+        ))
+        .evidence_lines(evidence);
     }
     if !closed.is_empty() {
         // Closed port 80 leaks nothing, but whoever types the bare domain into a browser that
@@ -215,7 +221,9 @@ async fn redirect_chain(cx: &AuditContext) -> Outcome {
         let downgrades: Vec<String> = chain
             .hops
             .iter()
-            .filter_map(|h| h.location.as_ref().filter(|to| h.url.scheme() == "https" && to.scheme() == "http").map(|to| format!("{} → {to}", h.url)))
+            .filter_map(|h| {
+                h.location.as_ref().filter(|to| h.url.scheme() == "https" && to.scheme() == "http").map(|to| format!("{} → {to}", h.url))
+            })
             .collect();
         if !downgrades.is_empty() {
             problems.push(format!("{start} downgrades to plain HTTP ({})", downgrades.join(", ")));
@@ -225,7 +233,9 @@ async fn redirect_chain(cx: &AuditContext) -> Outcome {
             ChainEnd::TooManyHops => problems.push(format!("{start} never stops redirecting (gave up after {} hops)", chain.redirects())),
             ChainEnd::Failed(e) if scanner_side(e) => return Outcome::error(format!("{start}: {e}")).evidence_lines(evidence),
             ChainEnd::Failed(e) => problems.push(format!("{start} redirects to {} which does not answer ({e})", chain.final_url())),
-            ChainEnd::Done(_) if chain.redirects() > MAX_HOPS => problems.push(format!("{start} takes {} redirects (at most {MAX_HOPS})", chain.redirects())),
+            ChainEnd::Done(_) if chain.redirects() > MAX_HOPS => {
+                problems.push(format!("{start} takes {} redirects (at most {MAX_HOPS})", chain.redirects()))
+            }
             ChainEnd::Done(_) => {}
         }
     }
@@ -233,7 +243,8 @@ async fn redirect_chain(cx: &AuditContext) -> Outcome {
         return Outcome::error("no start URL answered, so no redirect chain could be followed").evidence_lines(evidence);
     }
     if problems.is_empty() {
-        Outcome::pass(format!("{followed} redirect chain(s) end within {MAX_HOPS} hops without a loop or a downgrade to http")).evidence_lines(evidence)
+        Outcome::pass(format!("{followed} redirect chain(s) end within {MAX_HOPS} hops without a loop or a downgrade to http"))
+            .evidence_lines(evidence)
     } else {
         Outcome::fail(format!("broken redirects: {}", problems.join("; "))).evidence_lines(evidence)
     }
@@ -266,8 +277,10 @@ async fn hsts(cx: &AuditContext) -> Outcome {
         return Outcome::fail(format!("the main page ends on plain HTTP ({}), where browsers ignore HSTS", home.url));
     }
     let Some(value) = home.header("strict-transport-security") else {
-        return Outcome::fail("no Strict-Transport-Security header: a network attacker can strip HTTPS from a visitor's first plain-HTTP request")
-            .evidence(format!("{} ({}): no Strict-Transport-Security", home.url, home.status));
+        return Outcome::fail(
+            "no Strict-Transport-Security header: a network attacker can strip HTTPS from a visitor's first plain-HTTP request",
+        )
+        .evidence(format!("{} ({}): no Strict-Transport-Security", home.url, home.status));
     };
     let line = format!("{}: Strict-Transport-Security: {value}", home.url);
     match hsts_max_age(value) {
@@ -300,22 +313,27 @@ const SUBRESOURCES: &[(&str, &str)] = &[
     ("object[data]", "data"),
 ];
 
-static SELECTORS: LazyLock<Vec<(Selector, &'static str, &'static str)>> = LazyLock::new(|| {
-    SUBRESOURCES.iter().map(|(css, attr)| (Selector::parse(css).expect("constant selector"), *css, *attr)).collect()
-});
+static SELECTORS: LazyLock<Vec<(Selector, &'static str, &'static str)>> =
+    LazyLock::new(|| SUBRESOURCES.iter().map(|(css, attr)| (Selector::parse(css).expect("constant selector"), *css, *attr)).collect());
 static BASE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("base[href]").expect("constant selector"));
 
 /// `<link>` loads something only for these relations (a `canonical` or `alternate` link to an
 /// http:// URL is not mixed content).
 fn link_loads(rel: &str) -> bool {
-    rel.split_ascii_whitespace().any(|r| ["stylesheet", "icon", "preload", "modulepreload", "prefetch", "manifest"].iter().any(|k| r.eq_ignore_ascii_case(k)))
+    rel.split_ascii_whitespace()
+        .any(|r| ["stylesheet", "icon", "preload", "modulepreload", "prefetch", "manifest"].iter().any(|k| r.eq_ignore_ascii_case(k)))
 }
 
 /// The `http://` subresources of an HTML page, resolved as the browser does (against
 /// `<base href>`, so relative URLs under an http:// base count too).
 fn insecure_subresources(page_url: &Url, html: &str) -> Vec<String> {
     let document = Html::parse_document(html);
-    let base = document.select(&BASE).next().and_then(|b| b.value().attr("href")).and_then(|h| page_url.join(h.trim()).ok()).unwrap_or_else(|| page_url.clone());
+    let base = document
+        .select(&BASE)
+        .next()
+        .and_then(|b| b.value().attr("href"))
+        .and_then(|h| page_url.join(h.trim()).ok())
+        .unwrap_or_else(|| page_url.clone());
     let mut found = Vec::new();
     for (selector, css, attr) in SELECTORS.iter() {
         for element in document.select(selector) {
@@ -354,7 +372,10 @@ async fn mixed_content(cx: &AuditContext) -> Outcome {
         Err(e) => return Outcome::error(e),
     };
     if home.url.scheme() != "https" {
-        return Outcome::skipped(format!("the main page ends on plain HTTP ({}), so there is no HTTPS page to check (see http.https.redirect)", home.url));
+        return Outcome::skipped(format!(
+            "the main page ends on plain HTTP ({}), so there is no HTTPS page to check (see http.https.redirect)",
+            home.url
+        ));
     }
     let content_type = home.header("content-type").unwrap_or_default().to_ascii_lowercase();
     if !content_type.is_empty() && !content_type.contains("html") {

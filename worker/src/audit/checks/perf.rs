@@ -84,7 +84,8 @@ async fn latency(cx: &AuditContext) -> Outcome {
     let median = percentile(&samples, 50.0);
     evidence.insert(0, format!("{} request(s): p95 {}, median {}, budget {}", samples.len(), ms(p95), ms(median), ms(LATENCY_BUDGET)));
     if p95 < LATENCY_BUDGET {
-        Outcome::pass(format!("p95 latency is {} over {} requests, within the {} budget", ms(p95), samples.len(), ms(LATENCY_BUDGET))).evidence_lines(evidence)
+        Outcome::pass(format!("p95 latency is {} over {} requests, within the {} budget", ms(p95), samples.len(), ms(LATENCY_BUDGET)))
+            .evidence_lines(evidence)
     } else {
         let slowest = slowest.map(|(d, url)| format!("; slowest: {url} in {}", ms(d))).unwrap_or_default();
         Outcome::fail(format!("p95 latency is {}, over the {} budget{slowest}", ms(p95), ms(LATENCY_BUDGET))).evidence_lines(evidence)
@@ -102,7 +103,10 @@ fn is_text_type(content_type: &str) -> bool {
     essence.starts_with("text/")
         || essence.ends_with("+json")
         || essence.ends_with("+xml")
-        || matches!(essence.as_str(), "application/javascript" | "application/x-javascript" | "application/json" | "application/xml" | "image/svg+xml")
+        || matches!(
+            essence.as_str(),
+            "application/javascript" | "application/x-javascript" | "application/json" | "application/xml" | "image/svg+xml"
+        )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,7 +161,10 @@ async fn compression(cx: &AuditContext) -> Outcome {
         let line = match judge_compression(&response) {
             Compression::Compressed => {
                 compressed += 1;
-                format!("{url}: Content-Encoding {} ({content_type}, {size} bytes on the wire)", response.header("content-encoding").unwrap_or_default())
+                format!(
+                    "{url}: Content-Encoding {} ({content_type}, {size} bytes on the wire)",
+                    response.header("content-encoding").unwrap_or_default()
+                )
             }
             Compression::TooSmall => format!("{url}: not compressed, but only {size} bytes ({content_type}): too small to matter"),
             Compression::NotText => format!("{url}: {content_type} is not a text type, not judged"),
@@ -169,15 +176,20 @@ async fn compression(cx: &AuditContext) -> Outcome {
         evidence.push(line);
     }
     if !uncompressed.is_empty() {
-        Outcome::fail(format!("{} is sent uncompressed although the browser accepts gzip and Brotli", uncompressed.join(" and "))).evidence_lines(evidence)
+        Outcome::fail(format!("{} is sent uncompressed although the browser accepts gzip and Brotli", uncompressed.join(" and ")))
+            .evidence_lines(evidence)
     } else if judged == 0 {
         Outcome::error("no text response could be read to judge compression").evidence_lines(evidence)
     } else if compressed == judged {
         Outcome::pass(format!("all {judged} response(s) read are compressed")).evidence_lines(evidence)
     } else if compressed > 0 {
-        Outcome::pass(format!("{compressed} of {judged} response(s) compressed; the rest are too small to matter or not text")).evidence_lines(evidence)
+        Outcome::pass(format!("{compressed} of {judged} response(s) compressed; the rest are too small to matter or not text"))
+            .evidence_lines(evidence)
     } else {
-        Outcome::pass(format!("the {judged} response(s) read are under {COMPRESSION_MIN_BYTES} bytes, where compression saves nothing noticeable")).evidence_lines(evidence)
+        Outcome::pass(format!(
+            "the {judged} response(s) read are under {COMPRESSION_MIN_BYTES} bytes, where compression saves nothing noticeable"
+        ))
+        .evidence_lines(evidence)
     }
 }
 
@@ -230,7 +242,11 @@ fn judge_caching(response: &Response) -> (Caching, String) {
 /// The lifetime an `Expires` header gives, measured from the response's `Date` (or now).
 fn expires_lifetime(response: &Response) -> Option<u64> {
     let expires = chrono::DateTime::parse_from_rfc2822(response.header("expires")?.trim()).ok()?;
-    let date = response.header("date").and_then(|d| chrono::DateTime::parse_from_rfc2822(d.trim()).ok()).map(|d| d.with_timezone(&chrono::Utc)).unwrap_or_else(chrono::Utc::now);
+    let date = response
+        .header("date")
+        .and_then(|d| chrono::DateTime::parse_from_rfc2822(d.trim()).ok())
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .unwrap_or_else(chrono::Utc::now);
     Some((expires.with_timezone(&chrono::Utc) - date).num_seconds().max(0) as u64)
 }
 
@@ -288,9 +304,16 @@ async fn static_caching(cx: &AuditContext) -> Outcome {
     }
     match worst {
         None => Outcome::error("none of the referenced static assets could be read").evidence_lines(evidence),
-        Some(Caching::Short) => Outcome::fail(format!("{short} static asset(s) are not cached long-term (no-store, no-cache or under a day): returning visitors download them again")).evidence_lines(evidence),
-        Some(Caching::Medium) => Outcome::warn(format!("{medium} static asset(s) are cached for less than a week")).evidence_lines(evidence),
-        Some(Caching::Long) => Outcome::pass(format!("all {judged} static asset(s) read are cached for a week or more")).evidence_lines(evidence),
+        Some(Caching::Short) => Outcome::fail(format!(
+            "{short} static asset(s) are not cached long-term (no-store, no-cache or under a day): returning visitors download them again"
+        ))
+        .evidence_lines(evidence),
+        Some(Caching::Medium) => {
+            Outcome::warn(format!("{medium} static asset(s) are cached for less than a week")).evidence_lines(evidence)
+        }
+        Some(Caching::Long) => {
+            Outcome::pass(format!("all {judged} static asset(s) read are cached for a week or more")).evidence_lines(evidence)
+        }
     }
 }
 
@@ -339,7 +362,10 @@ mod tests {
     #[test]
     fn compression_verdicts() {
         let big = "x".repeat(4096);
-        assert_eq!(judge_compression(&response(&[("content-type", "text/html"), ("content-encoding", "br")], "..")), Compression::Compressed);
+        assert_eq!(
+            judge_compression(&response(&[("content-type", "text/html"), ("content-encoding", "br")], "..")),
+            Compression::Compressed
+        );
         assert_eq!(judge_compression(&response(&[("content-type", "text/html; charset=utf-8")], &big)), Compression::Uncompressed);
         assert_eq!(judge_compression(&response(&[("content-type", "application/javascript")], "x()")), Compression::TooSmall);
         assert_eq!(judge_compression(&response(&[("content-type", "image/png")], &big)), Compression::NotText);

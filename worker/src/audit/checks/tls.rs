@@ -93,7 +93,8 @@ async fn hostname(cx: &AuditContext) -> Outcome {
     } else if wrong.is_empty() {
         Outcome::pass(format!("the certificates cover all {checked} host(s)")).evidence_lines(evidence)
     } else {
-        Outcome::fail(format!("the certificate does not cover {}: browsers show a name-mismatch error", wrong.join(", "))).evidence_lines(evidence)
+        Outcome::fail(format!("the certificate does not cover {}: browsers show a name-mismatch error", wrong.join(", ")))
+            .evidence_lines(evidence)
     }
 }
 
@@ -123,8 +124,11 @@ async fn legacy(cx: &AuditContext) -> Outcome {
         return Outcome::error(format!("{host} does not resolve"));
     }
     match cx.tls.accepts_legacy(&host, cx.https_port(&host)).await {
-        Ok(None) => Outcome::pass("TLS 1.0 and 1.1 are refused").evidence(format!("{host}: handshake offering only TLS 1.0/1.1 was refused")),
-        Ok(Some(version)) => Outcome::fail(format!("{host} still accepts {version}, a protocol with known weaknesses")).evidence(format!("{host}: handshake completed with {version}")),
+        Ok(None) => {
+            Outcome::pass("TLS 1.0 and 1.1 are refused").evidence(format!("{host}: handshake offering only TLS 1.0/1.1 was refused"))
+        }
+        Ok(Some(version)) => Outcome::fail(format!("{host} still accepts {version}, a protocol with known weaknesses"))
+            .evidence(format!("{host}: handshake completed with {version}")),
         Err(e) => Outcome::error(e),
     }
 }

@@ -51,7 +51,9 @@ impl Dns {
     pub fn new(choice: ResolverChoice, timeout: Duration) -> Result<Self, String> {
         let provider = TokioRuntimeProvider::default();
         let mut builder = match choice {
-            ResolverChoice::System => TokioResolver::builder(provider).map_err(|e| format!("cannot read the system resolver configuration: {e}"))?,
+            ResolverChoice::System => {
+                TokioResolver::builder(provider).map_err(|e| format!("cannot read the system resolver configuration: {e}"))?
+            }
             ResolverChoice::Server(addr) => {
                 let connection = |protocol| {
                     let mut c = ConnectionConfig::new(protocol);

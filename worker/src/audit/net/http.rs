@@ -187,7 +187,8 @@ impl Resolve for GuardedResolver {
         let guard = self.guard;
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let ips = dns.ips(&host).await.map_err(|e| Box::new(ResolveFailed(e.to_string())) as Box<dyn std::error::Error + Send + Sync>)?;
+            let ips =
+                dns.ips(&host).await.map_err(|e| Box::new(ResolveFailed(e.to_string())) as Box<dyn std::error::Error + Send + Sync>)?;
             // Every answer must pass: a name that mixes public and private addresses is refused.
             for ip in &ips {
                 guard.check_ip(*ip).map_err(|e| Box::new(ResolveRefused(e)) as Box<dyn std::error::Error + Send + Sync>)?;

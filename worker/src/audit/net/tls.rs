@@ -93,11 +93,21 @@ impl ServerCertVerifier for RecordingVerifier {
         Ok(ServerCertVerified::assertion())
     }
 
-    fn verify_tls12_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, TlsError> {
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, TlsError> {
         self.inner.verify_tls12_signature(message, cert, dss)
     }
 
-    fn verify_tls13_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, TlsError> {
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, TlsError> {
         self.inner.verify_tls13_signature(message, cert, dss)
     }
 
@@ -149,9 +159,13 @@ impl TlsInspector {
         let name = ServerName::try_from(host.to_owned()).map_err(|e| format!("{host} is not a valid TLS server name: {e}"))?;
         let handshake = async {
             let tcp = TcpStream::connect(addr).await.map_err(|e| format!("cannot connect to {addr}: {e}"))?;
-            TlsConnector::from(Arc::new(config)).connect(name, tcp).await.map_err(|e| format!("TLS handshake with {host} ({addr}) failed: {e}"))
+            TlsConnector::from(Arc::new(config))
+                .connect(name, tcp)
+                .await
+                .map_err(|e| format!("TLS handshake with {host} ({addr}) failed: {e}"))
         };
-        let stream = tokio::time::timeout(self.timeout, handshake).await.map_err(|_| format!("TLS handshake with {host} ({addr}) timed out"))??;
+        let stream =
+            tokio::time::timeout(self.timeout, handshake).await.map_err(|_| format!("TLS handshake with {host} ({addr}) timed out"))??;
         let version = match stream.get_ref().1.protocol_version() {
             Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3".to_owned(),
             Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2".to_owned(),

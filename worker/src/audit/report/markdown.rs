@@ -22,11 +22,7 @@ fn inline(text: &str) -> String {
 
 /// A fenced block that the content cannot close: the fence is longer than any backtick run.
 fn code_block(out: &mut String, lines: &[String]) {
-    let longest = lines
-        .iter()
-        .flat_map(|l| l.split(|c| c != '`').map(str::len))
-        .max()
-        .unwrap_or(0);
+    let longest = lines.iter().flat_map(|l| l.split(|c| c != '`').map(str::len)).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     let _ = writeln!(out, "{fence}text");
     for line in lines {
@@ -51,11 +47,7 @@ pub fn render(card: &Scorecard) -> String {
     let _ = writeln!(out, "| Decision | **{}**: {} |", card.decision.label(), inline(card.decision_reason.as_str()));
     let _ = writeln!(out, "| Grade | **{}** |", card.grade.as_str());
     let _ = writeln!(out, "| Score | {}/100 |", card.score);
-    let _ = writeln!(
-        out,
-        "| Checks | {} fail, {} warn, {} error, {} pass, {} skipped |",
-        c.fail, c.warn, c.error, c.pass, c.skipped
-    );
+    let _ = writeln!(out, "| Checks | {} fail, {} warn, {} error, {} pass, {} skipped |", c.fail, c.warn, c.error, c.pass, c.skipped);
     let mode = if card.active { "active probes included" } else { "passive checks only" };
     let _ = writeln!(
         out,
@@ -157,7 +149,10 @@ mod tests {
         let out = render(&fixture::scorecard());
         assert!(out.contains("## Must fix (3)"));
         let pos = |needle: &str| out.find(needle).unwrap_or_else(|| panic!("{needle} missing in\n{out}"));
-        assert!(pos("### 1. FAIL (critical, TLS): Title of tls.cert.valid") < pos("### 2. WARN (medium, Security headers): Title of headers.hsts"));
+        assert!(
+            pos("### 1. FAIL (critical, TLS): Title of tls.cert.valid")
+                < pos("### 2. WARN (medium, Security headers): Title of headers.hsts")
+        );
         assert!(pos("### 2. WARN") < pos("### 3. FAIL (low, Security headers): Title of headers.referrer"));
         assert!(out.contains("**Fix:** Fix tls.cert.valid like `this`."));
         assert!(out.contains("**References:** <https://example.org/ref/tls.cert.valid>, <https://example.org/second>"));

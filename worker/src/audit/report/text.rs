@@ -53,7 +53,12 @@ pub fn render(card: &Scorecard, colour: bool) -> String {
     let total = c.pass + c.warn + c.fail + c.error + c.skipped;
 
     let _ = writeln!(out, "{} {}", p.wrap(&[BOLD], "launchready scan of"), p.wrap(&[BOLD], &printable(&card.target)));
-    let _ = writeln!(out, "  Decision  {}  {}", p.wrap(decision_codes(card.decision), card.decision.label()), printable(card.decision_reason.as_str()));
+    let _ = writeln!(
+        out,
+        "  Decision  {}  {}",
+        p.wrap(decision_codes(card.decision), card.decision.label()),
+        printable(card.decision_reason.as_str())
+    );
     let _ = writeln!(out, "  Grade     {}  (score {}/100)", p.wrap(decision_codes(card.decision), card.grade.as_str()), card.score);
     let _ = writeln!(
         out,

@@ -61,7 +61,9 @@ fn key_of(record: &str) -> Result<Key, String> {
     let der = lenient.decode(p.as_bytes()).map_err(|e| format!("p= is not base64: {e}"))?;
     let ed25519 = tag(record, "k").is_some_and(|k| k.eq_ignore_ascii_case("ed25519"));
     if ed25519 {
-        return PKey::public_key_from_raw_bytes(&der, Id::ED25519).map(|_| Key::Ed25519).map_err(|_| "p= is not a 32-byte Ed25519 public key".into());
+        return PKey::public_key_from_raw_bytes(&der, Id::ED25519)
+            .map(|_| Key::Ed25519)
+            .map_err(|_| "p= is not a 32-byte Ed25519 public key".into());
     }
     if let Ok(key) = PKey::public_key_from_der(&der) {
         return match key.id() {
@@ -70,7 +72,9 @@ fn key_of(record: &str) -> Result<Key, String> {
         };
     }
     // Some publish the bare PKCS#1 RSAPublicKey instead of the SubjectPublicKeyInfo.
-    openssl::rsa::Rsa::public_key_from_der_pkcs1(&der).map(|rsa| Key::Rsa(rsa.n().num_bits() as u32)).map_err(|_| "p= is not an RSA public key".into())
+    openssl::rsa::Rsa::public_key_from_der_pkcs1(&der)
+        .map(|rsa| Key::Rsa(rsa.n().num_bits() as u32))
+        .map_err(|_| "p= is not an RSA public key".into())
 }
 
 fn judge(record: &str) -> Found {
@@ -151,11 +155,19 @@ pub(super) async fn dkim(cx: &AuditContext) -> Outcome {
         let usable: Vec<&(String, Found)> = judged.iter().filter(|(_, f)| matches!(f, Found::Key(_))).collect();
         if usable.is_empty() {
             if let Some((selector, failed)) = judged.iter().find(|(_, f)| matches!(f, Found::LookupFailed(_))) {
-                return Outcome::error(format!("the DKIM lookup of selector {selector} failed: {}", describe(failed))).evidence_lines(evidence);
+                return Outcome::error(format!("the DKIM lookup of selector {selector} failed: {}", describe(failed)))
+                    .evidence_lines(evidence);
             }
-            let broken: Vec<String> = judged.iter().filter(|(_, f)| f.status() == Status::Fail).filter(|(_, f)| *f != Found::Missing).map(|(s, f)| format!("{s} ({})", describe(f))).collect();
+            let broken: Vec<String> = judged
+                .iter()
+                .filter(|(_, f)| f.status() == Status::Fail)
+                .filter(|(_, f)| *f != Found::Missing)
+                .map(|(s, f)| format!("{s} ({})", describe(f)))
+                .collect();
             let summary = if broken.is_empty() {
-                format!("no DKIM key found for the common selectors {names}: declare your selectors (--dkim-selector) or enable DKIM signing")
+                format!(
+                    "no DKIM key found for the common selectors {names}: declare your selectors (--dkim-selector) or enable DKIM signing"
+                )
             } else {
                 format!("no usable DKIM key: {}", broken.join(", "))
             };
@@ -173,7 +185,10 @@ fn verdict(judged: &[(String, Found)], evidence: Vec<String>, how: &str) -> Outc
         judged.iter().filter(|(_, f)| f.status() == status).map(|(s, f)| format!("{s} ({})", describe(f))).collect::<Vec<_>>().join(", ")
     };
     match worst {
-        Status::Fail => Outcome::fail(format!("DKIM is broken for selector(s) {}: receivers cannot verify mail signed with them", list(Status::Fail))).evidence_lines(evidence),
+        Status::Fail => {
+            Outcome::fail(format!("DKIM is broken for selector(s) {}: receivers cannot verify mail signed with them", list(Status::Fail)))
+                .evidence_lines(evidence)
+        }
         Status::Error => Outcome::error(format!("the DKIM lookup failed for {}", list(Status::Error))).evidence_lines(evidence),
         Status::Warn => Outcome::warn(format!(
             "{how}DKIM key(s) under {RSA_RECOMMENDED} bits: {}; RFC 8301 asks for 2048-bit RSA keys",

@@ -60,14 +60,17 @@ async fn mx(cx: &AuditContext) -> Outcome {
     let records = match cx.dns.mx(&domain).await {
         Ok(records) => records,
         Err(e) if e.is_no_records() => {
-            return Outcome::fail(format!("{domain} has no MX record: replies, bounces and abuse or security reports sent to it cannot be delivered"))
-                .evidence(e.to_string())
+            return Outcome::fail(format!(
+                "{domain} has no MX record: replies, bounces and abuse or security reports sent to it cannot be delivered"
+            ))
+            .evidence(e.to_string())
         }
         Err(e) => return Outcome::error(e.to_string()),
     };
     let mut sorted = records.clone();
     sorted.sort_by_key(|m| m.preference);
-    let lines: Vec<String> = sorted.iter().map(|m| format!("{domain} MX {} {}", m.preference, if m.exchange.is_empty() { "." } else { &m.exchange })).collect();
+    let lines: Vec<String> =
+        sorted.iter().map(|m| format!("{domain} MX {} {}", m.preference, if m.exchange.is_empty() { "." } else { &m.exchange })).collect();
     // A null MX (RFC 7505) is an exchange of "." (the root), here an empty name.
     let null = sorted.iter().filter(|m| m.exchange.is_empty()).count();
     if null > 0 && null == sorted.len() {
@@ -77,8 +80,10 @@ async fn mx(cx: &AuditContext) -> Outcome {
         .evidence_lines(lines);
     }
     if null > 0 {
-        return Outcome::fail(format!("{domain} mixes a null MX with other MX records, which RFC 7505 forbids: senders may treat the domain as not accepting mail"))
-            .evidence_lines(lines);
+        return Outcome::fail(format!(
+            "{domain} mixes a null MX with other MX records, which RFC 7505 forbids: senders may treat the domain as not accepting mail"
+        ))
+        .evidence_lines(lines);
     }
     let mut evidence = lines;
     let mut resolving = 0;
@@ -94,17 +99,33 @@ async fn mx(cx: &AuditContext) -> Outcome {
     if resolving == 0 {
         Outcome::fail(format!("none of the MX hosts of {domain} resolves, so mail to it cannot be delivered")).evidence_lines(evidence)
     } else {
-        Outcome::pass(format!("{domain} has {} MX record(s), {resolving} of them resolving: mail to it can be delivered", sorted.len())).evidence_lines(evidence)
+        Outcome::pass(format!("{domain} has {} MX record(s), {resolving} of them resolving: mail to it can be delivered", sorted.len()))
+            .evidence_lines(evidence)
     }
 }
 
 /// What `_dmarc.<domain>` (or, failing that, the organisational domain's) holds.
 enum DmarcState {
     /// No DMARC record at the names looked at.
-    Missing { names: Vec<String>, others: Vec<String> },
-    Several { name: String, records: Vec<String> },
-    Invalid { name: String, record: String, reason: String },
-    Valid { name: String, record: String, dmarc: Box<Dmarc>, inherited: bool },
+    Missing {
+        names: Vec<String>,
+        others: Vec<String>,
+    },
+    Several {
+        name: String,
+        records: Vec<String>,
+    },
+    Invalid {
+        name: String,
+        record: String,
+        reason: String,
+    },
+    Valid {
+        name: String,
+        record: String,
+        dmarc: Box<Dmarc>,
+        inherited: bool,
+    },
 }
 
 /// One lookup of the DMARC record as a receiver does it (RFC 7489 §6.6.3): the mail domain's
@@ -124,7 +145,9 @@ async fn dmarc_state(cx: &AuditContext) -> Result<DmarcState, DnsError> {
         let mut dmarc: Vec<(String, mail_auth::Result<Dmarc>)> = Vec::new();
         for record in records {
             match Dmarc::parse(record.as_bytes()) {
-                Err(mail_auth::Error::Dns(mail_auth::DnsError::InvalidRecordType)) => others.push(format!("{name} TXT \"{record}\" (not a DMARC record)")),
+                Err(mail_auth::Error::Dns(mail_auth::DnsError::InvalidRecordType)) => {
+                    others.push(format!("{name} TXT \"{record}\" (not a DMARC record)"))
+                }
                 parsed => dmarc.push((record, parsed)),
             }
         }
@@ -203,17 +226,23 @@ async fn dmarc_policy(cx: &AuditContext) -> Outcome {
     match policy {
         // t=y (DMARCbis testing mode) asks receivers to apply one step less: quarantine
         // becomes none.
-        Policy::Quarantine if dmarc.t => Outcome::warn(format!(
-            "{tag}=quarantine with t=y (testing): receivers apply no policy, so spoofed mail is still delivered"
+        Policy::Quarantine if dmarc.t => {
+            Outcome::warn(format!("{tag}=quarantine with t=y (testing): receivers apply no policy, so spoofed mail is still delivered"))
+                .evidence_lines(evidence)
+        }
+        Policy::Reject | Policy::Quarantine => {
+            Outcome::pass(format!("{tag}={}: mail that fails authentication is kept out of inboxes", policy_name(policy)))
+                .evidence_lines(evidence)
+        }
+        Policy::None => {
+            Outcome::warn(format!("{tag}=none: mail that fails SPF and DKIM is still delivered, so phishing in your name reaches inboxes"))
+                .evidence_lines(evidence)
+        }
+        // RFC 7489 §6.6.3: a record without p= (but otherwise valid) is applied as p=none.
+        Policy::Unspecified => Outcome::warn(format!(
+            "the record has no {tag}= tag, so receivers apply none: mail that fails authentication is still delivered"
         ))
         .evidence_lines(evidence),
-        Policy::Reject | Policy::Quarantine => {
-            Outcome::pass(format!("{tag}={}: mail that fails authentication is kept out of inboxes", policy_name(policy))).evidence_lines(evidence)
-        }
-        Policy::None => Outcome::warn(format!("{tag}=none: mail that fails SPF and DKIM is still delivered, so phishing in your name reaches inboxes")).evidence_lines(evidence),
-        // RFC 7489 §6.6.3: a record without p= (but otherwise valid) is applied as p=none.
-        Policy::Unspecified => Outcome::warn(format!("the record has no {tag}= tag, so receivers apply none: mail that fails authentication is still delivered"))
-            .evidence_lines(evidence),
     }
 }
 
@@ -239,13 +268,18 @@ async fn tls_rpt(cx: &AuditContext) -> Outcome {
     };
     let records: Vec<String> = all.iter().filter(|r| has_version(r, "v=TLSRPTv1")).cloned().collect();
     match records.as_slice() {
-        [] => Outcome::fail(format!("no TLS-RPT record at {name}: failed secure deliveries to you go unreported")).evidence_lines(quoted(&all, &name)),
+        [] => Outcome::fail(format!("no TLS-RPT record at {name}: failed secure deliveries to you go unreported"))
+            .evidence_lines(quoted(&all, &name)),
         [record] => match TlsRpt::parse(record.as_bytes()) {
             Ok(rpt) => {
-                let uris: Vec<&str> = rpt.rua.iter().map(|u| match u {
-                    ReportUri::Mail(m) => m.as_str(),
-                    ReportUri::Http(h) => h.as_str(),
-                }).collect();
+                let uris: Vec<&str> = rpt
+                    .rua
+                    .iter()
+                    .map(|u| match u {
+                        ReportUri::Mail(m) => m.as_str(),
+                        ReportUri::Http(h) => h.as_str(),
+                    })
+                    .collect();
                 Outcome::pass(format!("TLS reports go to {}", uris.join(", "))).evidence(format!("{name} TXT \"{record}\""))
             }
             Err(e) => Outcome::fail(format!("the TLS-RPT record at {name} has no usable rua= address ({e}), so no reports are sent"))

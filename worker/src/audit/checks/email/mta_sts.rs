@@ -97,12 +97,17 @@ pub(super) async fn mta_sts(cx: &AuditContext) -> Outcome {
     let record = match records.as_slice() {
         [record] => record.clone(),
         [] => {
-            return Outcome::fail(format!("no MTA-STS record at {name}: mail to {domain} can be downgraded to plaintext by an attacker on the path"))
-                .evidence_lines(quoted(&all, &name))
+            return Outcome::fail(format!(
+                "no MTA-STS record at {name}: mail to {domain} can be downgraded to plaintext by an attacker on the path"
+            ))
+            .evidence_lines(quoted(&all, &name))
         }
         several => {
-            return Outcome::fail(format!("{name} has {} MTA-STS records, so senders act as if there were none (RFC 8461 §3.1)", several.len()))
-                .evidence_lines(quoted(several, &name))
+            return Outcome::fail(format!(
+                "{name} has {} MTA-STS records, so senders act as if there were none (RFC 8461 §3.1)",
+                several.len()
+            ))
+            .evidence_lines(quoted(several, &name))
         }
     };
     let mut evidence = vec![format!("{name} TXT \"{record}\"")];
@@ -116,15 +121,24 @@ pub(super) async fn mta_sts(cx: &AuditContext) -> Outcome {
     // RFC 8461 §3.3: senders fetch with GET and follow no redirect.
     let response = match cx.get(&url).await {
         Ok(response) => response,
-        Err(e) => return Outcome::fail(format!("the MTA-STS policy at {url} cannot be fetched ({e}), so senders apply no policy")).evidence_lines(evidence),
+        Err(e) => {
+            return Outcome::fail(format!("the MTA-STS policy at {url} cannot be fetched ({e}), so senders apply no policy"))
+                .evidence_lines(evidence)
+        }
     };
     evidence.push(format!("GET {url} → {}", response.status));
     if response.status != 200 {
-        return Outcome::fail(format!("the MTA-STS policy at {url} answers {} instead of 200, so senders apply no policy", response.status)).evidence_lines(evidence);
+        return Outcome::fail(format!(
+            "the MTA-STS policy at {url} answers {} instead of 200, so senders apply no policy",
+            response.status
+        ))
+        .evidence_lines(evidence);
     }
     let text = response.text();
     // A wrong page (HTML, minified) can be huge: a few short lines show what was served.
-    evidence.extend(text.lines().filter(|l| !l.trim().is_empty()).take(12).map(|l| format!("  {}", l.trim_end().chars().take(120).collect::<String>())));
+    evidence.extend(
+        text.lines().filter(|l| !l.trim().is_empty()).take(12).map(|l| format!("  {}", l.trim_end().chars().take(120).collect::<String>())),
+    );
     let policy = match parse_policy(&text) {
         Ok(policy) => policy,
         Err(e) => return Outcome::fail(format!("the MTA-STS policy is not valid ({e}), so senders ignore it")).evidence_lines(evidence),
@@ -133,14 +147,19 @@ pub(super) async fn mta_sts(cx: &AuditContext) -> Outcome {
     match cx.tls_report(&host).await {
         Ok(report) if report.verdict == Verdict::Valid => {}
         Ok(report) => {
-            return Outcome::fail(format!("{host} serves the policy with a certificate senders reject ({:?}), so they ignore it", report.verdict)).evidence_lines(evidence)
+            return Outcome::fail(format!(
+                "{host} serves the policy with a certificate senders reject ({:?}), so they ignore it",
+                report.verdict
+            ))
+            .evidence_lines(evidence)
         }
         Err(e) => return Outcome::error(format!("the certificate of {host} could not be checked: {e}")).evidence_lines(evidence),
     }
     match policy.mode {
         Mode::None => return Outcome::fail("the MTA-STS policy has mode: none, which withdraws protection").evidence_lines(evidence),
         Mode::Testing => {
-            return Outcome::warn("the MTA-STS policy is in testing mode: failures are reported but mail is still delivered without TLS").evidence_lines(evidence)
+            return Outcome::warn("the MTA-STS policy is in testing mode: failures are reported but mail is still delivered without TLS")
+                .evidence_lines(evidence)
         }
         Mode::Enforce => {}
     }
@@ -149,9 +168,17 @@ pub(super) async fn mta_sts(cx: &AuditContext) -> Outcome {
         Ok(mxs) => mxs,
         // No MX is email.mx's finding; there is nothing for the policy to cover.
         Err(e) if e.is_no_records() => Vec::new(),
-        Err(e) => return Outcome::error(format!("the policy is enforced, but the MX hosts it must cover could not be read: {e}")).evidence_lines(evidence),
+        Err(e) => {
+            return Outcome::error(format!("the policy is enforced, but the MX hosts it must cover could not be read: {e}"))
+                .evidence_lines(evidence)
+        }
     };
-    let uncovered: Vec<String> = mxs.iter().filter(|m| !m.exchange.is_empty()).filter(|m| !policy.mx.iter().any(|p| mx_matches(p, &m.exchange))).map(|m| m.exchange.clone()).collect();
+    let uncovered: Vec<String> = mxs
+        .iter()
+        .filter(|m| !m.exchange.is_empty())
+        .filter(|m| !policy.mx.iter().any(|p| mx_matches(p, &m.exchange)))
+        .map(|m| m.exchange.clone())
+        .collect();
     if !uncovered.is_empty() {
         return Outcome::fail(format!(
             "the enforced MTA-STS policy does not list the MX host(s) {}: senders that honour it refuse to deliver there",
@@ -168,7 +195,8 @@ mod tests {
 
     #[test]
     fn parses_a_policy() {
-        let policy = parse_policy("version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmx: *.example.net\r\nmax_age: 604800\r\n").unwrap();
+        let policy =
+            parse_policy("version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmx: *.example.net\r\nmax_age: 604800\r\n").unwrap();
         assert_eq!(policy, Policy { mode: Mode::Enforce, max_age: 604800, mx: vec!["mail.example.com".into(), "*.example.net".into()] });
         assert!(parse_policy("version: STSv1\nmode: enforce\nmax_age: 86400\n").is_err());
         assert!(parse_policy("version: STSv2\nmode: enforce\nmx: a\nmax_age: 1\n").is_err());

@@ -91,7 +91,10 @@ async fn the_record(cx: &AuditContext) -> Result<(String, String), Outcome> {
         Ok(records) => match records.as_slice() {
             [record] => Ok((domain, record.clone())),
             [] => Err(Outcome::skipped(format!("{domain} has no SPF record to evaluate (see email.spf.present)"))),
-            several => Err(Outcome::skipped(format!("{domain} has {} SPF records, which is a permerror on its own (see email.spf.present)", several.len()))),
+            several => Err(Outcome::skipped(format!(
+                "{domain} has {} SPF records, which is a permerror on its own (see email.spf.present)",
+                several.len()
+            ))),
         },
     }
 }
@@ -136,7 +139,13 @@ impl Walk {
 /// Counts the DNS-querying terms of `spf` (the record of `domain`) and of every record it
 /// includes or redirects to, as one evaluation would. `path` holds the domains from the top
 /// record down to `domain`, to stop include loops.
-fn walk<'a>(cx: &'a AuditContext, domain: String, spf: Spf, path: Vec<String>, w: &'a mut Walk) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+fn walk<'a>(
+    cx: &'a AuditContext,
+    domain: String,
+    spf: Spf,
+    path: Vec<String>,
+    w: &'a mut Walk,
+) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
     Box::pin(async move {
         let indent = "  ".repeat(path.len());
         let has_all = spf.directives.iter().any(|d| d.mechanism == Mechanism::All);
@@ -170,9 +179,10 @@ fn walk<'a>(cx: &'a AuditContext, domain: String, spf: Spf, path: Vec<String>, w
                             match cx.dns.mx(&target).await {
                                 Err(e) if e.is_no_records() => void(w, &indent, format!("mx:{target} has no MX record")),
                                 Err(e) => w.temperrors.push(e.to_string()),
-                                Ok(hosts) if hosts.len() > MX_LIMIT => {
-                                    w.permerrors.push(format!("mx:{target} names {} MX hosts, more than the {MX_LIMIT} an evaluation may look up", hosts.len()))
-                                }
+                                Ok(hosts) if hosts.len() > MX_LIMIT => w.permerrors.push(format!(
+                                    "mx:{target} names {} MX hosts, more than the {MX_LIMIT} an evaluation may look up",
+                                    hosts.len()
+                                )),
                                 Ok(_) => {}
                             }
                         }
@@ -275,7 +285,12 @@ pub(super) async fn valid(cx: &AuditContext) -> Outcome {
     let top = format!("{domain} TXT \"{record}\"");
     let spf = match parse(&record) {
         Ok(spf) => spf,
-        Err(e) => return Outcome::fail(format!("the SPF record does not parse ({e}): receivers return permerror and treat your mail as unauthenticated")).evidence(top),
+        Err(e) => {
+            return Outcome::fail(format!(
+                "the SPF record does not parse ({e}): receivers return permerror and treat your mail as unauthenticated"
+            ))
+            .evidence(top)
+        }
     };
     let mut w = Walk::default();
     walk(cx, domain.clone(), spf, vec![domain.clone()], &mut w).await;
@@ -285,7 +300,8 @@ pub(super) async fn valid(cx: &AuditContext) -> Outcome {
         if w.exhausted() { " (counting stopped once over the limit)" } else { "" },
         w.voids
     );
-    let evidence: Vec<String> = [counts, top].into_iter().chain(w.tree).chain(w.permerrors.iter().map(|p| format!("permerror: {p}"))).collect();
+    let evidence: Vec<String> =
+        [counts, top].into_iter().chain(w.tree).chain(w.permerrors.iter().map(|p| format!("permerror: {p}"))).collect();
     if w.lookups > LOOKUP_LIMIT {
         Outcome::fail(format!(
             "evaluating the SPF record needs more than {LOOKUP_LIMIT} DNS lookups ({} counted through includes): receivers return permerror",
@@ -293,13 +309,15 @@ pub(super) async fn valid(cx: &AuditContext) -> Outcome {
         ))
         .evidence_lines(evidence)
     } else if w.voids > VOID_LIMIT {
-        Outcome::fail(format!("{} SPF lookups find nothing (limit {VOID_LIMIT}): receivers return permerror", w.voids)).evidence_lines(evidence)
+        Outcome::fail(format!("{} SPF lookups find nothing (limit {VOID_LIMIT}): receivers return permerror", w.voids))
+            .evidence_lines(evidence)
     } else if let Some(first) = w.permerrors.first() {
         Outcome::fail(format!("the SPF evaluation ends in permerror: {first}")).evidence_lines(evidence)
     } else if !w.temperrors.is_empty() {
         Outcome::error(format!("some SPF lookups failed, so the count is incomplete: {}", w.temperrors.join("; "))).evidence_lines(evidence)
     } else {
-        Outcome::pass(format!("the SPF record parses and needs {} of {LOOKUP_LIMIT} DNS lookups ({} void)", w.lookups, w.voids)).evidence_lines(evidence)
+        Outcome::pass(format!("the SPF record parses and needs {} of {LOOKUP_LIMIT} DNS lookups ({} void)", w.lookups, w.voids))
+            .evidence_lines(evidence)
     }
 }
 
@@ -320,7 +338,10 @@ pub(super) async fn policy(cx: &AuditContext) -> Outcome {
     let mut evidence = vec![format!("{domain} TXT \"{record}\"")];
     let mut spf = match parse(&record) {
         Ok(spf) => spf,
-        Err(e) => return Outcome::skipped(format!("the SPF record does not parse ({e}), so it has no policy (see email.spf.valid)")).evidence_lines(evidence),
+        Err(e) => {
+            return Outcome::skipped(format!("the SPF record does not parse ({e}), so it has no policy (see email.spf.valid)"))
+                .evidence_lines(evidence)
+        }
     };
     let mut visited = vec![domain];
     // The final policy is the first `all` of the record, or of the record `redirect=` leads to.
@@ -331,22 +352,39 @@ pub(super) async fn policy(cx: &AuditContext) -> Outcome {
         });
         if let Some(open) = open {
             let range = if matches!(open.mechanism, Mechanism::Ip4 { .. }) { "ip4:0.0.0.0/0" } else { "ip6:::/0" };
-            return Outcome::fail(format!("{range} authorises every server on the internet to send as you, like +all")).evidence_lines(evidence);
+            return Outcome::fail(format!("{range} authorises every server on the internet to send as you, like +all"))
+                .evidence_lines(evidence);
         }
         if let Some(all) = spf.directives.iter().find(|d| d.mechanism == Mechanism::All) {
             let text = all_text(&all.qualifier);
             return match all.qualifier {
-                Qualifier::Fail => Outcome::pass("the SPF policy ends in -all: mail from unlisted servers fails SPF").evidence_lines(evidence),
-                Qualifier::SoftFail => Outcome::pass("the SPF policy ends in ~all: mail from unlisted servers soft-fails SPF").evidence_lines(evidence),
-                Qualifier::Pass => Outcome::fail("the SPF policy ends in +all: every server on the internet may send as you").evidence_lines(evidence),
-                Qualifier::Neutral => Outcome::fail(format!("the SPF policy ends in {text}, which asserts nothing: spoofed mail is not rejected")).evidence_lines(evidence),
+                Qualifier::Fail => {
+                    Outcome::pass("the SPF policy ends in -all: mail from unlisted servers fails SPF").evidence_lines(evidence)
+                }
+                Qualifier::SoftFail => {
+                    Outcome::pass("the SPF policy ends in ~all: mail from unlisted servers soft-fails SPF").evidence_lines(evidence)
+                }
+                Qualifier::Pass => {
+                    Outcome::fail("the SPF policy ends in +all: every server on the internet may send as you").evidence_lines(evidence)
+                }
+                Qualifier::Neutral => {
+                    Outcome::fail(format!("the SPF policy ends in {text}, which asserts nothing: spoofed mail is not rejected"))
+                        .evidence_lines(evidence)
+                }
             };
         }
         let Some(spec) = spf.redirect.clone() else {
-            return Outcome::fail("the SPF record has no all mechanism and no redirect: mail from unlisted servers gets neutral, so spoofing is not rejected").evidence_lines(evidence);
+            return Outcome::fail(
+                "the SPF record has no all mechanism and no redirect: mail from unlisted servers gets neutral, so spoofing is not rejected",
+            )
+            .evidence_lines(evidence);
         };
         let Some(target) = literal(&spec) else {
-            return Outcome::error(format!("the final policy is behind redirect={}, a macro that depends on each message", describe(&spec))).evidence_lines(evidence);
+            return Outcome::error(format!(
+                "the final policy is behind redirect={}, a macro that depends on each message",
+                describe(&spec)
+            ))
+            .evidence_lines(evidence);
         };
         if visited.contains(&target) || visited.len() > LOOKUP_LIMIT {
             return Outcome::fail(format!("redirect={target} loops back, so the evaluation ends in permerror")).evidence_lines(evidence);
@@ -356,12 +394,16 @@ pub(super) async fn policy(cx: &AuditContext) -> Outcome {
             Err(e) => return Outcome::error(e).evidence_lines(evidence),
         };
         let [next] = records.as_slice() else {
-            return Outcome::fail(format!("redirect={target} leads to {} SPF records, so the evaluation ends in permerror", records.len())).evidence_lines(evidence);
+            return Outcome::fail(format!("redirect={target} leads to {} SPF records, so the evaluation ends in permerror", records.len()))
+                .evidence_lines(evidence);
         };
         evidence.push(format!("redirect={target} → \"{next}\""));
         spf = match parse(next) {
             Ok(spf) => spf,
-            Err(e) => return Outcome::fail(format!("the record redirect={target} leads to does not parse ({e}): permerror")).evidence_lines(evidence),
+            Err(e) => {
+                return Outcome::fail(format!("the record redirect={target} leads to does not parse ({e}): permerror"))
+                    .evidence_lines(evidence)
+            }
         };
         visited.push(target);
     }
@@ -383,7 +425,9 @@ mod tests {
     fn mail_auth_parses_what_we_rely_on() {
         let spf = parse("v=spf1 include:_spf.example.com redirect=other.example.com").unwrap();
         assert_eq!(literal(spf.redirect.as_ref().unwrap()).as_deref(), Some("other.example.com"));
-        assert!(matches!(&spf.directives[0].mechanism, Mechanism::Include { macro_string } if literal(macro_string).as_deref() == Some("_spf.example.com")));
+        assert!(
+            matches!(&spf.directives[0].mechanism, Mechanism::Include { macro_string } if literal(macro_string).as_deref() == Some("_spf.example.com"))
+        );
         let spf = parse("v=spf1 a mx -all").unwrap();
         assert!(matches!(&spf.directives[0].mechanism, Mechanism::A { macro_string: Macro::None, .. }));
         let spf = parse("v=spf1 include:%{d}._spf.example.com ~all").unwrap();
