@@ -100,6 +100,32 @@ fn unavailable(err: stripe::StripeError) -> DomainError {
     DomainError::Unavailable("The payment provider could not be reached. Please try again in a minute.".into())
 }
 
+/// A Stripe request's future, boxed so that the response type stays behind `dyn Future + Send`.
+type StripeCall<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, stripe::StripeError>> + Send + 'a>>;
+
+/// Every Stripe call in this module goes through [`BoxedSend::boxed_send`].
+///
+/// Why: async-stripe's `send` future carries its response type (a `PhantomData<Subscription>`,
+/// say), and Stripe's generated types nest very deeply (a subscription reaches invoices,
+/// charges, transfers, accounts… through `Expandable` fields). A future that holds such a
+/// future across an `.await` is `Send` only if the whole graph is, so every crate that proves
+/// `Send` for any future above a Stripe call (a job handler inside apalis' service stack, a
+/// spawned task) walks it again, one obligation per field. In an optimised build each crate
+/// instantiates the generic job stack itself (generics are shared between crates only without
+/// optimisation), so the `launchready` binary did that walk under the default recursion limit
+/// of 128 and stopped with E0275 on `Transfer: Send`; the debug build reused the worker
+/// crate's instances, made under its raised limit. Boxed here, the graph is walked once,
+/// from a shallow start, and every future above holds only an opaque `dyn Future + Send`:
+/// no crate needs a raised limit for Stripe. (Boxing the job's future instead would move the
+/// same deep walk into the worker crate, which would keep needing the raised limit.)
+trait BoxedSend<'a, T>: std::future::Future<Output = Result<T, stripe::StripeError>> + Send + Sized + 'a {
+    fn boxed_send(self) -> StripeCall<'a, T> {
+        Box::pin(self)
+    }
+}
+
+impl<'a, T, F> BoxedSend<'a, T> for F where F: std::future::Future<Output = Result<T, stripe::StripeError>> + Send + 'a {}
+
 impl Stripe {
     pub fn new(settings: StripeSettings) -> Result<Self, DomainError> {
         let client = stripe::ClientBuilder::new(settings.secret_key.expose_secret())
@@ -124,6 +150,7 @@ impl Stripe {
             .email(email)
             .metadata(HashMap::from([("org_id".to_owned(), org_id.to_string())]))
             .send(&self.client)
+            .boxed_send()
             .await
             .map_err(unavailable)?;
         Ok(customer.id.to_string())
@@ -153,6 +180,7 @@ impl Stripe {
             .cancel_url(cancel_url)
             .metadata(HashMap::from([("org_id".to_owned(), org_id.to_string())]))
             .send(&self.client)
+            .boxed_send()
             .await
             .map_err(unavailable)?;
         session.url.ok_or_else(|| DomainError::Internal("Checkout Session without a URL".into()))
@@ -191,6 +219,7 @@ impl Stripe {
             .cancel_url(cancel_url)
             .metadata(HashMap::from([("booking_id".to_owned(), booking_id.to_string())]))
             .send(&self.client)
+            .boxed_send()
             .await
             .map_err(unavailable)?;
         let url = session.url.ok_or_else(|| DomainError::Internal("Checkout Session without a URL".into()))?;
@@ -204,6 +233,7 @@ impl Stripe {
             .customer(customer)
             .return_url(return_url)
             .send(&self.client)
+            .boxed_send()
             .await
             .map_err(unavailable)?;
         Ok(session.url)
@@ -219,6 +249,7 @@ impl Stripe {
             .status(ListSubscriptionStatus::All)
             .limit(100)
             .send(&self.client)
+            .boxed_send()
             .await
             .map_err(unavailable)?;
         let best = list
@@ -244,7 +275,11 @@ impl Stripe {
     /// A Checkout Session as Stripe has it now.
     #[tracing::instrument(skip_all)]
     pub async fn checkout_session(&self, id: &str) -> Result<CheckoutState, DomainError> {
-        let session = stripe_checkout::checkout_session::RetrieveCheckoutSession::new(id).send(&self.client).await.map_err(unavailable)?;
+        let session = stripe_checkout::checkout_session::RetrieveCheckoutSession::new(id)
+            .send(&self.client)
+            .boxed_send()
+            .await
+            .map_err(unavailable)?;
         Ok(CheckoutState {
             id: session.id.to_string(),
             paid: matches!(session.payment_status, stripe_checkout::CheckoutSessionPaymentStatus::Paid),
