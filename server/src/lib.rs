@@ -6,6 +6,7 @@ pub mod db;
 pub mod fake_stripe;
 pub mod http;
 pub mod scan;
+pub mod start_banner;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

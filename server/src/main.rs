@@ -75,7 +75,11 @@ fn main() -> ExitCode {
 }
 
 async fn run(command: Command, config: Config) -> Result<(), startup::StartupError> {
-    tracing::info!(database = %config.database_url.redacted(), env = ?config.env, "starting");
+    // `serve` says where it serves, the database and where mail goes once it is bound
+    // (server::start_banner); the other commands say which database they work on first.
+    if !matches!(command, Command::Serve { .. }) {
+        tracing::info!(database = %config.database_url.redacted(), env = ?config.env, "starting");
+    }
     let shutdown = Shutdown::new();
     let trigger = shutdown.clone();
     tokio::spawn(async move {

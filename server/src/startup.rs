@@ -2,6 +2,7 @@
 //! graceful shutdown that lets in-flight requests and jobs finish.
 
 use crate::config::Config;
+use crate::start_banner::StartBanner;
 use crate::state::AppState;
 use crate::{db, http};
 use app::ssr::session::CookieSettings;
@@ -120,6 +121,7 @@ pub struct Application {
     embedded_worker: bool,
     shutdown_grace: std::time::Duration,
     maintenance: AppContext,
+    banner: StartBanner,
 }
 
 impl Application {
@@ -168,6 +170,7 @@ impl Application {
             .build();
         let state = AppState { ctx: ctx.clone(), leptos_options };
         let router = http::router(state, config);
+        let banner = StartBanner::new(config, listener.local_addr().map_err(StartupError::Serve)?, embedded_worker);
         Ok(Self {
             listener,
             router,
@@ -177,6 +180,7 @@ impl Application {
             embedded_worker,
             shutdown_grace: config.shutdown_grace,
             maintenance: ctx,
+            banner,
         })
     }
 
@@ -192,8 +196,7 @@ impl Application {
 
     /// Serves until `shutdown` fires, then drains requests and jobs.
     pub async fn run_until(self, shutdown: Shutdown) -> Result<(), StartupError> {
-        let addr = self.local_addr();
-        tracing::info!(%addr, "listening");
+        self.banner.log();
         let workers = self.embedded_worker.then(|| {
             let stop = shutdown.clone();
             tokio::spawn(worker::runner::run(self.email.clone(), self.runner.clone(), async move {

@@ -3,6 +3,7 @@
 //! a request names it.
 
 use crate::config::LogFormat;
+use std::io::IsTerminal;
 use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter};
 
 pub fn init(format: LogFormat, filter: &str) {
@@ -11,7 +12,8 @@ pub fn init(format: LogFormat, filter: &str) {
     // `try_init`: tests start many apps in one process; the first subscriber wins.
     let _ = match format {
         LogFormat::Json => registry.with(fmt::layer().json().with_current_span(true).with_span_list(true)).try_init(),
-        LogFormat::Pretty => registry.with(fmt::layer().with_target(false)).try_init(),
+        // Colours only on a terminal: a log file or a pipe gets plain text.
+        LogFormat::Pretty => registry.with(fmt::layer().with_target(false).with_ansi(std::io::stdout().is_terminal())).try_init(),
     };
 }
 

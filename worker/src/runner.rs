@@ -92,6 +92,10 @@ pub enum RunnerError {
 }
 
 /// Registers one queue-backed worker on the database's storage.
+///
+/// Layers run outermost first: the concurrency limit, then the retries, then the timeout, so
+/// each attempt gets the whole timeout (a timeout outside the retries would cover every attempt
+/// and its backoff together; apalis warns about that order at start-up).
 macro_rules! register_queue {
     ($monitor:expr, $deps:expr, $settings:expr, $job:ty, $kind:literal, $handler:expr, $concurrency:expr, $timeout:expr) => {{
         let backoff = ExponentialBackoffMaker::new($settings.min_backoff, $settings.max_backoff, 0.5, HasherRng::default())
@@ -117,8 +121,8 @@ macro_rules! register_queue {
                         .backend(storage.clone().poll_with_strategy(EveryInterval::new(poll)))
                         .data(deps.clone())
                         .concurrency(concurrency)
-                        .timeout(timeout)
                         .retry(retry.clone())
+                        .timeout(timeout)
                         .build($handler)
                 })
             }
@@ -135,8 +139,8 @@ macro_rules! register_queue {
                         .backend(storage.clone().poll_with_strategy(EveryInterval::new(poll)))
                         .data(deps.clone())
                         .concurrency(concurrency)
-                        .timeout(timeout)
                         .retry(retry.clone())
+                        .timeout(timeout)
                         .build($handler)
                 })
             }
