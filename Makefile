@@ -1,7 +1,14 @@
 # The two commands of the README:
 #   make run   — install what is missing, build, migrate and serve http://127.0.0.1:3000
 #                (SQLite in ./data, worker in the same process, mail in /dev/outbox)
-#   make test  — every test: unit, integration on SQLite and PostgreSQL, browser
+#   make test  — every test: unit, integration on SQLite and PostgreSQL, the start-up smoke
+#                test of what `make run` serves, and the browser tests against that same binary
+# CI (.ci/run) runs `make fmt-check feature-drift`, `make setup build` (timed: what `make run`
+# builds), then `make test clippy benches`.
+#
+# Everything is built with the release profile: the binary `make run` serves, the tests, the
+# benchmarks and clippy share every compiled dependency, so a cold machine compiles them once
+# (a debug test build beside the release binary compiled everything twice).
 SHELL := /bin/bash
 ENV := source scripts/env.sh &&
 # PostgreSQL for the integration tests: the local server unless told otherwise.
@@ -10,17 +17,12 @@ LAUNCHREADY_TEST_PG ?= postgres://postgres@127.0.0.1:5432/postgres
 # (building it together with them would unify Leptos' ssr and hydrate features).
 SERVER_PACKAGES := -p domain -p migrations -p worker -p app -p server
 
-.PHONY: run test setup build frontend server test-rust test-e2e fmt clippy
+.PHONY: run test setup build frontend server test-rust smoke test-e2e fmt fmt-check clippy benches feature-drift
 
 run: setup build
-	@$(ENV) echo "launchready on http://127.0.0.1:3000 (Ctrl-C stops it)" && \
-	  LAUNCHREADY_SITE_ROOT="$$LAUNCHREADY_SITE_ROOT" "$$CARGO_TARGET_DIR/release/launchready" serve
+	@scripts/serve.sh
 
-test: setup frontend
-	@$(ENV) export LAUNCHREADY_TEST_PG="$(LAUNCHREADY_TEST_PG)" && \
-	  cargo test $(SERVER_PACKAGES) --features app/ssr && \
-	  cargo build -p server && \
-	  e2e/run.sh "$$CARGO_TARGET_DIR/debug/launchready"
+test: setup build test-rust smoke test-e2e
 
 setup:
 	@scripts/setup.sh
@@ -33,8 +35,33 @@ frontend:
 server:
 	@$(ENV) cargo build -p server --release
 
+test-rust:
+	@$(ENV) export LAUNCHREADY_TEST_PG="$(LAUNCHREADY_TEST_PG)" && \
+	  cargo test --release $(SERVER_PACKAGES) --features app/ssr
+
+smoke:
+	@scripts/smoke-run.sh
+
+test-e2e:
+	@$(ENV) e2e/run.sh "$$CARGO_TARGET_DIR/release/launchready"
+
 fmt:
 	cargo fmt --all
 
+fmt-check:
+	cargo fmt --all --check
+
+# Every crate and target: the server side with ssr, the front end (hydrate) on the host.
 clippy:
-	@$(ENV) cargo clippy $(SERVER_PACKAGES) --features app/ssr --all-targets -- -D warnings
+	@$(ENV) cargo clippy --release $(SERVER_PACKAGES) --features app/ssr --all-targets -- -D warnings && \
+	  cargo clippy --release -p frontend --all-targets -- -D warnings
+
+# The README's benchmarks compile (running them takes minutes; see the README). Selected with
+# the test packages so that they reuse the test build's dependencies.
+benches:
+	@$(ENV) cargo bench --no-run $(SERVER_PACKAGES) --features app/ssr --bench audit --bench monitors --bench dashboard
+
+# The release binary and the tests enable the same features of every crate, so a cold build
+# compiles each crate once (scripts/check-feature-drift.sh).
+feature-drift:
+	@scripts/check-feature-drift.sh
