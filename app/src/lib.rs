@@ -2,6 +2,10 @@
 //! Server functions sit next to the pages that call them; server-only code is in [`ssr`].
 
 #![recursion_limit = "256"]
+// `#[server]` turns a form's server function into a client stub for the browser build and does
+// not copy the function's `#[allow(clippy::too_many_arguments)]` onto it; the arguments are the
+// form's fields, so the lint says nothing useful there.
+#![cfg_attr(feature = "hydrate", allow(clippy::too_many_arguments))]
 
 pub mod components;
 pub mod error;
