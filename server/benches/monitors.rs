@@ -167,7 +167,9 @@ fn expected_slots(count: usize, start: DateTime<Utc>, interval: i64, end: DateTi
             if first >= end {
                 0
             } else {
-                ((end - first).num_milliseconds() - 1) as usize / (interval as usize * 1000) + 1
+                // Slots at first, first + interval, … before end. Under a millisecond apart,
+                // num_milliseconds() is 0: clamp, or `0 - 1` wraps to a huge count.
+                ((end - first).num_milliseconds() - 1).max(0) as usize / (interval as usize * 1000) + 1
             }
         })
         .sum()
