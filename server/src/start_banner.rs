@@ -8,7 +8,7 @@ use crate::config::{Config, Environment};
 use secrecy::ExposeSecret;
 use std::net::SocketAddr;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct StartBanner {
     lines: Vec<String>,
 }
@@ -36,10 +36,6 @@ impl StartBanner {
             jobs,
         ];
         Self { lines }
-    }
-
-    pub fn lines(&self) -> &[String] {
-        &self.lines
     }
 
     pub fn log(&self) {
