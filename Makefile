@@ -15,7 +15,7 @@ ENV := source scripts/env.sh &&
 LAUNCHREADY_TEST_PG ?= postgres://postgres@127.0.0.1:5432/postgres
 # The Rust packages that run on the server; the WASM `frontend` is built separately
 # (building it together with them would unify Leptos' ssr and hydrate features).
-SERVER_PACKAGES := -p domain -p migrations -p worker -p app -p server
+SERVER_PACKAGES := -p domain -p platform -p engine -p migrations -p worker -p app -p server -p testkit
 
 .PHONY: run test setup build frontend server test-rust smoke test-e2e fmt fmt-check clippy benches feature-drift
 

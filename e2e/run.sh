@@ -9,8 +9,8 @@
 # there unless a test starts its own DNS server on it, so no DNS query leaves the machine. The
 # tests run one file at a time, so a test that serves names there does not affect the others.
 # Private targets are allowed and monitors may run every second, so a test can watch a server
-# it starts on loopback. Billing talks to the local fake Stripe (`fake-stripe`, built beside the
-# binary) on another free port; `ops@e2e.test` and `sprint-desk@e2e.test` are platform operators
+# it starts on loopback. Billing talks to the local fake Stripe (`fake-stripe` from testkit, built
+# beside the binary by `make test-rust`) on another free port; `ops@e2e.test` and `sprint-desk@e2e.test` are platform operators
 # (one per test file, since every file signs its operator up).
 # Set CHROMIUM to use a browser other than /usr/bin/chromium, and LAUNCHREADY_SITE_ROOT to serve
 # the built front end from somewhere other than target/site.
@@ -83,7 +83,7 @@ STRIPE_KEY="sk_test_e2e"
 DNS_PORT="$(free_port udp)"
 STRIPE_WEBHOOK_SECRET="whsec_e2e_$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
 if [[ ! -x "$FAKE_BIN" ]]; then
-  echo "e2e: $FAKE_BIN is missing (cargo build -p server builds it)" >&2
+  echo "e2e: $FAKE_BIN is missing (make test-rust builds it: cargo test --release -p testkit)" >&2
   exit 2
 fi
 "$FAKE_BIN" --bind "127.0.0.1:$FAKE_PORT" --api-key "$STRIPE_KEY" --webhook-secret "$STRIPE_WEBHOOK_SECRET" \

@@ -88,10 +88,3 @@ impl DomainError {
         }
     }
 }
-
-#[cfg(feature = "ssr")]
-impl From<sea_orm::DbErr> for DomainError {
-    fn from(err: sea_orm::DbErr) -> Self {
-        Self::Internal(format!("database: {err}"))
-    }
-}

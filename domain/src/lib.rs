@@ -1,8 +1,7 @@
-//! Types shared by the server, the Leptos app and the worker.
-//!
-//! The pure part (validated newtypes, the product form model) compiles to WASM.
-//! Everything that touches the database, hashing or the clock sits behind the `ssr`
-//! feature, so the browser bundle never carries it.
+//! What the browser and the server both need: validated newtypes (parse, don't validate),
+//! forms and the specs they parse into, views, plans and limits, the scorecard model and the
+//! one `DomainError`. Pure: it compiles to WASM and has no `ssr` feature; the database, the
+//! queue and the payment provider live in `platform`.
 
 pub mod audit;
 pub mod channel;
@@ -20,46 +19,3 @@ pub mod sprint;
 pub mod subscription;
 
 pub use error::{DomainError, FieldError};
-
-#[cfg(feature = "ssr")]
-pub mod accounts;
-#[cfg(feature = "ssr")]
-pub mod alerts;
-#[cfg(feature = "ssr")]
-pub mod audits;
-#[cfg(feature = "ssr")]
-pub mod billing;
-#[cfg(feature = "ssr")]
-pub mod channels;
-#[cfg(feature = "ssr")]
-pub mod entities;
-#[cfg(feature = "ssr")]
-pub mod jobs;
-#[cfg(feature = "ssr")]
-pub mod monitoring;
-#[cfg(feature = "ssr")]
-pub mod monitors;
-#[cfg(feature = "ssr")]
-pub mod operator;
-#[cfg(feature = "ssr")]
-pub mod products;
-#[cfg(feature = "ssr")]
-pub mod quota;
-#[cfg(feature = "ssr")]
-pub mod sealed;
-#[cfg(feature = "ssr")]
-pub mod secret;
-#[cfg(feature = "ssr")]
-pub mod sessions;
-#[cfg(feature = "ssr")]
-pub mod sprints;
-#[cfg(feature = "ssr")]
-mod sql;
-#[cfg(feature = "ssr")]
-pub mod stripe;
-#[cfg(feature = "ssr")]
-pub mod tenancy;
-#[cfg(feature = "ssr")]
-pub mod throttle;
-#[cfg(feature = "ssr")]
-pub mod tokens;

@@ -10,7 +10,7 @@
 mod support;
 
 use chrono::{Duration as ChronoDuration, DurationRound, Utc};
-use domain::entities::{audit, incident, membership, monitor, monitor_rollup, organization, user};
+use platform::entities::{audit, incident, membership, monitor, monitor_rollup, organization, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use std::time::{Duration, Instant};
 use support::{ms, percentile, BenchDb, Which};

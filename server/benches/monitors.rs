@@ -14,7 +14,7 @@
 mod support;
 
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
-use domain::entities::{monitor, monitor_result};
+use platform::entities::{monitor, monitor_result};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

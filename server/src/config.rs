@@ -3,21 +3,21 @@
 //! `LAUNCHREADY_THROTTLE__SIGN_IN_PER_IP_PER_MINUTE`). A missing or malformed setting stops
 //! start-up with a message naming it.
 
-use domain::alerts::AlertPolicy;
-use domain::monitoring::Retention;
 use domain::plans::PlanTable;
-use domain::secret::SecretKey;
-use domain::sessions::SessionPolicy;
-use domain::stripe::{Stripe, StripeSettings};
 use domain::subscription::PlanPrices;
-use domain::throttle::ThrottlePolicy;
+use engine::net::dns::ResolverChoice;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
+use platform::accounts::sessions::SessionPolicy;
+use platform::alerts::AlertPolicy;
+use platform::infra::secret::SecretKey;
+use platform::infra::stripe::{Stripe, StripeSettings};
+use platform::infra::throttle::ThrottlePolicy;
+use platform::monitors::rollups::Retention;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use worker::audit::net::dns::ResolverChoice;
 use worker::jobs::deps::{MonitorSettings, ScannerSettings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

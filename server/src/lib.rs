@@ -3,7 +3,6 @@
 
 pub mod config;
 pub mod db;
-pub mod fake_stripe;
 pub mod http;
 pub mod scan;
 pub mod start_banner;

@@ -5,16 +5,16 @@
 use clap::Args;
 use domain::hostname::HostName;
 use domain::product::{Endpoint, MAX_DKIM_SELECTORS, MAX_ENDPOINTS};
+use engine::net::dns::ResolverChoice;
+use engine::redact::SecretHeader;
+use engine::report::Format;
+use engine::{AuditOptions, CrossTenant, Decision, Grade, Progress, Scorecard, Target};
 use serde::Deserialize;
 use std::io::{IsTerminal, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
-use worker::audit::net::dns::ResolverChoice;
-use worker::audit::redact::SecretHeader;
-use worker::audit::report::Format;
-use worker::audit::{AuditOptions, CrossTenant, Decision, Grade, Progress, Scorecard, Target};
 
 const MAX_HOSTS: usize = 20;
 const MAX_TIMEOUT_SECS: u64 = 300;
@@ -294,7 +294,7 @@ impl Plan {
         let mut extra_ca_pem = Vec::new();
         for path in &args.ca_files {
             let pem = std::fs::read(path).map_err(|e| format!("--ca-file {}: {e}", path.display()))?;
-            worker::audit::net::tls::root_store(std::slice::from_ref(&pem)).map_err(|e| format!("--ca-file {}: {e}", path.display()))?;
+            engine::net::tls::root_store(std::slice::from_ref(&pem)).map_err(|e| format!("--ca-file {}: {e}", path.display()))?;
             extra_ca_pem.push(pem);
         }
 
@@ -331,9 +331,9 @@ fn explain_localhost(input: &str, allow_private_targets: bool) -> Option<String>
 }
 
 /// The engine's refusal, with the way out when it is about the address.
-fn explain_audit_error(err: worker::audit::AuditError) -> String {
+fn explain_audit_error(err: engine::AuditError) -> String {
     match err {
-        worker::audit::AuditError::Refused(message) if message.contains(" address") => {
+        engine::AuditError::Refused(message) if message.contains(" address") => {
             format!("{message}; --allow-private-targets lifts this for a network you operate")
         }
         other => other.to_string(),
@@ -402,7 +402,7 @@ fn run(args: ScanArgs) -> Result<u8, String> {
         tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let progress = ProgressLine { enabled: std::io::stderr().is_terminal() };
     progress.start(plan.target.url.as_str());
-    let result = runtime.block_on(worker::audit::run_audit(plan.target, plan.options, &|p| progress.update(p)));
+    let result = runtime.block_on(engine::run_audit(plan.target, plan.options, &|p| progress.update(p)));
     progress.clear();
     runtime.shutdown_timeout(Duration::from_secs(1));
     let card = result.map_err(explain_audit_error)?;

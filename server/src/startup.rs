@@ -7,9 +7,9 @@ use crate::state::AppState;
 use crate::{db, http};
 use app::ssr::session::CookieSettings;
 use app::ssr::{context::Inner, AppContext};
-use domain::jobs::Queues;
-use domain::throttle::Throttles;
 use leptos::config::LeptosOptions;
+use platform::infra::throttle::Throttles;
+use platform::jobs::Queues;
 use sea_orm::DatabaseConnection;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -230,7 +230,7 @@ async fn maintain(ctx: AppContext, shutdown: Shutdown) {
             _ = tick.tick() => {}
             _ = shutdown.wait() => return,
         }
-        match domain::sessions::purge_expired(&ctx.db, &ctx.sessions).await {
+        match platform::accounts::sessions::purge_expired(&ctx.db, &ctx.sessions).await {
             Ok(n) if n > 0 => tracing::info!(purged = n, "expired sessions removed"),
             Ok(_) => {}
             Err(err) => tracing::warn!(%err, "session purge failed"),

@@ -1,8 +1,7 @@
-//! The audit engine (`audit`: checks, scoring, SSRF-safe network layer; no database) and the
-//! background work: apalis workers over the product's own database.
+//! The background work: apalis workers over the product's own database that run audits
+//! (through `engine`), monitors, alert deliveries, mail and billing reconciliation.
 
 pub mod alerts;
-pub mod audit;
 pub mod drain;
 pub mod jobs;
 pub mod mail;

@@ -1,9 +1,9 @@
 //! Outgoing mail: SMTP through lettre, or the development outbox table when no SMTP server is
 //! configured. Message bodies carry links with tokens, so they are never logged.
 
-use domain::entities::outbox_message;
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use platform::entities::outbox_message;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use secrecy::{ExposeSecret, SecretString};
 

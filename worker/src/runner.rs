@@ -18,7 +18,7 @@ use apalis::layers::retry::backoff::{ExponentialBackoffMaker, MakeBackoff};
 use apalis::layers::retry::HasherRng;
 use apalis::prelude::*;
 use apalis_cron::CronScheduler;
-use domain::jobs::{AuditJob, DeliveryJob, EmailJob, Job, MonitorBatchJob};
+use platform::jobs::{AuditJob, DeliveryJob, EmailJob, Job, MonitorBatchJob};
 use std::str::FromStr;
 use std::time::Duration;
 

@@ -1,8 +1,8 @@
 //! The text of the mails we send. Plain text: it renders everywhere and carries no tracking.
 
 use crate::mail::OutgoingMail;
-use domain::jobs::BookingMail;
 use domain::sprint::{format_money, BookingView};
+use platform::jobs::BookingMail;
 
 pub fn verify_email(to: &str, base_url: &str, token: &str) -> OutgoingMail {
     OutgoingMail {

@@ -22,7 +22,7 @@ pub async fn load_viewer() -> Result<Option<Viewer>, AppError> {
     Ok(auth.map(|a| Viewer {
         email: a.email().to_owned(),
         email_verified: a.email_verified(),
-        operator: domain::operator::Operator::from_auth(&a, &ctx.admins).is_ok(),
+        operator: platform::tenancy::operator::Operator::from_auth(&a, &ctx.admins).is_ok(),
     }))
 }
 
@@ -31,7 +31,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     use crate::ssr::{session, AppContext};
     let ctx = AppContext::current()?;
     if let Some(auth) = session::current_auth()? {
-        domain::sessions::close(&ctx.db, &auth).await?;
+        platform::accounts::sessions::close(&ctx.db, &auth).await?;
     }
     session::set_cookie(ctx.cookie.clear());
     leptos_axum::redirect("/");

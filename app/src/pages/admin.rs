@@ -21,7 +21,7 @@ pub async fn admin_sprints() -> Result<(Vec<SlotView>, Vec<BookingView>), AppErr
     let ctx = crate::ssr::AppContext::current()?;
     let operator = crate::ssr::session::require_operator()?;
     let today = chrono::Utc::now().date_naive();
-    Ok((domain::sprints::slots(&ctx.db, &operator, today).await?, domain::sprints::all_bookings(&ctx.db, &operator).await?))
+    Ok((platform::sprints::slots(&ctx.db, &operator, today).await?, platform::sprints::all_bookings(&ctx.db, &operator).await?))
 }
 
 #[server(endpoint = "admin/create_slot")]
@@ -38,7 +38,7 @@ pub async fn create_slot(
     let operator = crate::ssr::session::require_operator()?;
     let now = chrono::Utc::now();
     let spec = domain::sprint::SlotForm { starts_on, title, capacity, price, deposit, currency }.validate(now.date_naive())?;
-    Ok(domain::sprints::create_slot(&ctx.db, &operator, &spec, now).await?)
+    Ok(platform::sprints::create_slot(&ctx.db, &operator, &spec, now).await?)
 }
 
 #[server(endpoint = "admin/booking")]
@@ -46,16 +46,16 @@ pub async fn admin_booking(id: Uuid) -> Result<(OperatorBooking, Vec<SlotView>),
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let operator = crate::ssr::session::require_operator()?;
-    let booking = domain::sprints::operator_booking(&ctx.db, &operator, id).await?;
-    let open = domain::sprints::open_slots(&ctx.db, chrono::Utc::now().date_naive()).await?;
+    let booking = platform::sprints::operator_booking(&ctx.db, &operator, id).await?;
+    let open = platform::sprints::open_slots(&ctx.db, chrono::Utc::now().date_naive()).await?;
     Ok((booking, open))
 }
 
 /// confirm | decline | reschedule (with `slot_id`). The founder is mailed.
 #[server(endpoint = "admin/decide")]
 pub async fn decide_booking(id: Uuid, decision: String, #[server(default)] slot_id: String) -> Result<BookingView, AppError> {
-    use domain::jobs::{BookingMail, EmailJob};
     use domain::sprint::BookingDecision;
+    use platform::jobs::{BookingMail, EmailJob};
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let operator = crate::ssr::session::require_operator()?;
@@ -69,7 +69,7 @@ pub async fn decide_booking(id: Uuid, decision: String, #[server(default)] slot_
         }
         _ => return Err(AppError::Invalid(vec![domain::FieldError::new("decision", "confirm, decline or reschedule")])),
     };
-    let booking = domain::sprints::decide(&ctx.db, &operator, id, decision, chrono::Utc::now()).await?;
+    let booking = platform::sprints::decide(&ctx.db, &operator, id, decision, chrono::Utc::now()).await?;
     if let Err(err) = ctx.queues.email.push(EmailJob::SprintBooking { booking_id: id, event: mail }).await {
         tracing::error!(%err, booking_id = %id, "booking mail not queued");
     }

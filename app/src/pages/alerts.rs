@@ -15,7 +15,7 @@ pub async fn list_channels() -> Result<Vec<ChannelView>, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    Ok(domain::channels::list(&ctx.db, &scope).await?)
+    Ok(platform::alerts::channels::list(&ctx.db, &scope).await?)
 }
 
 /// Adds a channel; a webhook's signing secret is in the answer, and nowhere else again.
@@ -25,7 +25,7 @@ pub async fn create_channel(name: String, kind: String, target: String) -> Resul
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
     let spec = domain::channel::ChannelForm { name, kind, target }.validate(&ctx.guard)?;
-    Ok(domain::channels::create(&ctx.db, &scope, &ctx.key, &ctx.plans, &spec).await?)
+    Ok(platform::alerts::channels::create(&ctx.db, &scope, &ctx.key, &ctx.plans, &spec).await?)
 }
 
 #[server(endpoint = "channels/enable")]
@@ -34,7 +34,7 @@ pub async fn enable_channel(id: Uuid, enabled: Option<String>) -> Result<Channel
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
     let enabled = enabled.as_deref().is_some_and(|v| matches!(v, "on" | "true" | "1" | "yes"));
-    Ok(domain::channels::set_enabled(&ctx.db, &scope, id, enabled).await?)
+    Ok(platform::alerts::channels::set_enabled(&ctx.db, &scope, id, enabled).await?)
 }
 
 #[server(endpoint = "channels/delete")]
@@ -42,7 +42,7 @@ pub async fn delete_channel(id: Uuid) -> Result<(), AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    Ok(domain::channels::delete(&ctx.db, &scope, id).await?)
+    Ok(platform::alerts::channels::delete(&ctx.db, &scope, id).await?)
 }
 
 /// Sends a test alert to one channel (queued; the delivery log shows how it went).
@@ -51,7 +51,7 @@ pub async fn test_channel(id: Uuid) -> Result<(), AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    let ids = domain::alerts::send_test(&ctx.db, &scope, &ctx.alerts, id).await?;
+    let ids = platform::alerts::send_test(&ctx.db, &scope, &ctx.alerts, id).await?;
     ctx.queues.deliver_all(&ids).await;
     Ok(())
 }
@@ -61,7 +61,7 @@ pub async fn list_deliveries() -> Result<Vec<DeliveryView>, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    Ok(domain::alerts::log(&ctx.db, &scope, 50).await?)
+    Ok(platform::alerts::log(&ctx.db, &scope, 50).await?)
 }
 
 fn event_label(kind: &str) -> &str {

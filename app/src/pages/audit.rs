@@ -18,9 +18,9 @@ pub async fn request_audit(product_id: Uuid) -> Result<AuditSummary, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    let (summary, queued) = domain::audits::request(&ctx.db, &scope, product_id, domain::audit::AuditTrigger::Manual).await?;
+    let (summary, queued) = platform::audits::request(&ctx.db, &scope, product_id, domain::audit::AuditTrigger::Manual).await?;
     if queued {
-        ctx.queues.audits.push(domain::jobs::AuditJob { audit_id: summary.id }).await?;
+        ctx.queues.audits.push(platform::jobs::AuditJob { audit_id: summary.id }).await?;
     }
     Ok(summary)
 }
@@ -31,7 +31,7 @@ pub async fn poll_audit(audit_id: Uuid) -> Result<AuditSummary, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    Ok(domain::audits::summary(&ctx.db, &scope, audit_id).await?)
+    Ok(platform::audits::summary(&ctx.db, &scope, audit_id).await?)
 }
 
 #[server(endpoint = "audits/detail")]
@@ -39,7 +39,7 @@ pub async fn get_audit_detail(audit_id: Uuid) -> Result<AuditDetail, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    Ok(domain::audits::detail(&ctx.db, &scope, audit_id).await?)
+    Ok(platform::audits::detail(&ctx.db, &scope, audit_id).await?)
 }
 
 /// The product's recent runs, newest first.
@@ -48,7 +48,7 @@ pub async fn list_audits(product_id: Uuid) -> Result<Vec<AuditSummary>, AppError
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    Ok(domain::audits::list(&ctx.db, &scope, product_id, 20).await?)
+    Ok(platform::audits::list(&ctx.db, &scope, product_id, 20).await?)
 }
 
 fn decision_class(decision: &str) -> &'static str {

@@ -15,7 +15,7 @@ pub async fn get_billing() -> Result<BillingView, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    Ok(domain::billing::view(&ctx.db, &ctx.plans, ctx.stripe.as_ref(), &scope).await?)
+    Ok(platform::billing::view(&ctx.db, &ctx.plans, ctx.stripe.as_ref(), &scope).await?)
 }
 
 /// Where to go to buy `plan`: Stripe Checkout, or the Portal when a subscription runs.
@@ -29,7 +29,7 @@ pub async fn start_upgrade(plan: String) -> Result<String, AppError> {
         "agency" => Plan::Agency,
         _ => return Err(AppError::Invalid(vec![domain::FieldError::new("plan", "choose pro or agency")])),
     };
-    let url = domain::billing::upgrade_url(&ctx.db, ctx.stripe.as_ref(), &scope, auth.email(), plan, &ctx.base_url).await?;
+    let url = platform::billing::upgrade_url(&ctx.db, ctx.stripe.as_ref(), &scope, auth.email(), plan, &ctx.base_url).await?;
     // With WASM the router follows this to Stripe's page; without, the form post gets a 302.
     leptos_axum::redirect(&url);
     Ok(url)
@@ -40,7 +40,7 @@ pub async fn open_portal() -> Result<String, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    let url = domain::billing::portal_url(&ctx.db, ctx.stripe.as_ref(), &scope, &ctx.base_url).await?;
+    let url = platform::billing::portal_url(&ctx.db, ctx.stripe.as_ref(), &scope, &ctx.base_url).await?;
     leptos_axum::redirect(&url);
     Ok(url)
 }

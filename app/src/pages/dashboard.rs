@@ -14,7 +14,7 @@ pub async fn list_products() -> Result<Vec<ProductView>, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    Ok(domain::products::list(&ctx.db, &scope).await?)
+    Ok(platform::products::list(&ctx.db, &scope).await?)
 }
 
 /// Every product at a glance: verdict, trend, a week of uptime, incidents and alert failures.
@@ -23,7 +23,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    Ok(domain::monitoring::dashboard(&ctx.db, &scope).await?)
+    Ok(platform::monitors::rollups::dashboard(&ctx.db, &scope).await?)
 }
 
 #[component]

@@ -15,17 +15,17 @@ pub async fn list_monitors(product_id: Uuid) -> Result<Vec<MonitorView>, AppErro
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    Ok(domain::monitors::list(&ctx.db, &scope, product_id).await?)
+    Ok(platform::monitors::list(&ctx.db, &scope, product_id).await?)
 }
 
 /// Validates a typed monitor against the organisation's plan and the SSRF guard's static rules.
 #[cfg(feature = "ssr")]
 async fn validate_monitor(
     ctx: &crate::ssr::AppContext,
-    scope: &domain::tenancy::TenantScope,
+    scope: &platform::tenancy::TenantScope,
     form: MonitorForm,
 ) -> Result<domain::monitor::MonitorSpec, AppError> {
-    let plan = domain::quota::plan_of(&ctx.db, scope.org_id()).await?;
+    let plan = platform::quota::plan_of(&ctx.db, scope.org_id()).await?;
     let limits = ctx.plans.limits(plan);
     Ok(form.validate(limits.monitor_min_interval_secs, &ctx.guard)?)
 }
@@ -49,7 +49,7 @@ pub async fn create_monitor(
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
     // Another tenant's product is not found, whatever the form says.
-    domain::products::get(&ctx.db, &scope, product_id).await?;
+    platform::products::get(&ctx.db, &scope, product_id).await?;
     let enabled = enabled.unwrap_or_default();
     let form = MonitorForm {
         name,
@@ -64,7 +64,7 @@ pub async fn create_monitor(
         enabled,
     };
     let spec = validate_monitor(&ctx, &scope, form).await?;
-    Ok(domain::monitors::create(&ctx.db, &scope, &ctx.plans, product_id, &spec).await?)
+    Ok(platform::monitors::create(&ctx.db, &scope, &ctx.plans, product_id, &spec).await?)
 }
 
 #[server(endpoint = "monitors/update")]
@@ -85,7 +85,7 @@ pub async fn update_monitor(
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    domain::monitors::get(&ctx.db, &scope, id).await?;
+    platform::monitors::get(&ctx.db, &scope, id).await?;
     let enabled = enabled.unwrap_or_default();
     let form = MonitorForm {
         name,
@@ -100,7 +100,7 @@ pub async fn update_monitor(
         enabled,
     };
     let spec = validate_monitor(&ctx, &scope, form).await?;
-    Ok(domain::monitors::update(&ctx.db, &scope, &ctx.plans, id, &spec).await?)
+    Ok(platform::monitors::update(&ctx.db, &scope, &ctx.plans, id, &spec).await?)
 }
 
 #[server(endpoint = "monitors/delete")]
@@ -108,7 +108,7 @@ pub async fn delete_monitor(id: Uuid) -> Result<(), AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    Ok(domain::monitors::delete(&ctx.db, &scope, &ctx.plans, id).await?)
+    Ok(platform::monitors::delete(&ctx.db, &scope, &ctx.plans, id).await?)
 }
 
 #[server(endpoint = "incidents/list")]
@@ -116,7 +116,7 @@ pub async fn list_incidents(product_id: Uuid) -> Result<Vec<IncidentView>, AppEr
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    Ok(domain::monitors::incidents(&ctx.db, &scope, Some(product_id), 50).await?)
+    Ok(platform::monitors::incidents(&ctx.db, &scope, Some(product_id), 50).await?)
 }
 
 /// The audit schedule and the public status page of a product, within the plan's limits.
@@ -132,7 +132,7 @@ pub async fn update_product_settings(
     let schedule = AuditSchedule::parse(audit_schedule.trim())
         .ok_or_else(|| domain::DomainError::invalid("audit_schedule", "choose off, weekly or daily"))?;
     let enabled = status_page_enabled.as_deref().is_some_and(|v| matches!(v, "on" | "true" | "1" | "yes"));
-    Ok(domain::products::update_settings(&ctx.db, &scope, &ctx.plans, id, schedule, enabled).await?)
+    Ok(platform::products::update_settings(&ctx.db, &scope, &ctx.plans, id, schedule, enabled).await?)
 }
 
 /// Up / Down / Unknown, or Paused for a disabled monitor (or one the plan has paused): the

@@ -32,7 +32,7 @@ pub struct Outbox {
 
 #[server(endpoint = "dev/outbox")]
 pub async fn load_outbox() -> Result<Outbox, AppError> {
-    use domain::entities::outbox_message;
+    use platform::entities::outbox_message;
     use sea_orm::{DbBackend, EntityTrait, FromQueryResult, QueryOrder, QuerySelect, Statement};
     let ctx = crate::ssr::AppContext::current()?;
     if !ctx.outbox_enabled {
@@ -43,7 +43,7 @@ pub async fn load_outbox() -> Result<Outbox, AppError> {
         .limit(50)
         .all(&ctx.db)
         .await
-        .map_err(domain::DomainError::from)?
+        .map_err(platform::db::internal)?
         .into_iter()
         .map(|m| OutboxMail { to: m.to_address, subject: m.subject, body: m.body_text, created_at: m.created_at })
         .collect();
@@ -67,10 +67,10 @@ pub async fn load_outbox() -> Result<Outbox, AppError> {
               FROM Jobs WHERE job_type = ? ORDER BY run_at DESC LIMIT 20"
         }
     };
-    let rows = Row::find_by_statement(Statement::from_sql_and_values(backend, sql, [domain::jobs::EMAIL_QUEUE.into()]))
+    let rows = Row::find_by_statement(Statement::from_sql_and_values(backend, sql, [platform::jobs::EMAIL_QUEUE.into()]))
         .all(&ctx.db)
         .await
-        .map_err(domain::DomainError::from)?;
+        .map_err(platform::db::internal)?;
     let jobs = rows
         .into_iter()
         .map(|r| EmailJobSummary {

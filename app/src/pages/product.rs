@@ -17,7 +17,7 @@ pub async fn get_product(id: uuid::Uuid) -> Result<ProductView, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    Ok(domain::products::get(&ctx.db, &scope, id).await?)
+    Ok(platform::products::get(&ctx.db, &scope, id).await?)
 }
 
 #[component]

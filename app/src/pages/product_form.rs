@@ -36,7 +36,7 @@ pub async fn create_product(
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
     let spec = form_of(name, apex_domain, app_host, api_host, mail_domain, dkim_selectors, endpoints).validate()?;
-    let product = domain::products::create(&ctx.db, &scope, &ctx.plans, &spec).await?;
+    let product = platform::products::create(&ctx.db, &scope, &ctx.plans, &spec).await?;
     leptos_axum::redirect(&format!("/app/products/{}", product.id));
     Ok(product.id)
 }
@@ -57,7 +57,7 @@ pub async fn update_product(
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
     let spec = form_of(name, apex_domain, app_host, api_host, mail_domain, dkim_selectors, endpoints).validate()?;
-    let product = domain::products::update(&ctx.db, &scope, id, &spec).await?;
+    let product = platform::products::update(&ctx.db, &scope, id, &spec).await?;
     leptos_axum::redirect(&format!("/app/products/{}", product.id));
     Ok(product.id)
 }
@@ -70,7 +70,7 @@ pub async fn delete_product(id: uuid::Uuid, confirm: Option<String>) -> Result<(
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    domain::products::delete(&ctx.db, &scope, &ctx.plans, id).await?;
+    platform::products::delete(&ctx.db, &scope, &ctx.plans, id).await?;
     leptos_axum::redirect("/app");
     Ok(())
 }

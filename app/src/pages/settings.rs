@@ -9,9 +9,9 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     use crate::ssr::{session, AppContext};
     let ctx = AppContext::current()?;
     let auth = session::require_auth()?;
-    ctx.throttles.check(domain::throttle::Action::SignIn, &session::client_ip(), Some(auth.email()))?;
-    domain::accounts::change_password(&ctx.db, auth.user_id(), &current_password, &new_password).await?;
-    let token = domain::sessions::open(&ctx.db, &ctx.key, &ctx.sessions, auth.user_id()).await?;
+    ctx.throttles.check(platform::infra::throttle::Action::SignIn, &session::client_ip(), Some(auth.email()))?;
+    platform::accounts::change_password(&ctx.db, auth.user_id(), &current_password, &new_password).await?;
+    let token = platform::accounts::sessions::open(&ctx.db, &ctx.key, &ctx.sessions, auth.user_id()).await?;
     session::set_cookie(ctx.cookie.set(&token));
     leptos_axum::redirect("/app/settings?notice=password_changed");
     Ok(())
@@ -22,7 +22,7 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
     use crate::ssr::{session, AppContext};
     let ctx = AppContext::current()?;
     let auth = session::require_auth()?;
-    domain::sessions::close_all(&ctx.db, auth.user_id()).await?;
+    platform::accounts::sessions::close_all(&ctx.db, auth.user_id()).await?;
     session::set_cookie(ctx.cookie.clear());
     leptos_axum::redirect("/signin?notice=signed_out_everywhere");
     Ok(())

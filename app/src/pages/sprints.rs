@@ -18,7 +18,7 @@ pub async fn open_slots() -> Result<Vec<SlotView>, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     crate::ssr::session::require_scope().await?;
-    Ok(domain::sprints::open_slots(&ctx.db, chrono::Utc::now().date_naive()).await?)
+    Ok(platform::sprints::open_slots(&ctx.db, chrono::Utc::now().date_naive()).await?)
 }
 
 /// Books a seat; with a deposit due the browser goes on to Stripe Checkout.
@@ -35,8 +35,8 @@ pub async fn book_sprint(
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
     let spec = domain::sprint::BookingForm { slot_id, share_snapshot, contact_name, contact_email, notes }.validate()?;
-    let booked = domain::sprints::book(&ctx.db, &scope, ctx.stripe.as_ref(), audit_id, &spec, &ctx.base_url, chrono::Utc::now()).await?;
-    let mail = domain::jobs::EmailJob::SprintBooking { booking_id: booked.booking.id, event: domain::jobs::BookingMail::Booked };
+    let booked = platform::sprints::book(&ctx.db, &scope, ctx.stripe.as_ref(), audit_id, &spec, &ctx.base_url, chrono::Utc::now()).await?;
+    let mail = platform::jobs::EmailJob::SprintBooking { booking_id: booked.booking.id, event: platform::jobs::BookingMail::Booked };
     if let Err(err) = ctx.queues.email.push(mail).await {
         // The booking stands and its page shows it; only the confirmation mail is missing.
         tracing::error!(%err, booking_id = %booked.booking.id, "booking mail not queued");
@@ -51,7 +51,7 @@ pub async fn list_bookings() -> Result<Vec<BookingView>, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    Ok(domain::sprints::list(&ctx.db, &scope).await?)
+    Ok(platform::sprints::list(&ctx.db, &scope).await?)
 }
 
 #[server(endpoint = "sprints/get")]
@@ -59,7 +59,7 @@ pub async fn get_booking(id: Uuid) -> Result<BookingView, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    Ok(domain::sprints::get(&ctx.db, &scope, id).await?)
+    Ok(platform::sprints::get(&ctx.db, &scope, id).await?)
 }
 
 /// A new Checkout page for a deposit still due.
@@ -68,7 +68,7 @@ pub async fn pay_deposit(id: Uuid) -> Result<String, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    let url = domain::sprints::deposit_url(&ctx.db, &scope, ctx.stripe.as_ref(), id, &ctx.base_url).await?;
+    let url = platform::sprints::deposit_url(&ctx.db, &scope, ctx.stripe.as_ref(), id, &ctx.base_url).await?;
     leptos_axum::redirect(&url);
     Ok(url)
 }

@@ -1,10 +1,10 @@
-use domain::alerts::AlertPolicy;
 use domain::guard::Guard;
-use domain::jobs::Queues;
 use domain::plans::PlanTable;
-use domain::secret::SecretKey;
-use domain::sessions::SessionPolicy;
-use domain::throttle::Throttles;
+use platform::accounts::sessions::SessionPolicy;
+use platform::alerts::AlertPolicy;
+use platform::infra::secret::SecretKey;
+use platform::infra::throttle::Throttles;
+use platform::jobs::Queues;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
@@ -28,7 +28,7 @@ pub struct Inner {
     /// Mail goes to the development outbox (no SMTP configured): `/dev/outbox` is on.
     pub outbox_enabled: bool,
     /// `None` when billing is off (no Stripe keys): everyone is on Free.
-    pub stripe: Option<domain::stripe::Stripe>,
+    pub stripe: Option<platform::infra::stripe::Stripe>,
     /// Platform operators, by verified email.
     pub admins: Arc<Vec<String>>,
     /// Our public URL without a trailing slash (Stripe's return pages).

@@ -5,9 +5,9 @@
 //! context) and REST handlers read it from there.
 
 use crate::error::AppError;
-use domain::secret::BearerToken;
-use domain::tenancy::{AuthContext, TenantScope};
 use http::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
+use platform::infra::secret::BearerToken;
+use platform::tenancy::{AuthContext, TenantScope};
 
 #[derive(Debug, Clone)]
 pub struct CookieSettings {
@@ -84,10 +84,10 @@ pub async fn require_scope() -> Result<(AuthContext, TenantScope), AppError> {
 }
 
 /// The signed-in platform operator; anyone else gets 404 (the admin area does not exist for them).
-pub fn require_operator() -> Result<domain::operator::Operator, AppError> {
+pub fn require_operator() -> Result<platform::tenancy::operator::Operator, AppError> {
     let auth = require_auth()?;
     let ctx = super::AppContext::current()?;
-    Ok(domain::operator::Operator::from_auth(&auth, &ctx.admins)?)
+    Ok(platform::tenancy::operator::Operator::from_auth(&auth, &ctx.admins)?)
 }
 
 pub fn client_ip() -> String {

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, Utc};
-use domain::entities::{organization, product, workspace};
+use platform::entities::{organization, product, workspace};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, Set};
 use server::config::Config;
 use std::time::Duration;

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::audit::{AuditDetail, AuditSummary, AuditTrigger};
-use domain::jobs::AuditJob;
+use platform::jobs::AuditJob;
 use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
@@ -29,7 +29,7 @@ async fn request(
     Tenant(scope): Tenant,
     path: Result<Path<Uuid>, PathRejection>,
 ) -> Result<(StatusCode, Json<AuditSummary>), ApiError> {
-    let (audit, new) = domain::audits::request(&state.ctx.db, &scope, id(path)?, AuditTrigger::Api).await?;
+    let (audit, new) = platform::audits::request(&state.ctx.db, &scope, id(path)?, AuditTrigger::Api).await?;
     if new {
         state.ctx.queues.audits.push(AuditJob { audit_id: audit.id }).await?;
     }
@@ -42,7 +42,7 @@ async fn list(
     Tenant(scope): Tenant,
     path: Result<Path<Uuid>, PathRejection>,
 ) -> Result<Json<Vec<AuditSummary>>, ApiError> {
-    Ok(Json(domain::audits::list(&state.ctx.db, &scope, id(path)?, 50).await?))
+    Ok(Json(platform::audits::list(&state.ctx.db, &scope, id(path)?, 50).await?))
 }
 
 #[tracing::instrument(skip_all)]
@@ -51,7 +51,7 @@ async fn show(
     Tenant(scope): Tenant,
     path: Result<Path<Uuid>, PathRejection>,
 ) -> Result<Json<AuditSummary>, ApiError> {
-    Ok(Json(domain::audits::summary(&state.ctx.db, &scope, id(path)?).await?))
+    Ok(Json(platform::audits::summary(&state.ctx.db, &scope, id(path)?).await?))
 }
 
 #[tracing::instrument(skip_all)]
@@ -60,5 +60,5 @@ async fn scorecard(
     Tenant(scope): Tenant,
     path: Result<Path<Uuid>, PathRejection>,
 ) -> Result<Json<AuditDetail>, ApiError> {
-    Ok(Json(domain::audits::detail(&state.ctx.db, &scope, id(path)?).await?))
+    Ok(Json(platform::audits::detail(&state.ctx.db, &scope, id(path)?).await?))
 }

@@ -37,7 +37,7 @@ pub(crate) fn id(result: Result<Path<Uuid>, PathRejection>) -> Result<Uuid, ApiE
 
 #[tracing::instrument(skip_all)]
 async fn list(State(state): State<AppState>, Tenant(scope): Tenant) -> Result<Json<Vec<ProductView>>, ApiError> {
-    Ok(Json(domain::products::list(&state.ctx.db, &scope).await?))
+    Ok(Json(platform::products::list(&state.ctx.db, &scope).await?))
 }
 
 #[tracing::instrument(skip_all)]
@@ -47,7 +47,7 @@ async fn create(
     payload: Result<Json<ProductForm>, JsonRejection>,
 ) -> Result<(StatusCode, Json<ProductView>), ApiError> {
     let spec = body(payload)?.validate()?;
-    Ok((StatusCode::CREATED, Json(domain::products::create(&state.ctx.db, &scope, &state.ctx.plans, &spec).await?)))
+    Ok((StatusCode::CREATED, Json(platform::products::create(&state.ctx.db, &scope, &state.ctx.plans, &spec).await?)))
 }
 
 #[tracing::instrument(skip_all)]
@@ -56,7 +56,7 @@ async fn show(
     Tenant(scope): Tenant,
     path: Result<Path<Uuid>, PathRejection>,
 ) -> Result<Json<ProductView>, ApiError> {
-    Ok(Json(domain::products::get(&state.ctx.db, &scope, id(path)?).await?))
+    Ok(Json(platform::products::get(&state.ctx.db, &scope, id(path)?).await?))
 }
 
 #[tracing::instrument(skip_all)]
@@ -68,9 +68,9 @@ async fn update(
 ) -> Result<Json<ProductView>, ApiError> {
     let id = id(path)?;
     // Look the product up first: another tenant's id is a 404 even when the body is invalid.
-    domain::products::get(&state.ctx.db, &scope, id).await?;
+    platform::products::get(&state.ctx.db, &scope, id).await?;
     let spec = body(payload)?.validate()?;
-    Ok(Json(domain::products::update(&state.ctx.db, &scope, id, &spec).await?))
+    Ok(Json(platform::products::update(&state.ctx.db, &scope, id, &spec).await?))
 }
 
 #[tracing::instrument(skip_all)]
@@ -79,6 +79,6 @@ async fn remove(
     Tenant(scope): Tenant,
     path: Result<Path<Uuid>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
-    domain::products::delete(&state.ctx.db, &scope, &state.ctx.plans, id(path)?).await?;
+    platform::products::delete(&state.ctx.db, &scope, &state.ctx.plans, id(path)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

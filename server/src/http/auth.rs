@@ -7,9 +7,9 @@ use app::ssr::session::{ClientIp, RequestAuth};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::tenancy::{AuthContext, TenantScope};
 use domain::DomainError;
 use http::request::Parts;
+use platform::tenancy::{AuthContext, TenantScope};
 use std::net::SocketAddr;
 
 pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -18,7 +18,7 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
     let mut auth = None;
     let mut clear_cookie = false;
     if let Some(value) = cookie {
-        match domain::sessions::authenticate(&ctx.db, &ctx.key, &ctx.sessions, &value).await {
+        match platform::accounts::sessions::authenticate(&ctx.db, &ctx.key, &ctx.sessions, &value).await {
             Ok(Some(found)) => auth = Some(found),
             Ok(None) => clear_cookie = true,
             Err(err) => return ApiError(err).into_response(),

@@ -18,7 +18,7 @@ impl From<DomainError> for ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
-        Self(err.into())
+        Self(platform::db::internal(err))
     }
 }
 

@@ -12,11 +12,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use chrono::Utc;
-use domain::billing::EventSeen;
-use domain::jobs::{BookingMail, EmailJob};
-use domain::stripe::{Stripe, WebhookEvent};
 use domain::DomainError;
 use http::{HeaderMap, StatusCode};
+use platform::billing::EventSeen;
+use platform::infra::stripe::{Stripe, WebhookEvent};
+use platform::jobs::{BookingMail, EmailJob};
 use serde_json::json;
 
 pub const PATH: &str = "/webhooks/stripe";
@@ -52,7 +52,7 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
 async fn process(state: &AppState, stripe: &Stripe, event: &WebhookEvent) -> Result<EventSeen, DomainError> {
     let ctx = &state.ctx;
     let now = Utc::now();
-    if domain::billing::record_event(&ctx.db, &event.id, &event.kind, now).await? == EventSeen::Duplicate {
+    if platform::billing::record_event(&ctx.db, &event.id, &event.kind, now).await? == EventSeen::Duplicate {
         tracing::info!("event already processed; replay ignored");
         return Ok(EventSeen::Duplicate);
     }
@@ -62,16 +62,16 @@ async fn process(state: &AppState, stripe: &Stripe, event: &WebhookEvent) -> Res
     if deposit {
         let id = event.object_id().ok_or_else(|| DomainError::invalid("data.object.id", "missing"))?;
         let checkout = stripe.checkout_session(id).await?;
-        if let Some(booking_id) = domain::sprints::deposit_paid(&ctx.db, &checkout, now).await? {
+        if let Some(booking_id) = platform::sprints::deposit_paid(&ctx.db, &checkout, now).await? {
             ctx.queues.email.push(EmailJob::SprintBooking { booking_id, event: BookingMail::DepositPaid }).await?;
         }
     } else if kind == "checkout.session.completed" || kind.starts_with("customer.subscription.") || kind.starts_with("invoice.") {
         if let Some(customer) = event.customer() {
-            domain::billing::sync_customer(&ctx.db, &ctx.plans, stripe, customer, &format!("stripe event {}", event.id), now).await?;
+            platform::billing::sync_customer(&ctx.db, &ctx.plans, stripe, customer, &format!("stripe event {}", event.id), now).await?;
         }
     } else {
         tracing::debug!("event type not used");
     }
-    domain::billing::event_processed(&ctx.db, &event.id, Utc::now()).await?;
+    platform::billing::event_processed(&ctx.db, &event.id, Utc::now()).await?;
     Ok(EventSeen::Process)
 }

@@ -3,7 +3,7 @@
 
 use crate::helpers::{token_in, Db, TestApp, PASSWORD};
 use crate::on_both_databases;
-use domain::entities::{membership, organization, session, user, workspace};
+use platform::entities::{membership, organization, session, user, workspace};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 

@@ -9,7 +9,7 @@ use crate::receivers::SmtpServer;
 use crate::scan_fixture::fixture::site::{Fixed, Site};
 use crate::scan_fixture::fixture::{pki, Internet};
 use chrono::{Duration, Utc};
-use domain::entities::finding;
+use platform::entities::finding;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};
 use std::io::Write;

@@ -7,11 +7,11 @@
 use crate::helpers::{Db, TestApp};
 use crate::products::acme;
 use chrono::{Duration, Utc};
-use domain::entities::{monitor, organization, plan_change, product, stripe_event};
+use platform::entities::{monitor, organization, plan_change, product, stripe_event};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
-use server::fake_stripe::FakeStripe;
+use testkit::fake_stripe::FakeStripe;
 
 /// Monitors in these tests check a closed loopback port: they fail at once, never off the machine.
 /// Scheduled audits of the test's names fail fast on the closed resolver port.
@@ -137,9 +137,9 @@ async fn bad_signatures_are_refused_and_change_nothing(app: &TestApp, fake: &Fak
     let events_before = stripe_event::Entity::find().count(&app.db).await.unwrap();
 
     let (body, good) = fake.signed_event("evt_forged", "customer.subscription.deleted", object.clone(), Utc::now().timestamp());
-    let forged_sig = domain::stripe::sign_webhook(&body, "whsec_someone_else", Utc::now().timestamp());
+    let forged_sig = platform::infra::stripe::sign_webhook(&body, "whsec_someone_else", Utc::now().timestamp());
     let tampered = body.replace("\"canceled\"", "\"active\"");
-    let stale_sig = domain::stripe::sign_webhook(&body, crate::helpers::STRIPE_WEBHOOK_SECRET, Utc::now().timestamp() - 301);
+    let stale_sig = platform::infra::stripe::sign_webhook(&body, crate::helpers::STRIPE_WEBHOOK_SECRET, Utc::now().timestamp() - 301);
     for (what, body, signature) in [
         ("another secret", body.clone(), Some(forged_sig)),
         ("a body changed after signing", tampered, Some(good.clone())),
@@ -278,7 +278,7 @@ async fn past_due_keeps_the_plan_for_the_grace_period_then_downgrades_without_de
     let audit = app.call(&client, "audits/request", &[("product_id", &paused_products[0].id.to_string())]).await;
     assert_eq!(audit.status(), StatusCode::PAYMENT_REQUIRED, "a paused product is not audited");
     // Paused monitors are not checked: nothing of theirs is due.
-    let due = domain::monitors::claim_due(&app.db, &domain::plans::PlanTable::default(), start + Duration::days(30), 100).await.unwrap();
+    let due = platform::monitors::claim_due(&app.db, &domain::plans::PlanTable::default(), start + Duration::days(30), 100).await.unwrap();
     assert!(due.iter().all(|d| running.iter().any(|m| m.id == d.monitor_id)));
 
     // The payment finally succeeds: everything resumes at once.

@@ -8,7 +8,7 @@
 
 use crate::helpers::{Db, TestApp};
 use crate::scan_fixture::fixture::dns as fixture_dns;
-use domain::entities::{audit, finding};
+use platform::entities::{audit, finding};
 use sea_orm::ConnectionTrait;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};

@@ -4,7 +4,7 @@
 use crate::helpers::TestApp;
 use crate::on_both_databases;
 use crate::products::acme;
-use domain::entities::sprint_slot;
+use platform::entities::sprint_slot;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::Value;

@@ -8,7 +8,7 @@ use crate::on_each_database;
 use crate::products::acme;
 use crate::receivers::{SmtpServer, Target};
 use chrono::{Duration, Utc};
-use domain::entities::{incident, monitor_result, notification};
+use platform::entities::{incident, monitor_result, notification};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
 

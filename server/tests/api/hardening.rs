@@ -3,7 +3,7 @@
 
 use crate::helpers::{captured_logs, token_in, TestApp, PASSWORD};
 use crate::on_both_databases;
-use domain::entities::user;
+use platform::entities::user;
 use reqwest::StatusCode;
 use sea_orm::{EntityTrait, PaginatorTrait};
 

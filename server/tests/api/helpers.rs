@@ -3,11 +3,11 @@
 
 use sea_orm::{ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use server::config::Config;
-use server::fake_stripe::{FakeStripe, FakeStripeConfig};
 use server::startup::{Application, Shutdown};
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
+use testkit::fake_stripe::{FakeStripe, FakeStripeConfig};
 
 /// Runs a test body once per database. The PostgreSQL variant needs `LAUNCHREADY_TEST_PG`
 /// (`make test` sets it); without it the variant reports that it did not run.
@@ -281,7 +281,7 @@ impl TestApp {
 
     /// Waits (bounded) for the email worker to put a mail for `to` in the outbox.
     pub async fn wait_for_mail(&self, to: &str, subject_contains: &str) -> String {
-        use domain::entities::outbox_message as m;
+        use platform::entities::outbox_message as m;
         for _ in 0..200 {
             let found = m::Entity::find()
                 .filter(m::Column::ToAddress.eq(to))

@@ -7,7 +7,7 @@
 use crate::helpers::TestApp;
 use crate::on_both_databases;
 use crate::products::acme;
-use domain::entities::{monitor, product};
+use platform::entities::{monitor, product};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};

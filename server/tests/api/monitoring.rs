@@ -103,15 +103,15 @@ async fn outage_opens_and_resolves_an_incident_with_alerts(db: Db) {
 /// delivery job does, through the sealed column (the only other place it exists).
 async fn webhook_secret(app: &TestApp) -> String {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let row = domain::entities::notification_channel::Entity::find()
-        .filter(domain::entities::notification_channel::Column::Kind.eq("webhook"))
+    let row = platform::entities::notification_channel::Entity::find()
+        .filter(platform::entities::notification_channel::Column::Kind.eq("webhook"))
         .one(&app.db)
         .await
         .unwrap()
         .unwrap();
     assert!(!row.secret.contains("hooks/launchready"), "sealed at rest");
-    let key = domain::secret::SecretKey::from_text("test-secret-key-that-is-long-enough-000").unwrap();
-    domain::channels::ChannelSecret::open(&key, &row.secret).unwrap().signing_secret.unwrap()
+    let key = platform::infra::secret::SecretKey::from_text("test-secret-key-that-is-long-enough-000").unwrap();
+    platform::alerts::channels::ChannelSecret::open(&key, &row.secret).unwrap().signing_secret.unwrap()
 }
 
 fn verify_signature(hook: &crate::receivers::Hook, secret: &str) {

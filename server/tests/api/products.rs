@@ -50,8 +50,8 @@ async fn crud_through_the_api(app: &TestApp) {
 
     assert_eq!(client.delete(app.url(&format!("/api/v1/products/{id}"))).send().await.unwrap().status(), StatusCode::NO_CONTENT);
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-    let endpoints = domain::entities::product_endpoint::Entity::find()
-        .filter(domain::entities::product_endpoint::Column::ProductId.eq(uuid::Uuid::parse_str(&id).unwrap()))
+    let endpoints = platform::entities::product_endpoint::Entity::find()
+        .filter(platform::entities::product_endpoint::Column::ProductId.eq(uuid::Uuid::parse_str(&id).unwrap()))
         .count(&app.db)
         .await
         .unwrap();

@@ -2,9 +2,7 @@
 //! server, test CA and sites on loopback): the contract CI relies on — exit codes, JSON, the
 //! product file — on a clean site and on a site that must be held.
 
-#[path = "../../../worker/tests/audit/fixture/mod.rs"]
-#[allow(dead_code)]
-pub(crate) mod fixture;
+pub(crate) use testkit::internet as fixture;
 
 use fixture::site::{Fixed, Site, CANARY, TOKEN_A, TOKEN_B};
 use fixture::Internet;

@@ -8,8 +8,8 @@ use crate::helpers::{Db, TestApp};
 use crate::on_each_database;
 use crate::products::acme;
 use chrono::Utc;
-use domain::entities::{sprint_booking, sprint_slot};
 use domain::scorecard::{Category, Counts, Decision, Finding, Grade, Points, Scorecard, Severity, Status};
+use platform::entities::{sprint_booking, sprint_slot};
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, EntityTrait};
 use serde_json::Value;
@@ -71,7 +71,7 @@ pub async fn complete_as_failing(app: &TestApp, audit_id: &str, apex: &str) {
         counts: Counts::of(&checks),
         checks,
     };
-    domain::audits::complete(&app.db, audit_id.parse().unwrap(), &card).await.unwrap();
+    platform::audits::complete(&app.db, audit_id.parse().unwrap(), &card).await.unwrap();
 }
 
 async fn operator(app: &TestApp) -> reqwest::Client {

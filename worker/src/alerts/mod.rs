@@ -4,12 +4,12 @@
 
 pub mod webhook;
 
-use crate::audit::net::http::Request;
 use crate::jobs::deps::Deps;
 use crate::mail::OutgoingMail;
-use domain::alerts::Delivery;
 use domain::plans::ChannelKind;
+use engine::net::http::Request;
 use http::Method;
+use platform::alerts::Delivery;
 
 /// Sends `delivery`; the error is safe to store and show (the channel URL is masked).
 pub async fn send(delivery: &Delivery, deps: &Deps) -> Result<(), String> {
@@ -41,7 +41,7 @@ pub async fn send(delivery: &Delivery, deps: &Deps) -> Result<(), String> {
     result.map_err(|e| mask(&e, &delivery.secret.target))
 }
 
-fn email_text(event: &domain::alerts::AlertEvent, base_url: &str) -> String {
+fn email_text(event: &platform::alerts::AlertEvent, base_url: &str) -> String {
     format!("{}\n\n-- \nlaunchready alerts. Manage channels at {base_url}/app/alerts\n", event.text(base_url))
 }
 

@@ -4,8 +4,8 @@
 //! the raw body, compare in constant time, and refuse timestamps older than five minutes
 //! (replays). docs/alerts.md has a verification snippet.
 
-use domain::alerts::AlertEvent;
 use hmac::{Hmac, Mac};
+use platform::alerts::AlertEvent;
 use sha2::Sha256;
 use uuid::Uuid;
 

@@ -7,11 +7,11 @@
 //! stores exactly one scorecard.
 
 use super::deps::Deps;
-use crate::audit::{run_audit, AuditOptions, Target};
 use apalis::prelude::{Attempt, BoxDynError, Data};
-use domain::alerts::AlertEvent;
-use domain::jobs::{AuditJob, Job};
 use domain::product::ProductView;
+use engine::{run_audit, AuditOptions, Target};
+use platform::alerts::AlertEvent;
+use platform::jobs::{AuditJob, Job};
 use std::time::Duration;
 
 #[tracing::instrument(name = "job.audit", skip_all, fields(audit_id = %job.audit_id, attempt = attempt.current()))]
@@ -20,14 +20,14 @@ pub async fn run_audit_job(job: AuditJob, deps: Data<Deps>, attempt: Attempt) ->
 }
 
 async fn audit(job: AuditJob, deps: Deps, attempt: usize) -> Result<(), BoxDynError> {
-    let Some(run) = domain::audits::start(&deps.db, job.audit_id).await? else {
+    let Some(run) = platform::audits::start(&deps.db, job.audit_id).await? else {
         tracing::info!("audit already finished or gone; nothing to do");
         return Ok(());
     };
     let target = match target_of(&run.product) {
         Ok(target) => target,
         Err(reason) => {
-            domain::audits::fail(&deps.db, job.audit_id, &reason).await?;
+            platform::audits::fail(&deps.db, job.audit_id, &reason).await?;
             return Ok(());
         }
     };
@@ -47,14 +47,14 @@ async fn audit(job: AuditJob, deps: Deps, attempt: usize) -> Result<(), BoxDynEr
     let writer = tokio::spawn(async move {
         while progress_rx.changed().await.is_ok() {
             let (done, total) = *progress_rx.borrow_and_update();
-            if let Err(err) = domain::audits::record_progress(&db, audit_id, done as u32, total as u32).await {
+            if let Err(err) = platform::audits::record_progress(&db, audit_id, done as u32, total as u32).await {
                 tracing::warn!(%err, "progress not saved");
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
     });
     let sender = progress_tx.clone();
-    let report = move |p: crate::audit::Progress<'_>| {
+    let report = move |p: engine::Progress<'_>| {
         let _ = sender.send((p.done, p.total));
     };
     let result = run_audit(target, options, &report).await;
@@ -67,14 +67,14 @@ async fn audit(job: AuditJob, deps: Deps, attempt: usize) -> Result<(), BoxDynEr
             // The engine refuses before sending anything (a private address, say): retrying
             // cannot help, so the run fails with the reason.
             tracing::info!(%err, "audit could not start");
-            domain::audits::fail(&deps.db, job.audit_id, &err.to_string()).await?;
+            platform::audits::fail(&deps.db, job.audit_id, &err.to_string()).await?;
             return Ok(());
         }
     };
-    let completion = match domain::audits::complete(&deps.db, job.audit_id, &card).await {
+    let completion = match platform::audits::complete(&deps.db, job.audit_id, &card).await {
         Ok(c) => c,
         Err(err) if attempt + 1 >= AuditJob::MAX_ATTEMPTS => {
-            domain::audits::fail(&deps.db, job.audit_id, "the scorecard could not be saved").await.ok();
+            platform::audits::fail(&deps.db, job.audit_id, "the scorecard could not be saved").await.ok();
             return Err(err.into());
         }
         Err(err) => return Err(err.into()),
@@ -88,7 +88,7 @@ async fn audit(job: AuditJob, deps: Deps, attempt: usize) -> Result<(), BoxDynEr
             grade_now: regression.grade_now,
             new_failures: regression.new_failures.iter().map(|f| format!("{} ({}): {}", f.title, f.severity.as_str(), f.id)).collect(),
         };
-        let ids = domain::alerts::raise(&deps.db, &deps.plans, &deps.alerts, run.org_id, run.workspace_id, &event).await?;
+        let ids = platform::alerts::raise(&deps.db, &deps.plans, &deps.alerts, run.org_id, run.workspace_id, &event).await?;
         deps.queues.deliver_all(&ids).await;
     }
     Ok(())

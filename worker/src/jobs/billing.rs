@@ -19,7 +19,7 @@ pub async fn reconcile_tick(_tick: Tick, deps: Data<Deps>) -> Result<(), BoxDynE
 /// One reconciliation as of `now`; nothing to do when billing is off.
 pub async fn reconcile(deps: &Deps, now: chrono::DateTime<Utc>) -> Result<(), BoxDynError> {
     let Some(stripe) = deps.stripe.as_ref() else { return Ok(()) };
-    let changes = domain::billing::reconcile(&deps.db, &deps.plans, stripe, now).await?;
+    let changes = platform::billing::reconcile(&deps.db, &deps.plans, stripe, now).await?;
     for change in changes {
         tracing::info!(org_id = %change.org_id, from = change.from.as_str(), to = change.to.as_str(), "plan corrected by reconciliation");
     }

@@ -5,7 +5,7 @@
 
 use super::deps::Deps;
 use apalis::prelude::{BoxDynError, Data};
-use domain::jobs::DeliveryJob;
+use platform::jobs::DeliveryJob;
 
 /// Longer than any single delivery takes (SMTP and HTTP time out well before).
 const LEASE_SECS: i64 = 120;
@@ -16,7 +16,7 @@ pub async fn deliver(job: DeliveryJob, deps: Data<Deps>) -> Result<(), BoxDynErr
 }
 
 pub async fn deliver_one(job: DeliveryJob, deps: Deps) -> Result<(), BoxDynError> {
-    let Some(delivery) = domain::alerts::claim(&deps.db, &deps.key, job.notification_id, chrono::Duration::seconds(LEASE_SECS)).await?
+    let Some(delivery) = platform::alerts::claim(&deps.db, &deps.key, job.notification_id, chrono::Duration::seconds(LEASE_SECS)).await?
     else {
         tracing::debug!("not due, already delivered or given up");
         return Ok(());
@@ -24,11 +24,11 @@ pub async fn deliver_one(job: DeliveryJob, deps: Deps) -> Result<(), BoxDynError
     let kind = delivery.kind.as_str();
     match crate::alerts::send(&delivery, &deps).await {
         Ok(()) => {
-            domain::alerts::delivered(&deps.db, delivery.id).await?;
+            platform::alerts::delivered(&deps.db, delivery.id).await?;
             tracing::info!(kind, attempt = delivery.attempt, "alert delivered");
         }
         Err(error) => {
-            let gave_up = domain::alerts::attempt_failed(&deps.db, &deps.alerts, delivery.id, delivery.attempt, &error).await?;
+            let gave_up = platform::alerts::attempt_failed(&deps.db, &deps.alerts, delivery.id, delivery.attempt, &error).await?;
             if gave_up {
                 tracing::warn!(kind, attempt = delivery.attempt, %error, "alert delivery failed for good");
             } else {

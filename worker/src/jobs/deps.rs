@@ -1,13 +1,13 @@
 //! What the jobs share: the database, the key that opens channel secrets, the mailer, the
 //! queues, the plan table, and how the scanner and the monitors may reach the network.
 
-use crate::audit::net::dns::ResolverChoice;
 use crate::mail::Mailer;
-use domain::alerts::AlertPolicy;
-use domain::jobs::Queues;
-use domain::monitoring::Retention;
 use domain::plans::PlanTable;
-use domain::secret::SecretKey;
+use engine::net::dns::ResolverChoice;
+use platform::alerts::AlertPolicy;
+use platform::infra::secret::SecretKey;
+use platform::jobs::Queues;
+use platform::monitors::rollups::Retention;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use std::time::Duration;
@@ -78,7 +78,7 @@ pub struct Deps {
     /// The network clients monitor checks and alert deliveries use, built once per process.
     pub probe: Arc<crate::monitor::probe::Prober>,
     /// `None` when billing is off; the daily reconciliation then has nothing to do.
-    pub stripe: Option<domain::stripe::Stripe>,
+    pub stripe: Option<platform::infra::stripe::Stripe>,
     /// Platform operators, who are mailed about sprint bookings.
     pub admins: Arc<Vec<String>>,
 }

@@ -3,9 +3,9 @@
 
 use crate::templates;
 use apalis::prelude::{Attempt, BoxDynError, Data};
-use domain::jobs::{BookingMail, EmailJob};
 use domain::sprint::BookingStatus;
-use domain::tokens::Purpose;
+use platform::accounts::tokens::Purpose;
+use platform::jobs::{BookingMail, EmailJob};
 
 pub use super::deps::EmailDeps;
 
@@ -16,7 +16,7 @@ pub async fn send_email(job: EmailJob, deps: Data<EmailDeps>, attempt: Attempt) 
         EmailJob::ResetPassword { user_id } => (user_id, Purpose::ResetPassword),
         EmailJob::SprintBooking { booking_id, event } => return send_booking_mail(&deps, booking_id, event).await,
     };
-    let Some((user, token)) = domain::accounts::issue_mail_token(&deps.db, &deps.key, user_id, purpose).await? else {
+    let Some((user, token)) = platform::accounts::issue_mail_token(&deps.db, &deps.key, user_id, purpose).await? else {
         tracing::info!(%user_id, "mail no longer applies; skipped");
         return Ok(());
     };
@@ -34,7 +34,7 @@ pub async fn send_email(job: EmailJob, deps: Data<EmailDeps>, attempt: Attempt) 
 /// The founder's mail, and the operators' for a booking they have to act on. A retry after a
 /// partial failure may repeat a mail that went out; it never loses one.
 async fn send_booking_mail(deps: &EmailDeps, booking_id: uuid::Uuid, event: BookingMail) -> Result<(), BoxDynError> {
-    let Some(booking) = domain::sprints::load_for_job(&deps.db, booking_id).await? else {
+    let Some(booking) = platform::sprints::load_for_job(&deps.db, booking_id).await? else {
         tracing::info!(%booking_id, "booking gone; mail skipped");
         return Ok(());
     };

@@ -8,7 +8,7 @@ use super::deps::Deps;
 use apalis::prelude::{BoxDynError, Data};
 use apalis_cron::Tick;
 use chrono::{Duration, Utc};
-use domain::jobs::AuditJob;
+use platform::jobs::AuditJob;
 
 #[tracing::instrument(name = "job.maintenance", skip_all)]
 pub async fn maintenance_tick(_tick: Tick, deps: Data<Deps>) -> Result<(), BoxDynError> {
@@ -21,26 +21,26 @@ pub async fn run_once(deps: &Deps, now: chrono::DateTime<Utc>) -> Result<(), Box
     // A past-due subscription past its grace period falls to Free (and what exceeds Free
     // pauses). First, so a product this pauses gets no scheduled audit in the same sweep.
     if let Some(stripe) = &deps.stripe {
-        for change in domain::billing::end_grace_periods(&deps.db, &deps.plans, stripe.prices(), stripe.grace(), now).await? {
+        for change in platform::billing::end_grace_periods(&deps.db, &deps.plans, stripe.prices(), stripe.grace(), now).await? {
             tracing::info!(org_id = %change.org_id, to = change.to.as_str(), "grace period ended");
         }
     }
-    for audit_id in domain::audits::schedule_due(&deps.db, now, &deps.plans).await? {
+    for audit_id in platform::audits::schedule_due(&deps.db, now, &deps.plans).await? {
         deps.queues.audits.push(AuditJob { audit_id }).await?;
         tracing::info!(%audit_id, "scheduled audit queued");
     }
     // A queued audit that nobody started within two minutes lost its job.
-    for audit_id in domain::audits::stale_queued(&deps.db, now - Duration::minutes(2)).await? {
+    for audit_id in platform::audits::stale_queued(&deps.db, now - Duration::minutes(2)).await? {
         tracing::warn!(%audit_id, "re-queueing an audit whose job was lost");
         deps.queues.audits.push(AuditJob { audit_id }).await?;
     }
-    let due = domain::alerts::due(&deps.db, now, 500).await?;
+    let due = platform::alerts::due(&deps.db, now, 500).await?;
     deps.queues.deliver_all(&due).await;
     // Seats held for a deposit that never came go back to their slot.
-    for booking_id in domain::sprints::expire_unpaid(&deps.db, now).await? {
+    for booking_id in platform::sprints::expire_unpaid(&deps.db, now).await? {
         tracing::info!(%booking_id, "unpaid sprint booking expired");
     }
-    let expired = domain::monitoring::expire(&deps.db, now, deps.monitors.retention).await?;
+    let expired = platform::monitors::rollups::expire(&deps.db, now, deps.monitors.retention).await?;
     if expired > 0 {
         tracing::info!(expired, "old monitor results removed");
     }

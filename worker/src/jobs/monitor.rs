@@ -6,10 +6,10 @@ use super::deps::Deps;
 use apalis::prelude::{BoxDynError, Data};
 use apalis_cron::Tick;
 use chrono::Utc;
-use domain::alerts::AlertEvent;
-use domain::entities::product;
-use domain::jobs::MonitorBatchJob;
-use domain::monitors::{CheckResult, MonitorTarget, Transition};
+use platform::alerts::AlertEvent;
+use platform::entities::product;
+use platform::jobs::MonitorBatchJob;
+use platform::monitors::{CheckResult, MonitorTarget, Transition};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -27,7 +27,7 @@ pub async fn schedule_tick(_tick: Tick, deps: Data<Deps>) -> Result<(), BoxDynEr
 pub async fn schedule_due(deps: &Deps, now: chrono::DateTime<Utc>) -> Result<usize, BoxDynError> {
     let mut queued = 0;
     loop {
-        let due = domain::monitors::claim_due(&deps.db, &deps.plans, now, CLAIM_LIMIT).await?;
+        let due = platform::monitors::claim_due(&deps.db, &deps.plans, now, CLAIM_LIMIT).await?;
         let claimed = due.len();
         for chunk in due.chunks(deps.monitors.batch_size.max(1)) {
             let job = MonitorBatchJob { checks: chunk.iter().map(|d| (d.monitor_id, d.slot)).collect() };
@@ -57,7 +57,7 @@ pub async fn run_batch(job: MonitorBatchJob, deps: Data<Deps>) -> Result<(), Box
 pub async fn batch(job: MonitorBatchJob, deps: Deps) -> Result<(), BoxDynError> {
     let slots: HashMap<Uuid, chrono::DateTime<Utc>> = job.checks.iter().copied().collect();
     let ids: Vec<Uuid> = slots.keys().copied().collect();
-    let targets = domain::monitors::load_targets(&deps.db, &ids).await?;
+    let targets = platform::monitors::load_targets(&deps.db, &ids).await?;
     // Checks run on their own tasks (bounded by a semaphore), each owning what it needs.
     let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(deps.monitors.batch_concurrency.max(1)));
     let mut running = tokio::task::JoinSet::new();
@@ -106,7 +106,7 @@ const FLUSH_EVERY: usize = 25;
 const FLUSH_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
 
 async fn store(deps: &Deps, results: Vec<CheckResult>) -> Result<(), BoxDynError> {
-    let transitions = domain::monitors::record(&deps.db, &results).await?;
+    let transitions = platform::monitors::record(&deps.db, &results).await?;
     if !transitions.is_empty() {
         alert(deps, transitions).await?;
     }
@@ -185,7 +185,7 @@ async fn alert(deps: &Deps, transitions: Vec<Transition>) -> Result<(), BoxDynEr
                 (monitor, event)
             }
         };
-        let ids = domain::alerts::raise(&deps.db, &deps.plans, &deps.alerts, monitor.org_id, monitor.workspace_id, &event).await?;
+        let ids = platform::alerts::raise(&deps.db, &deps.plans, &deps.alerts, monitor.org_id, monitor.workspace_id, &event).await?;
         deps.queues.deliver_all(&ids).await;
     }
     Ok(())

@@ -2,14 +2,14 @@
 //! TLS certificate validity and expiry, or DNS resolution. Every connection goes through the
 //! scanner's SSRF guard: a monitor cannot be pointed at an address an audit could not reach.
 
-use crate::audit::net::dns::Dns;
-use crate::audit::net::guard::Guard;
-use crate::audit::net::http::{ChainEnd, HttpClient, Limits, Request};
-use crate::audit::net::tls::{root_store, TlsInspector, Verdict};
 use crate::jobs::deps::ScannerSettings;
 use chrono::Utc;
 use domain::monitor::MonitorKind;
-use domain::monitors::MonitorTarget;
+use engine::net::dns::Dns;
+use engine::net::guard::Guard;
+use engine::net::http::{ChainEnd, HttpClient, Limits, Request};
+use engine::net::tls::{root_store, TlsInspector, Verdict};
+use platform::monitors::MonitorTarget;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use url::Url;

@@ -10,12 +10,12 @@ use leptos_router::hooks::use_query_map;
 #[server(endpoint = "auth/request_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::ssr::{session, AppContext};
-    use domain::throttle::Action;
+    use platform::infra::throttle::Action;
     let ctx = AppContext::current()?;
     let address = domain::email::EmailAddress::parse("email", &email)?;
     ctx.throttles.check(Action::Reset, &session::client_ip(), Some(address.as_str()))?;
-    if let Some(user) = domain::accounts::find_by_email(&ctx.db, &address).await? {
-        ctx.queues.email.push(domain::jobs::EmailJob::ResetPassword { user_id: user.id }).await?;
+    if let Some(user) = platform::accounts::find_by_email(&ctx.db, &address).await? {
+        ctx.queues.email.push(platform::jobs::EmailJob::ResetPassword { user_id: user.id }).await?;
     }
     leptos_axum::redirect("/forgot?sent=1");
     Ok(())
@@ -26,7 +26,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     use crate::ssr::{session, AppContext};
     let ctx = AppContext::current()?;
-    domain::accounts::finish_password_reset(&ctx.db, &ctx.key, &token, &password).await?;
+    platform::accounts::finish_password_reset(&ctx.db, &ctx.key, &token, &password).await?;
     session::set_cookie(ctx.cookie.clear());
     leptos_axum::redirect("/signin?notice=reset");
     Ok(())

@@ -10,14 +10,14 @@ use leptos_router::hooks::use_query_map;
 #[server(endpoint = "auth/sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::ssr::{session, AppContext};
-    use domain::throttle::Action;
+    use platform::infra::throttle::Action;
     let ctx = AppContext::current()?;
     ctx.throttles.check(Action::SignIn, &session::client_ip(), Some(&email))?;
-    let user = domain::accounts::check_credentials(&ctx.db, &email, &password).await?;
+    let user = platform::accounts::check_credentials(&ctx.db, &email, &password).await?;
     if let Some(previous) = session::current_auth()? {
-        domain::sessions::close(&ctx.db, &previous).await?;
+        platform::accounts::sessions::close(&ctx.db, &previous).await?;
     }
-    let token = domain::sessions::open(&ctx.db, &ctx.key, &ctx.sessions, user.id).await?;
+    let token = platform::accounts::sessions::open(&ctx.db, &ctx.key, &ctx.sessions, user.id).await?;
     session::set_cookie(ctx.cookie.set(&token));
     leptos_axum::redirect("/app");
     Ok(())

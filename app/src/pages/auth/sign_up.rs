@@ -9,12 +9,12 @@ use leptos_router::components::A;
 #[server(endpoint = "auth/sign_up")]
 pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
     use crate::ssr::{session, AppContext};
-    use domain::throttle::Action;
+    use platform::infra::throttle::Action;
     let ctx = AppContext::current()?;
     ctx.throttles.check(Action::SignUp, &session::client_ip(), None)?;
-    let account = domain::accounts::sign_up(&ctx.db, &email, &password).await?;
-    ctx.queues.email.push(domain::jobs::EmailJob::VerifyEmail { user_id: account.user_id }).await?;
-    let token = domain::sessions::open(&ctx.db, &ctx.key, &ctx.sessions, account.user_id).await?;
+    let account = platform::accounts::sign_up(&ctx.db, &email, &password).await?;
+    ctx.queues.email.push(platform::jobs::EmailJob::VerifyEmail { user_id: account.user_id }).await?;
+    let token = platform::accounts::sessions::open(&ctx.db, &ctx.key, &ctx.sessions, account.user_id).await?;
     session::set_cookie(ctx.cookie.set(&token));
     leptos_axum::redirect("/app");
     Ok(())

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 #[server(endpoint = "auth/verify_email")]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
     let ctx = crate::ssr::AppContext::current()?;
-    domain::accounts::verify_email(&ctx.db, &ctx.key, &token).await?;
+    platform::accounts::verify_email(&ctx.db, &ctx.key, &token).await?;
     leptos_axum::redirect("/verified");
     Ok(())
 }
@@ -21,9 +21,9 @@ pub async fn resend_verification() -> Result<(), AppError> {
     use crate::ssr::{session, AppContext};
     let ctx = AppContext::current()?;
     let auth = session::require_auth()?;
-    ctx.throttles.check(domain::throttle::Action::Reset, &session::client_ip(), Some(auth.email()))?;
+    ctx.throttles.check(platform::infra::throttle::Action::Reset, &session::client_ip(), Some(auth.email()))?;
     if !auth.email_verified() {
-        ctx.queues.email.push(domain::jobs::EmailJob::VerifyEmail { user_id: auth.user_id() }).await?;
+        ctx.queues.email.push(platform::jobs::EmailJob::VerifyEmail { user_id: auth.user_id() }).await?;
     }
     Ok(())
 }

@@ -1,0 +1,19 @@
+//! The audit engine: every check of the catalog (docs/checks.md), run against one target
+//! through an SSRF-safe network layer, scored and decided. Needs no database, so the same
+//! engine serves `launchready scan` and the platform's workers.
+
+pub mod catalog;
+mod checks;
+pub mod context;
+pub mod model;
+pub mod net;
+pub mod redact;
+pub mod registry;
+pub mod report;
+pub mod run;
+pub mod scoring;
+pub mod target;
+
+pub use model::{Category, Decision, Finding, Grade, Scorecard, Severity, Status};
+pub use run::{run_audit, AuditError, Progress};
+pub use target::{AuditOptions, CrossTenant, Target};

@@ -1,0 +1,21 @@
+//! The server side of launchready, below the web app and the worker: the sea-orm entities,
+//! tenancy (a `TenantScope` proves who is asking), the services by area and the adapters to
+//! what lies outside the process.
+//!
+//! Areas call downwards only: `entities`, `db` and `quota` at the bottom, then accounts,
+//! products, monitors, audits, alerts, billing and sprints. Every tenant query takes a
+//! `TenantScope`, so another tenant's row looks exactly like a missing one.
+
+pub mod accounts;
+pub mod alerts;
+pub mod audits;
+pub mod billing;
+pub mod db;
+pub mod entities;
+pub mod infra;
+pub mod jobs;
+pub mod monitors;
+pub mod products;
+pub mod quota;
+pub mod sprints;
+pub mod tenancy;

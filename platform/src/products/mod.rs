@@ -1,0 +1,303 @@
+//! Products of the current workspace. Every function takes a [`TenantScope`] and filters on
+//! its organisation and workspace: another tenant's id is indistinguishable from a missing one.
+
+use crate::db::internal;
+use crate::entities::{product, product_endpoint};
+use crate::tenancy::TenantScope;
+use chrono::Utc;
+use domain::plans::{AuditSchedule, PlanTable, Resource};
+use domain::product::{Access, Endpoint, EndpointKind, ProductSpec, ProductView};
+use domain::DomainError;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use uuid::Uuid;
+
+fn scoped(scope: &TenantScope) -> sea_orm::Select<product::Entity> {
+    product::Entity::find().filter(product::Column::OrgId.eq(scope.org_id())).filter(product::Column::WorkspaceId.eq(scope.workspace_id()))
+}
+
+#[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
+pub async fn list(db: &DatabaseConnection, scope: &TenantScope) -> Result<Vec<ProductView>, DomainError> {
+    let rows = scoped(scope).order_by_asc(product::Column::Name).all(db).await.map_err(internal)?;
+    let ids: Vec<Uuid> = rows.iter().map(|p| p.id).collect();
+    let endpoints = product_endpoint::Entity::find()
+        .filter(product_endpoint::Column::OrgId.eq(scope.org_id()))
+        .filter(product_endpoint::Column::ProductId.is_in(ids))
+        .order_by_asc(product_endpoint::Column::Position)
+        .all(db)
+        .await
+        .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|p| {
+            let mine = endpoints.iter().filter(|e| e.product_id == p.id).cloned().collect();
+            to_view(p, mine)
+        })
+        .collect())
+}
+
+#[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %id))]
+pub async fn get(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Result<ProductView, DomainError> {
+    let row = scoped(scope).filter(product::Column::Id.eq(id)).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
+    let endpoints = endpoints_of(db, scope, id).await?;
+    Ok(to_view(row, endpoints))
+}
+
+#[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
+pub async fn create(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    plans: &PlanTable,
+    spec: &ProductSpec,
+) -> Result<ProductView, DomainError> {
+    ensure_apex_free(db, scope, spec, None).await?;
+    let now = Utc::now();
+    let id = Uuid::new_v4();
+    let txn = crate::db::begin_write(db).await.map_err(internal)?;
+    let plan = crate::quota::ensure_room(&txn, plans, scope.org_id(), Resource::Products).await?;
+    let limits = plans.limits(plan);
+    let schedule = AuditSchedule::Weekly.min(limits.scheduled_audits);
+    // The main-URL monitor counts like any other: without room it is created paused, and
+    // runs once a monitor is deleted or the plan grows.
+    let monitor_room = limits.monitors.has_room(crate::quota::count(&txn, scope.org_id(), Resource::Monitors).await?);
+    let row = product::ActiveModel {
+        id: Set(id),
+        org_id: Set(scope.org_id()),
+        workspace_id: Set(scope.workspace_id()),
+        created_at: Set(now),
+        // The first scheduled audit comes one period after creation; the founder runs the
+        // first one by hand.
+        audit_schedule: Set(schedule.as_str().into()),
+        next_audit_at: Set(schedule.period_secs().map(|s| now + chrono::Duration::seconds(s))),
+        status_page_enabled: Set(false),
+        paused_by_plan: Set(false),
+        ..columns(spec, now)
+    }
+    .insert(&txn)
+    .await
+    .map_err(duplicate_apex)?;
+    replace_endpoints(&txn, scope, id, &spec.endpoints).await?;
+    let main_url = format!("https://{}/", spec.app_host.as_ref().map(|h| h.as_str()).unwrap_or(spec.apex_domain.as_str()));
+    // Every minute, or the plan's shortest interval if that is longer.
+    crate::monitors::create_primary(
+        &txn,
+        scope.org_id(),
+        scope.workspace_id(),
+        id,
+        &main_url,
+        limits.monitor_min_interval_secs.max(60),
+        !monitor_room,
+    )
+    .await?;
+    txn.commit().await.map_err(internal)?;
+    tracing::info!(product_id = %id, "product created");
+    get_row_view(db, scope, row).await
+}
+
+#[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %id))]
+pub async fn update(db: &DatabaseConnection, scope: &TenantScope, id: Uuid, spec: &ProductSpec) -> Result<ProductView, DomainError> {
+    let existing = scoped(scope).filter(product::Column::Id.eq(id)).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
+    ensure_apex_free(db, scope, spec, Some(id)).await?;
+    let now = Utc::now();
+    let txn = crate::db::begin_write(db).await.map_err(internal)?;
+    let row = product::ActiveModel {
+        id: sea_orm::Unchanged(existing.id),
+        org_id: sea_orm::Unchanged(existing.org_id),
+        workspace_id: sea_orm::Unchanged(existing.workspace_id),
+        created_at: sea_orm::Unchanged(existing.created_at),
+        ..columns(spec, now)
+    }
+    .update(&txn)
+    .await
+    .map_err(duplicate_apex)?;
+    replace_endpoints(&txn, scope, id, &spec.endpoints).await?;
+    txn.commit().await.map_err(internal)?;
+    get_row_view(db, scope, row).await
+}
+
+#[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %id))]
+pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable, id: Uuid) -> Result<(), DomainError> {
+    let txn = crate::db::begin_write(db).await.map_err(internal)?;
+    let result = product::Entity::delete_many()
+        .filter(product::Column::Id.eq(id))
+        .filter(product::Column::OrgId.eq(scope.org_id()))
+        .filter(product::Column::WorkspaceId.eq(scope.workspace_id()))
+        .exec(&txn)
+        .await
+        .map_err(internal)?;
+    if result.rows_affected == 0 {
+        return Err(DomainError::NotFound);
+    }
+    // Its endpoints and monitors go with it: ON DELETE CASCADE (SQLite connections enable
+    // foreign keys). The room it frees goes to what a downgrade paused, oldest first.
+    crate::quota::enforce(&txn, plans, scope.org_id(), Utc::now()).await?;
+    txn.commit().await.map_err(internal)?;
+    tracing::info!("product deleted");
+    Ok(())
+}
+
+/// A product's schedule and status-page settings, within the plan's limits.
+#[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %id))]
+pub async fn update_settings(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    plans: &PlanTable,
+    id: Uuid,
+    schedule: AuditSchedule,
+    status_page: bool,
+) -> Result<ProductView, DomainError> {
+    let existing = scoped(scope).filter(product::Column::Id.eq(id)).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
+    let plan = crate::quota::plan_of(db, scope.org_id()).await?;
+    let limits = plans.limits(plan);
+    if schedule > limits.scheduled_audits {
+        return Err(DomainError::plan_limit(
+            "scheduled_audits",
+            format!(
+                "The {} plan audits at most {}; upgrade for {} audits.",
+                plan.label(),
+                limits.scheduled_audits.label().to_lowercase(),
+                schedule.label().to_lowercase()
+            ),
+        ));
+    }
+    if status_page && !limits.status_pages {
+        return Err(crate::quota::feature_missing(plan, "status_pages", "Public status pages"));
+    }
+    let now = Utc::now();
+    let next = if existing.audit_schedule == schedule.as_str() && existing.next_audit_at.is_some() {
+        existing.next_audit_at
+    } else {
+        schedule.period_secs().map(|s| now + chrono::Duration::seconds(s))
+    };
+    product::Entity::update_many()
+        .col_expr(product::Column::AuditSchedule, sea_orm::sea_query::Expr::value(schedule.as_str()))
+        .col_expr(product::Column::NextAuditAt, sea_orm::sea_query::Expr::value(next))
+        .col_expr(product::Column::StatusPageEnabled, sea_orm::sea_query::Expr::value(status_page))
+        .col_expr(product::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(product::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map_err(internal)?;
+    get(db, scope, id).await
+}
+
+/// A product by id for a job the platform queued (no tenant in the loop); `None` once deleted.
+pub async fn load_for_job(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<ProductView>, DomainError> {
+    let Some(row) = product::Entity::find_by_id(id).one(db).await.map_err(internal)? else { return Ok(None) };
+    let endpoints = product_endpoint::Entity::find()
+        .filter(product_endpoint::Column::ProductId.eq(id))
+        .order_by_asc(product_endpoint::Column::Position)
+        .all(db)
+        .await
+        .map_err(internal)?;
+    Ok(Some(to_view(row, endpoints)))
+}
+
+fn columns(spec: &ProductSpec, now: chrono::DateTime<Utc>) -> product::ActiveModel {
+    let host = |h: &Option<domain::hostname::HostName>| h.as_ref().map(|h| h.as_str().to_owned());
+    product::ActiveModel {
+        name: Set(spec.name.clone()),
+        apex_domain: Set(spec.apex_domain.as_str().to_owned()),
+        app_host: Set(host(&spec.app_host)),
+        api_host: Set(host(&spec.api_host)),
+        mail_domain: Set(host(&spec.mail_domain)),
+        dkim_selectors: Set(spec.dkim_selectors.join(",")),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+async fn ensure_apex_free(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    spec: &ProductSpec,
+    except: Option<Uuid>,
+) -> Result<(), DomainError> {
+    let mut query = scoped(scope).filter(product::Column::ApexDomain.eq(spec.apex_domain.as_str()));
+    if let Some(id) = except {
+        query = query.filter(product::Column::Id.ne(id));
+    }
+    if query.one(db).await.map_err(internal)?.is_some() {
+        return Err(apex_taken());
+    }
+    Ok(())
+}
+
+fn apex_taken() -> DomainError {
+    DomainError::Conflict { field: "apex_domain".into(), message: "a product with this domain already exists in this workspace".into() }
+}
+
+fn duplicate_apex(err: sea_orm::DbErr) -> DomainError {
+    match err.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => apex_taken(),
+        _ => internal(err),
+    }
+}
+
+async fn replace_endpoints(
+    db: &impl ConnectionTrait,
+    scope: &TenantScope,
+    product_id: Uuid,
+    endpoints: &[Endpoint],
+) -> Result<(), DomainError> {
+    product_endpoint::Entity::delete_many()
+        .filter(product_endpoint::Column::ProductId.eq(product_id))
+        .filter(product_endpoint::Column::OrgId.eq(scope.org_id()))
+        .exec(db)
+        .await
+        .map_err(internal)?;
+    if endpoints.is_empty() {
+        return Ok(());
+    }
+    let rows = endpoints.iter().enumerate().map(|(i, e)| product_endpoint::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        org_id: Set(scope.org_id()),
+        product_id: Set(product_id),
+        position: Set(i as i32),
+        path: Set(e.path.clone()),
+        access: Set(e.access.as_str().into()),
+        kind: Set(e.kind.as_str().into()),
+    });
+    product_endpoint::Entity::insert_many(rows).exec(db).await.map_err(internal)?;
+    Ok(())
+}
+
+async fn endpoints_of(db: &DatabaseConnection, scope: &TenantScope, product_id: Uuid) -> Result<Vec<product_endpoint::Model>, DomainError> {
+    Ok(product_endpoint::Entity::find()
+        .filter(product_endpoint::Column::ProductId.eq(product_id))
+        .filter(product_endpoint::Column::OrgId.eq(scope.org_id()))
+        .order_by_asc(product_endpoint::Column::Position)
+        .all(db)
+        .await
+        .map_err(internal)?)
+}
+
+async fn get_row_view(db: &DatabaseConnection, scope: &TenantScope, row: product::Model) -> Result<ProductView, DomainError> {
+    let endpoints = endpoints_of(db, scope, row.id).await?;
+    Ok(to_view(row, endpoints))
+}
+
+fn to_view(row: product::Model, endpoints: Vec<product_endpoint::Model>) -> ProductView {
+    ProductView {
+        id: row.id,
+        name: row.name,
+        apex_domain: row.apex_domain,
+        app_host: row.app_host,
+        api_host: row.api_host,
+        mail_domain: row.mail_domain,
+        dkim_selectors: row.dkim_selectors.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        endpoints: endpoints
+            .into_iter()
+            .map(|e| Endpoint {
+                path: e.path,
+                access: Access::parse(&e.access).unwrap_or(Access::Public),
+                kind: EndpointKind::parse(&e.kind).unwrap_or(EndpointKind::Other),
+            })
+            .collect(),
+        audit_schedule: domain::plans::AuditSchedule::parse(&row.audit_schedule).unwrap_or(domain::plans::AuditSchedule::Off),
+        next_audit_at: row.next_audit_at,
+        status_page_enabled: row.status_page_enabled,
+        paused: row.paused_by_plan,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
+}

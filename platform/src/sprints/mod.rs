@@ -1,0 +1,432 @@
+//! Sprint slots (the operator's) and bookings (the founders'). A seat is taken only by a
+//! conditional update that keeps `booked <= capacity` (and a CHECK constraint backs it), so
+//! concurrent bookings of the last seat leave exactly one winner on either database. Founders
+//! reach bookings through their [`TenantScope`]; the operator through an [`Operator`], and then
+//! only bookings and the snapshots founders chose to share, never the tenant's other rows.
+
+use crate::db::internal;
+use crate::entities::{sprint_booking, sprint_slot};
+use crate::infra::stripe::{CheckoutState, Stripe};
+use crate::tenancy::operator::Operator;
+use crate::tenancy::TenantScope;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use domain::audit::AuditDetail;
+use domain::sprint::{
+    offers_sprint, Booked, BookingDecision, BookingSpec, BookingStatus, BookingView, OperatorBooking, SlotSpec, SlotView,
+};
+use domain::DomainError;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// An unpaid deposit holds its seat this long (Stripe's Checkout Sessions expire after 24 h).
+pub const DEPOSIT_HOLD: Duration = Duration::hours(24);
+
+fn slot_view(row: &sprint_slot::Model) -> SlotView {
+    SlotView {
+        id: row.id,
+        starts_on: row.starts_on,
+        title: row.title.clone(),
+        capacity: row.capacity.max(0) as u32,
+        booked: row.booked.max(0) as u32,
+        price_cents: row.price_cents,
+        deposit_cents: row.deposit_cents,
+        currency: row.currency.clone(),
+    }
+}
+
+fn booking_view(row: &sprint_booking::Model, slot: &sprint_slot::Model) -> BookingView {
+    BookingView {
+        id: row.id,
+        slot: slot_view(slot),
+        product_id: row.product_id,
+        product_name: row.product_name.clone(),
+        audit_id: row.audit_id,
+        status: BookingStatus::parse(&row.status),
+        contact_name: row.contact_name.clone(),
+        contact_email: row.contact_email.clone(),
+        notes: row.notes.clone(),
+        shared_snapshot: row.snapshot.is_some(),
+        deposit_cents: row.deposit_cents,
+        deposit_paid_at: row.deposit_paid_at,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
+}
+
+async fn views(db: &impl ConnectionTrait, rows: Vec<sprint_booking::Model>) -> Result<Vec<BookingView>, DomainError> {
+    let ids: Vec<Uuid> = rows.iter().map(|b| b.slot_id).collect();
+    let slots: HashMap<Uuid, sprint_slot::Model> = sprint_slot::Entity::find()
+        .filter(sprint_slot::Column::Id.is_in(ids))
+        .all(db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    Ok(rows.iter().filter_map(|b| slots.get(&b.slot_id).map(|s| booking_view(b, s))).collect())
+}
+
+/// Takes one seat of `slot_id` if it has one and has not started. `false` when full.
+async fn take_seat(db: &impl ConnectionTrait, slot_id: Uuid, today: NaiveDate) -> Result<bool, DomainError> {
+    let taken = sprint_slot::Entity::update_many()
+        .col_expr(sprint_slot::Column::Booked, crate::db::increment(sprint_slot::Column::Booked))
+        .filter(sprint_slot::Column::Id.eq(slot_id))
+        .filter(crate::db::column_below(sprint_slot::Column::Booked, sprint_slot::Column::Capacity))
+        .filter(sprint_slot::Column::StartsOn.gte(today))
+        .exec(db)
+        .await
+        .map_err(internal)?;
+    Ok(taken.rows_affected == 1)
+}
+
+async fn release_seat(db: &impl ConnectionTrait, slot_id: Uuid) -> Result<(), DomainError> {
+    sprint_slot::Entity::update_many()
+        .col_expr(sprint_slot::Column::Booked, crate::db::decrement(sprint_slot::Column::Booked))
+        .filter(sprint_slot::Column::Id.eq(slot_id))
+        .filter(sprint_slot::Column::Booked.gt(0))
+        .exec(db)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+fn full() -> DomainError {
+    DomainError::Conflict { field: "slot_id".into(), message: "this slot has just been fully booked; please choose another".into() }
+}
+
+// ---- Founders -------------------------------------------------------------------------
+
+/// Slots a founder can book: not started, with a free seat, soonest first.
+pub async fn open_slots(db: &DatabaseConnection, today: NaiveDate) -> Result<Vec<SlotView>, DomainError> {
+    let rows = sprint_slot::Entity::find()
+        .filter(sprint_slot::Column::StartsOn.gte(today))
+        .filter(crate::db::column_below(sprint_slot::Column::Booked, sprint_slot::Column::Capacity))
+        .order_by_asc(sprint_slot::Column::StartsOn)
+        .all(db)
+        .await
+        .map_err(internal)?;
+    Ok(rows.iter().map(slot_view).collect())
+}
+
+/// Books a seat for the product of `audit_id` (which must be this tenant's and offer a
+/// sprint). With a deposit and Stripe configured the seat is held while the founder pays
+/// through Checkout; otherwise the booking goes straight to the operator.
+#[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), %audit_id))]
+pub async fn book(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    stripe: Option<&Stripe>,
+    audit_id: Uuid,
+    spec: &BookingSpec,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> Result<Booked, DomainError> {
+    let detail = crate::audits::detail(db, scope, audit_id).await?;
+    if !offers_sprint(&detail.summary) {
+        return Err(DomainError::invalid(
+            "audit_id",
+            "this scorecard passed: a sprint is offered for Hold, Go after fixes, or more than two failures",
+        ));
+    }
+    let snapshot = spec
+        .share_snapshot
+        .then(|| serde_json::to_string(&AuditDetail { diff: None, ..detail.clone() }))
+        .transpose()
+        .map_err(|e| DomainError::Internal(e.to_string()))?;
+    let txn = crate::db::begin_write(db).await.map_err(internal)?;
+    let slot = sprint_slot::Entity::find_by_id(spec.slot_id)
+        .one(&txn)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| DomainError::invalid("slot_id", "this slot no longer exists"))?;
+    if !take_seat(&txn, slot.id, now.date_naive()).await? {
+        return Err(full());
+    }
+    let deposit_due = slot.deposit_cents > 0 && stripe.is_some();
+    let row = sprint_booking::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        slot_id: Set(slot.id),
+        org_id: Set(scope.org_id()),
+        workspace_id: Set(scope.workspace_id()),
+        product_id: Set(detail.summary.product_id),
+        audit_id: Set(audit_id),
+        product_name: Set(detail.product_name.clone()),
+        snapshot: Set(snapshot),
+        contact_name: Set(spec.contact_name.clone()),
+        contact_email: Set(spec.contact_email.as_str().to_owned()),
+        notes: Set(spec.notes.clone()),
+        status: Set(if deposit_due { BookingStatus::AwaitingDeposit } else { BookingStatus::Requested }.as_str().into()),
+        deposit_cents: Set(if deposit_due { slot.deposit_cents } else { 0 }),
+        checkout_session_id: Set(None),
+        deposit_paid_at: Set(None),
+        created_by: Set(scope.user_id()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)?;
+    tracing::info!(booking_id = %row.id, slot_id = %slot.id, deposit_due, "sprint booked");
+    let pay_url = match stripe.filter(|_| deposit_due) {
+        // A Stripe failure leaves the seat held: the booking page offers to pay again.
+        Some(stripe) => Some(start_deposit(db, stripe, &row, &slot, base_url).await?),
+        None => None,
+    };
+    let booking = get(db, scope, row.id).await?;
+    Ok(Booked { booking, pay_url })
+}
+
+async fn start_deposit(
+    db: &DatabaseConnection,
+    stripe: &Stripe,
+    row: &sprint_booking::Model,
+    slot: &sprint_slot::Model,
+    base_url: &str,
+) -> Result<String, DomainError> {
+    let base = base_url.trim_end_matches('/');
+    let page = format!("{base}/app/sprints/{}", row.id);
+    let (session_id, url) = stripe
+        .deposit_checkout(
+            &row.contact_email,
+            row.id,
+            row.deposit_cents,
+            &slot.currency,
+            &format!("Deposit: {}", slot.title),
+            &format!("{page}?deposit=paid"),
+            &page,
+        )
+        .await?;
+    sprint_booking::Entity::update_many()
+        .col_expr(sprint_booking::Column::CheckoutSessionId, Expr::value(session_id))
+        .filter(sprint_booking::Column::Id.eq(row.id))
+        .exec(db)
+        .await
+        .map_err(internal)?;
+    Ok(url)
+}
+
+/// A new Checkout page for a booking still waiting for its deposit.
+#[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), %id))]
+pub async fn deposit_url(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    stripe: Option<&Stripe>,
+    id: Uuid,
+    base_url: &str,
+) -> Result<String, DomainError> {
+    let row = scoped_row(db, scope, id).await?;
+    if BookingStatus::parse(&row.status) != BookingStatus::AwaitingDeposit {
+        return Err(DomainError::invalid("booking", "this booking has no deposit to pay"));
+    }
+    let stripe = stripe.ok_or_else(|| DomainError::invalid("booking", "payments are not configured on this installation"))?;
+    let slot = sprint_slot::Entity::find_by_id(row.slot_id).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
+    start_deposit(db, stripe, &row, &slot, base_url).await
+}
+
+async fn scoped_row(db: &impl ConnectionTrait, scope: &TenantScope, id: Uuid) -> Result<sprint_booking::Model, DomainError> {
+    sprint_booking::Entity::find_by_id(id)
+        .filter(sprint_booking::Column::OrgId.eq(scope.org_id()))
+        .filter(sprint_booking::Column::WorkspaceId.eq(scope.workspace_id()))
+        .one(db)
+        .await
+        .map_err(internal)?
+        .ok_or(DomainError::NotFound)
+}
+
+#[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), %id))]
+pub async fn get(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Result<BookingView, DomainError> {
+    let row = scoped_row(db, scope, id).await?;
+    views(db, vec![row]).await?.pop().ok_or(DomainError::NotFound)
+}
+
+/// The tenant's bookings, newest first.
+#[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
+pub async fn list(db: &DatabaseConnection, scope: &TenantScope) -> Result<Vec<BookingView>, DomainError> {
+    let rows = sprint_booking::Entity::find()
+        .filter(sprint_booking::Column::OrgId.eq(scope.org_id()))
+        .filter(sprint_booking::Column::WorkspaceId.eq(scope.workspace_id()))
+        .order_by_desc(sprint_booking::Column::CreatedAt)
+        .all(db)
+        .await
+        .map_err(internal)?;
+    views(db, rows).await
+}
+
+/// A Checkout Session of a deposit was completed: if Stripe says it is paid, the booking goes
+/// to the operator. Returns the booking id when this call moved it (a replay does not).
+#[tracing::instrument(skip_all, fields(session = %checkout.id))]
+pub async fn deposit_paid(db: &DatabaseConnection, checkout: &CheckoutState, now: DateTime<Utc>) -> Result<Option<Uuid>, DomainError> {
+    let Some(id) = checkout.metadata.get("booking_id").and_then(|v| Uuid::parse_str(v).ok()) else { return Ok(None) };
+    if !checkout.paid {
+        return Ok(None);
+    }
+    let moved = sprint_booking::Entity::update_many()
+        .col_expr(sprint_booking::Column::Status, Expr::value(BookingStatus::Requested.as_str()))
+        .col_expr(sprint_booking::Column::DepositPaidAt, Expr::value(now))
+        .col_expr(sprint_booking::Column::UpdatedAt, Expr::value(now))
+        .filter(sprint_booking::Column::Id.eq(id))
+        .filter(sprint_booking::Column::CheckoutSessionId.eq(checkout.id.as_str()))
+        .filter(sprint_booking::Column::Status.eq(BookingStatus::AwaitingDeposit.as_str()))
+        .exec(db)
+        .await
+        .map_err(internal)?;
+    Ok((moved.rows_affected == 1).then_some(id))
+}
+
+/// Bookings whose deposit was not paid within [`DEPOSIT_HOLD`] give their seat back.
+pub async fn expire_unpaid(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<Uuid>, DomainError> {
+    let stale = sprint_booking::Entity::find()
+        .filter(sprint_booking::Column::Status.eq(BookingStatus::AwaitingDeposit.as_str()))
+        .filter(sprint_booking::Column::CreatedAt.lt(now - DEPOSIT_HOLD))
+        .all(db)
+        .await
+        .map_err(internal)?;
+    let mut expired = Vec::new();
+    for row in stale {
+        let txn = crate::db::begin_write(db).await.map_err(internal)?;
+        if set_status(&txn, &row, BookingStatus::AwaitingDeposit, BookingStatus::Expired, now).await? {
+            release_seat(&txn, row.slot_id).await?;
+            expired.push(row.id);
+        }
+        txn.commit().await.map_err(internal)?;
+    }
+    Ok(expired)
+}
+
+/// Moves a booking from `from` to `to`; `false` when someone else moved it first.
+async fn set_status(
+    db: &impl ConnectionTrait,
+    row: &sprint_booking::Model,
+    from: BookingStatus,
+    to: BookingStatus,
+    now: DateTime<Utc>,
+) -> Result<bool, DomainError> {
+    let moved = sprint_booking::Entity::update_many()
+        .col_expr(sprint_booking::Column::Status, Expr::value(to.as_str()))
+        .col_expr(sprint_booking::Column::UpdatedAt, Expr::value(now))
+        .filter(sprint_booking::Column::Id.eq(row.id))
+        .filter(sprint_booking::Column::Status.eq(from.as_str()))
+        .exec(db)
+        .await
+        .map_err(internal)?;
+    Ok(moved.rows_affected == 1)
+}
+
+// ---- The operator ---------------------------------------------------------------------
+
+#[tracing::instrument(skip_all, fields(operator = %operator.user_id()))]
+pub async fn create_slot(
+    db: &DatabaseConnection,
+    operator: &Operator,
+    spec: &SlotSpec,
+    now: DateTime<Utc>,
+) -> Result<SlotView, DomainError> {
+    let row = sprint_slot::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        starts_on: Set(spec.starts_on),
+        title: Set(spec.title.clone()),
+        capacity: Set(spec.capacity as i32),
+        booked: Set(0),
+        price_cents: Set(spec.price_cents),
+        deposit_cents: Set(spec.deposit_cents),
+        currency: Set(spec.currency.clone()),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(internal)?;
+    tracing::info!(slot_id = %row.id, "sprint slot published");
+    Ok(slot_view(&row))
+}
+
+/// Every slot from `since` on, soonest first (the operator's calendar).
+pub async fn slots(db: &DatabaseConnection, _operator: &Operator, since: NaiveDate) -> Result<Vec<SlotView>, DomainError> {
+    let rows = sprint_slot::Entity::find()
+        .filter(sprint_slot::Column::StartsOn.gte(since))
+        .order_by_asc(sprint_slot::Column::StartsOn)
+        .all(db)
+        .await
+        .map_err(internal)?;
+    Ok(rows.iter().map(slot_view).collect())
+}
+
+/// Every booking, newest first.
+pub async fn all_bookings(db: &DatabaseConnection, _operator: &Operator) -> Result<Vec<BookingView>, DomainError> {
+    let rows = sprint_booking::Entity::find().order_by_desc(sprint_booking::Column::CreatedAt).all(db).await.map_err(internal)?;
+    views(db, rows).await
+}
+
+/// One booking with the snapshot its founder shared (and nothing else of theirs).
+pub async fn operator_booking(db: &DatabaseConnection, _operator: &Operator, id: Uuid) -> Result<OperatorBooking, DomainError> {
+    let row = sprint_booking::Entity::find_by_id(id).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
+    let snapshot = match &row.snapshot {
+        Some(json) => Some(serde_json::from_str(json).map_err(|e| DomainError::Internal(format!("snapshot: {e}")))?),
+        None => None,
+    };
+    let booking = views(db, vec![row]).await?.pop().ok_or(DomainError::NotFound)?;
+    Ok(OperatorBooking { booking, snapshot })
+}
+
+/// Confirms, declines or moves a booking. Declining gives the seat back; moving takes a seat
+/// of the new slot (refused when it is full) and gives the old one back, in one transaction.
+#[tracing::instrument(skip_all, fields(operator = %operator.user_id(), %id, ?decision))]
+pub async fn decide(
+    db: &DatabaseConnection,
+    operator: &Operator,
+    id: Uuid,
+    decision: BookingDecision,
+    now: DateTime<Utc>,
+) -> Result<BookingView, DomainError> {
+    let txn = crate::db::begin_write(db).await.map_err(internal)?;
+    let row = sprint_booking::Entity::find_by_id(id).one(&txn).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
+    let status = BookingStatus::parse(&row.status);
+    let refuse =
+        |what: &str| DomainError::invalid("decision", format!("a booking that is {} cannot be {what}", status.label().to_lowercase()));
+    match decision {
+        BookingDecision::Confirm => {
+            if status != BookingStatus::Requested || !set_status(&txn, &row, status, BookingStatus::Confirmed, now).await? {
+                return Err(refuse("confirmed"));
+            }
+        }
+        BookingDecision::Decline => {
+            if !status.holds_seat() || !set_status(&txn, &row, status, BookingStatus::Declined, now).await? {
+                return Err(refuse("declined"));
+            }
+            release_seat(&txn, row.slot_id).await?;
+        }
+        BookingDecision::Reschedule { slot_id } => {
+            if !status.holds_seat() {
+                return Err(refuse("moved"));
+            }
+            if slot_id == row.slot_id {
+                return Err(DomainError::invalid("slot_id", "choose a different slot"));
+            }
+            if sprint_slot::Entity::find_by_id(slot_id).one(&txn).await.map_err(internal)?.is_none() {
+                return Err(DomainError::invalid("slot_id", "this slot does not exist"));
+            }
+            if !take_seat(&txn, slot_id, now.date_naive()).await? {
+                return Err(full());
+            }
+            release_seat(&txn, row.slot_id).await?;
+            sprint_booking::Entity::update_many()
+                .col_expr(sprint_booking::Column::SlotId, Expr::value(slot_id))
+                .col_expr(sprint_booking::Column::UpdatedAt, Expr::value(now))
+                .filter(sprint_booking::Column::Id.eq(row.id))
+                .exec(&txn)
+                .await
+                .map_err(internal)?;
+        }
+    }
+    txn.commit().await.map_err(internal)?;
+    let row = sprint_booking::Entity::find_by_id(id).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
+    views(db, vec![row]).await?.pop().ok_or(DomainError::NotFound)
+}
+
+/// A booking by id for a mail job (no tenant or operator in the loop).
+pub async fn load_for_job(db: &DatabaseConnection, id: Uuid) -> Result<Option<BookingView>, DomainError> {
+    let Some(row) = sprint_booking::Entity::find_by_id(id).one(db).await.map_err(internal)? else { return Ok(None) };
+    Ok(views(db, vec![row]).await?.pop())
+}

@@ -1,0 +1,111 @@
+//! Who is asking, and which tenant's rows they may touch.
+//!
+//! An [`AuthContext`] can only be made by `sessions::authenticate`; a [`TenantScope`] only from
+//! an `AuthContext`. Every query on tenant data takes a `&TenantScope`, so code that forgot to
+//! authenticate does not compile.
+
+pub mod operator;
+
+use crate::db::internal;
+use crate::entities::{membership, workspace};
+use domain::DomainError;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+/// A signed-in user, proven by a live session.
+#[derive(Debug, Clone)]
+pub struct AuthContext {
+    user_id: Uuid,
+    email: String,
+    email_verified: bool,
+    /// Keyed hash of the session cookie (never the cookie itself).
+    session_id: String,
+}
+
+impl AuthContext {
+    pub(crate) fn new(user_id: Uuid, email: String, email_verified: bool, session_id: String) -> Self {
+        Self { user_id, email, email_verified, session_id }
+    }
+    pub fn user_id(&self) -> Uuid {
+        self.user_id
+    }
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+    pub fn email_verified(&self) -> bool {
+        self.email_verified
+    }
+    pub fn session_id(&self) -> &str {
+        &self.session_id
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Owner,
+    Admin,
+    Member,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Admin => "admin",
+            Self::Member => "member",
+        }
+    }
+    fn parse(text: &str) -> Self {
+        match text {
+            "owner" => Self::Owner,
+            "admin" => Self::Admin,
+            _ => Self::Member,
+        }
+    }
+}
+
+/// The organisation and workspace the current request acts in.
+#[derive(Debug, Clone)]
+pub struct TenantScope {
+    org_id: Uuid,
+    workspace_id: Uuid,
+    user_id: Uuid,
+    role: Role,
+}
+
+impl TenantScope {
+    /// The user's first organisation and its default workspace. (Workspace switching for
+    /// agencies builds on this by choosing another workspace of the same organisation.)
+    #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
+    pub async fn for_user(db: &impl ConnectionTrait, auth: &AuthContext) -> Result<Self, DomainError> {
+        let membership = membership::Entity::find()
+            .filter(membership::Column::UserId.eq(auth.user_id()))
+            .order_by_asc(membership::Column::CreatedAt)
+            .one(db)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| DomainError::Internal("user has no organisation".into()))?;
+        let workspace = workspace::Entity::find()
+            .filter(workspace::Column::OrgId.eq(membership.org_id))
+            .order_by_desc(workspace::Column::IsDefault)
+            .order_by_asc(workspace::Column::CreatedAt)
+            .one(db)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| DomainError::Internal("organisation has no workspace".into()))?;
+        Ok(Self { org_id: membership.org_id, workspace_id: workspace.id, user_id: auth.user_id(), role: Role::parse(&membership.role) })
+    }
+
+    pub fn org_id(&self) -> Uuid {
+        self.org_id
+    }
+    pub fn workspace_id(&self) -> Uuid {
+        self.workspace_id
+    }
+    pub fn user_id(&self) -> Uuid {
+        self.user_id
+    }
+    pub fn role(&self) -> Role {
+        self.role
+    }
+}
