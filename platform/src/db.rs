@@ -12,6 +12,12 @@ pub fn internal(err: sea_orm::DbErr) -> DomainError {
     DomainError::Internal(format!("database: {err}"))
 }
 
+/// Schedule slots are whole seconds: a slot read back from the database compares equal to
+/// the one written (SQLite keeps what it is given, PostgreSQL microseconds).
+pub(crate) fn whole_second(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
+}
+
 /// `column + 1`
 pub(crate) fn increment(column: impl IntoColumnRef) -> Expr {
     Expr::col(column).add(1)

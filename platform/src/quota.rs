@@ -168,7 +168,7 @@ async fn set_monitor_paused(db: &impl ConnectionTrait, ids: &[Uuid], paused: boo
     let mut update = monitor::Entity::update_many().col_expr(monitor::Column::PausedByPlan, Expr::value(paused));
     if !paused {
         // Due at once: a resumed monitor reports within one scheduler tick.
-        update = update.col_expr(monitor::Column::NextDueAt, Expr::value(crate::monitors::whole_second(now)));
+        update = update.col_expr(monitor::Column::NextDueAt, Expr::value(crate::db::whole_second(now)));
     }
     update.filter(monitor::Column::Id.is_in(ids.to_vec())).exec(db).await.map_err(internal)?;
     Ok(())

@@ -23,7 +23,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
-    Ok(platform::monitors::rollups::dashboard(&ctx.db, &scope).await?)
+    Ok(platform::dashboard::dashboard(&ctx.db, &scope).await?)
 }
 
 #[component]

@@ -36,7 +36,7 @@ pub async fn create_product(
     let ctx = crate::ssr::AppContext::current()?;
     let (_, scope) = crate::ssr::session::require_scope().await?;
     let spec = form_of(name, apex_domain, app_host, api_host, mail_domain, dkim_selectors, endpoints).validate()?;
-    let product = platform::products::create(&ctx.db, &scope, &ctx.plans, &spec).await?;
+    let product = platform::usecases::create_product(&ctx.db, &scope, &ctx.plans, &spec).await?;
     leptos_axum::redirect(&format!("/app/products/{}", product.id));
     Ok(product.id)
 }

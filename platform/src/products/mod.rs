@@ -42,23 +42,29 @@ pub async fn get(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Resu
     Ok(to_view(row, endpoints))
 }
 
-#[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
-pub async fn create(
-    db: &DatabaseConnection,
+/// A product just inserted in the caller's transaction, with the plan it was counted against.
+/// Its main monitor is the caller's to add: `crate::usecases::create_product` does both.
+pub(crate) struct Inserted {
+    pub row: product::Model,
+    pub plan: domain::plans::Plan,
+}
+
+/// Checks the apex is free in this workspace (a clear 409 before the transaction starts).
+pub(crate) async fn ensure_new_apex_free(db: &DatabaseConnection, scope: &TenantScope, spec: &ProductSpec) -> Result<(), DomainError> {
+    ensure_apex_free(db, scope, spec, None).await
+}
+
+/// Inserts a product and its endpoints within the plan's product count, inside `txn`.
+pub(crate) async fn insert(
+    txn: &impl ConnectionTrait,
     scope: &TenantScope,
     plans: &PlanTable,
     spec: &ProductSpec,
-) -> Result<ProductView, DomainError> {
-    ensure_apex_free(db, scope, spec, None).await?;
+) -> Result<Inserted, DomainError> {
     let now = Utc::now();
     let id = Uuid::new_v4();
-    let txn = crate::db::begin_write(db).await.map_err(internal)?;
-    let plan = crate::quota::ensure_room(&txn, plans, scope.org_id(), Resource::Products).await?;
-    let limits = plans.limits(plan);
-    let schedule = AuditSchedule::Weekly.min(limits.scheduled_audits);
-    // The main-URL monitor counts like any other: without room it is created paused, and
-    // runs once a monitor is deleted or the plan grows.
-    let monitor_room = limits.monitors.has_room(crate::quota::count(&txn, scope.org_id(), Resource::Monitors).await?);
+    let plan = crate::quota::ensure_room(txn, plans, scope.org_id(), Resource::Products).await?;
+    let schedule = AuditSchedule::Weekly.min(plans.limits(plan).scheduled_audits);
     let row = product::ActiveModel {
         id: Set(id),
         org_id: Set(scope.org_id()),
@@ -72,24 +78,15 @@ pub async fn create(
         paused_by_plan: Set(false),
         ..columns(spec, now)
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(duplicate_apex)?;
-    replace_endpoints(&txn, scope, id, &spec.endpoints).await?;
-    let main_url = format!("https://{}/", spec.app_host.as_ref().map(|h| h.as_str()).unwrap_or(spec.apex_domain.as_str()));
-    // Every minute, or the plan's shortest interval if that is longer.
-    crate::monitors::create_primary(
-        &txn,
-        scope.org_id(),
-        scope.workspace_id(),
-        id,
-        &main_url,
-        limits.monitor_min_interval_secs.max(60),
-        !monitor_room,
-    )
-    .await?;
-    txn.commit().await.map_err(internal)?;
-    tracing::info!(product_id = %id, "product created");
+    replace_endpoints(txn, scope, id, &spec.endpoints).await?;
+    Ok(Inserted { row, plan })
+}
+
+/// The view of a row just written.
+pub(crate) async fn view_of(db: &DatabaseConnection, scope: &TenantScope, row: product::Model) -> Result<ProductView, DomainError> {
     get_row_view(db, scope, row).await
 }
 

@@ -47,7 +47,7 @@ async fn create(
     payload: Result<Json<ProductForm>, JsonRejection>,
 ) -> Result<(StatusCode, Json<ProductView>), ApiError> {
     let spec = body(payload)?.validate()?;
-    Ok((StatusCode::CREATED, Json(platform::products::create(&state.ctx.db, &scope, &state.ctx.plans, &spec).await?)))
+    Ok((StatusCode::CREATED, Json(platform::usecases::create_product(&state.ctx.db, &scope, &state.ctx.plans, &spec).await?)))
 }
 
 #[tracing::instrument(skip_all)]
