@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::start_banner::StartBanner;
 use crate::state::AppState;
 use crate::{db, http};
-use app::ssr::session::CookieSettings;
+use app::ssr::cookie::CookieSettings;
 use app::ssr::{context::Inner, AppContext};
 use leptos::config::LeptosOptions;
 use platform::infra::throttle::Throttles;

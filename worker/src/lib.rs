@@ -8,4 +8,5 @@ pub mod mail;
 pub mod monitor;
 pub mod poll;
 pub mod runner;
+pub mod settings;
 pub mod templates;

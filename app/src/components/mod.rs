@@ -2,3 +2,4 @@ pub mod charts;
 pub mod form;
 pub mod layout;
 pub mod session;
+pub mod sprint_offer;

@@ -217,7 +217,7 @@ fn Scorecard(detail: AuditDetail, on_finished: Callback<AuditSummary>) -> impl I
         .into_any(),
         AuditStatus::Done => view! {
             <Verdict summary=summary.clone()/>
-            {domain::sprint::offers_sprint(&summary).then(|| view! { <crate::pages::sprints::SprintOffer product_id=summary.product_id audit_id=summary.id/> })}
+            {domain::sprint::offers_sprint(&summary).then(|| view! { <crate::components::sprint_offer::SprintOffer product_id=summary.product_id audit_id=summary.id/> })}
             {diff.map(|d| view! { <DiffBox diff=d summary=summary.clone()/> })}
             <Findings findings/>
         }

@@ -24,7 +24,7 @@ pub struct Inner {
     pub alerts: AlertPolicy,
     /// The SSRF guard's static rules, for URLs typed into forms (monitor targets, webhooks).
     pub guard: Guard,
-    pub cookie: super::session::CookieSettings,
+    pub cookie: super::cookie::CookieSettings,
     /// Mail goes to the development outbox (no SMTP configured): `/dev/outbox` is on.
     pub outbox_enabled: bool,
     /// `None` when billing is off (no Stripe keys): everyone is on Free.

@@ -2,6 +2,7 @@
 //! shared with the axum layer.
 
 pub mod context;
+pub mod cookie;
 pub mod session;
 
 pub use context::AppContext;

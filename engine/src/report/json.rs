@@ -12,8 +12,8 @@ pub fn render(card: &Scorecard) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixture;
     use super::*;
+    use crate::report::fixture;
     use serde_json::Value;
 
     const SCHEMA: &str = include_str!("../../../docs/scan-output.schema.json");

@@ -4,7 +4,7 @@
 //! Titles, why, fix and references come from the catalog and are Markdown already; summaries
 //! and evidence come from the scanned site, so they are escaped (inline) or fenced (evidence).
 
-use super::{human_duration, printable};
+use super::layout::{human_duration, printable};
 use crate::model::{Finding, Scorecard, Status};
 use std::fmt::Write;
 
@@ -130,8 +130,8 @@ fn folded<'a>(out: &mut String, label: &str, findings: impl Iterator<Item = &'a 
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixture;
     use super::*;
+    use crate::report::fixture;
 
     #[test]
     fn title_and_verdict_table() {

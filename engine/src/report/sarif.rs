@@ -73,7 +73,7 @@ pub fn document(card: &Scorecard) -> Value {
             rules.push(rule(finding));
         }
     }
-    let results: Vec<Value> = super::by_status_then_severity(&card.checks)
+    let results: Vec<Value> = super::layout::by_status_then_severity(&card.checks)
         .into_iter()
         .filter_map(|finding| {
             let level = level(finding)?;
@@ -134,8 +134,8 @@ pub fn render(card: &Scorecard) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixture;
     use super::*;
+    use crate::report::fixture;
 
     fn parsed() -> Value {
         serde_json::from_str(&render(&fixture::scorecard())).expect("SARIF output is JSON")

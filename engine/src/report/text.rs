@@ -1,7 +1,7 @@
 //! The scorecard for people at a terminal: a header with the decision, then every finding by
 //! category, worst first. ANSI colour only when the caller asks for it.
 
-use super::{by_status_then_severity, human_duration, printable};
+use super::layout::{by_status_then_severity, human_duration, printable};
 use crate::model::{Category, Decision, Scorecard, Status};
 use std::fmt::Write;
 
@@ -105,8 +105,8 @@ pub fn render(card: &Scorecard, colour: bool) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixture;
     use super::*;
+    use crate::report::fixture;
 
     #[test]
     fn header_names_target_decision_grade_and_numbers() {

@@ -1,7 +1,7 @@
 //! The fake's hosted pages: Checkout (pay or cancel) and the Customer Portal (cancel the
 //! subscription). Plain HTML forms, so a browser test drives them like Stripe's.
 
-use super::FakeStripe;
+use super::fake::FakeStripe;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};

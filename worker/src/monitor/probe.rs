@@ -2,7 +2,7 @@
 //! TLS certificate validity and expiry, or DNS resolution. Every connection goes through the
 //! scanner's SSRF guard: a monitor cannot be pointed at an address an audit could not reach.
 
-use crate::jobs::deps::ScannerSettings;
+use crate::settings::ScannerSettings;
 use chrono::Utc;
 use domain::monitor::MonitorKind;
 use engine::net::dns::Dns;
