@@ -14,6 +14,7 @@ pub mod run;
 pub mod scoring;
 pub mod target;
 
+pub use checks::registry;
 pub use model::{Category, Decision, Finding, Grade, Scorecard, Severity, Status};
 pub use run::{run_audit, AuditError, Progress};
 pub use target::{AuditOptions, CrossTenant, Target};

@@ -1,12 +1,11 @@
-//! The one registry: every family registers its checks here, by catalog id.
+//! The registry type: what a registered check is, and how a family adds its checks by
+//! catalog id. The one instance, with every family in it, is `checks::registry()`.
 
 use super::catalog::{catalog, CheckSpec};
-use super::checks;
 use super::context::AuditContext;
 use super::model::Outcome;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::LazyLock;
 
 pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Outcome> + Send + 'a>>;
 type RunFn = Box<dyn for<'a> Fn(&'a AuditContext) -> CheckFuture<'a> + Send + Sync>;
@@ -57,17 +56,9 @@ impl Registry {
     pub fn checks(&self) -> &[Check] {
         &self.checks
     }
-}
 
-static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
-    let mut registry = Registry::default();
-    checks::register_all(&mut registry);
-    // Catalog order, so every report lists checks the same way.
-    let order = |c: &Check| catalog().checks.iter().position(|s| s.id == c.spec.id);
-    registry.checks.sort_by_key(order);
-    registry
-});
-
-pub fn registry() -> &'static Registry {
-    &REGISTRY
+    /// Catalog order, so every report lists checks the same way.
+    pub(crate) fn sort_in_catalog_order(&mut self) {
+        self.checks.sort_by_key(|c| catalog().checks.iter().position(|s| s.id == c.spec.id));
+    }
 }

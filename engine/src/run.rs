@@ -4,9 +4,10 @@
 use super::catalog::catalog;
 use super::context::AuditContext;
 use super::model::{Counts, Finding, Outcome, Scorecard, SCHEMA_VERSION};
-use super::registry::{registry, Check};
 use super::scoring;
 use super::target::{AuditOptions, Target};
+use crate::checks::registry;
+use crate::registry::Check;
 use futures::stream::{self, StreamExt};
 use std::time::Instant;
 

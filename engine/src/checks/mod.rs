@@ -1,4 +1,8 @@
-//! The checks, one family per file. Each family's `register` adds its checks to the registry.
+//! The checks: one folder per family, one file per check (`<family>/<name>.rs` with
+//! `pub(super) async fn check(cx) -> Outcome`), helpers a family's checks share in its
+//! `common.rs`, helpers of several families in `support.rs` (no family imports another).
+//! Each family's `register` adds its checks by catalog id; `scripts/new-check.py` scaffolds
+//! a new one.
 
 mod ai;
 mod api;
@@ -8,11 +12,25 @@ mod exposure;
 mod headers;
 mod http;
 mod perf;
+mod support;
 mod tls;
 
-use super::registry::Registry;
+use crate::registry::Registry;
+use std::sync::LazyLock;
 
-pub(super) fn register_all(registry: &mut Registry) {
+static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
+    let mut registry = Registry::default();
+    register_all(&mut registry);
+    registry.sort_in_catalog_order();
+    registry
+});
+
+/// Every check of the catalog, in catalog order.
+pub fn registry() -> &'static Registry {
+    &REGISTRY
+}
+
+fn register_all(registry: &mut Registry) {
     dns::register(registry);
     tls::register(registry);
     http::register(registry);

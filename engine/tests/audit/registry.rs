@@ -2,7 +2,7 @@
 //! registered check is in the catalog, and the docs list the same ids with the same severities.
 
 use engine::catalog::catalog;
-use engine::registry::registry;
+use engine::registry;
 use std::collections::BTreeMap;
 
 #[test]

@@ -1,7 +1,7 @@
 //! DKIM (RFC 6376, RFC 8301, RFC 8463): a published key for the declared selectors (or, when
 //! none is declared, one of the selectors mail providers commonly use), strong enough.
 
-use super::mail_domain;
+use super::common::mail_domain;
 use crate::context::AuditContext;
 use crate::model::{Outcome, Status};
 use crate::redact::redact;

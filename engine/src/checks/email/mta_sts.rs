@@ -1,7 +1,7 @@
 //! MTA-STS (RFC 8461): the `_mta-sts` record, and the policy file it announces, served with a
 //! valid certificate, in enforce mode, naming every MX host.
 
-use super::{has_version, mail_domain, quoted, txt_or_empty};
+use super::common::{has_version, mail_domain, quoted, txt_or_empty};
 use crate::context::AuditContext;
 use crate::model::Outcome;
 use crate::net::tls::Verdict;

@@ -1,7 +1,7 @@
 //! SPF (RFC 7208): exactly one record, which parses and stays within the lookup limits when
 //! its includes are followed, and ends in a fail or softfail policy.
 
-use super::{has_version, mail_domain, quoted, txt_or_empty};
+use super::common::{has_version, mail_domain, quoted, txt_or_empty};
 use crate::context::AuditContext;
 use crate::model::Outcome;
 use mail_auth::common::parse::TxtRecordParser;
