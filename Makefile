@@ -3,7 +3,7 @@
 #                (SQLite in ./data, worker in the same process, mail in /dev/outbox)
 #   make test  — every test: unit, integration on SQLite and PostgreSQL, the start-up smoke
 #                test of what `make run` serves, and the browser tests against that same binary
-# CI (.ci/run) runs `make fmt-check feature-drift`, `make setup build` (timed: what `make run`
+# CI (.ci/run) runs `make fmt-check feature-drift import-cycles`, `make setup build` (timed: what `make run`
 # builds), then `make test clippy benches`.
 #
 # Everything is built with the release profile: the binary `make run` serves, the tests, the
@@ -17,7 +17,7 @@ LAUNCHREADY_TEST_PG ?= postgres://postgres@127.0.0.1:5432/postgres
 # (building it together with them would unify Leptos' ssr and hydrate features).
 SERVER_PACKAGES := -p domain -p platform -p engine -p migrations -p worker -p app -p server -p testkit
 
-.PHONY: run test setup build frontend server test-rust smoke test-e2e fmt fmt-check clippy benches feature-drift
+.PHONY: run test setup build frontend server test-rust smoke test-e2e fmt fmt-check clippy benches feature-drift import-cycles checks-docs
 
 run: setup build
 	@scripts/serve.sh
@@ -65,3 +65,12 @@ benches:
 # compiles each crate once (scripts/check-feature-drift.sh).
 feature-drift:
 	@scripts/check-feature-drift.sh
+
+# No Rust file imports a file that imports it back (scripts/check-import-cycles.py).
+import-cycles:
+	@python3 scripts/check-import-cycles.py
+
+# Rewrites the check tables of docs/checks.md from engine/src/catalog.toml (a test fails when
+# they are stale). scripts/new-check.py scaffolds a new check.
+checks-docs:
+	@$(ENV) LAUNCHREADY_BLESS=1 cargo test --release -p engine --test audit docs_tables_are_generated_from_the_catalog

@@ -3,6 +3,7 @@
 //! engine serves `launchready scan` and the platform's workers.
 
 pub mod catalog;
+pub mod catalog_docs;
 mod checks;
 pub mod context;
 pub mod model;

@@ -1,5 +1,5 @@
 //! Row of `audits`: one run of the engine against a product. Generated shape; behaviour lives
-//! in `domain::audits`.
+//! in `crate::audits`.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -13,7 +13,7 @@ pub struct Model {
     pub category: String,
     pub severity: String,
     pub status: String,
-    /// The finding as JSON (`domain::audits::FindingView`).
+    /// The finding as JSON (`domain::scorecard::Finding`, as the engine wrote it).
     pub detail: String,
 }
 

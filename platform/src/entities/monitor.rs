@@ -1,4 +1,4 @@
-//! Row of `monitors`. Generated shape; behaviour lives in `domain::monitors`.
+//! Row of `monitors`. Generated shape; behaviour lives in `crate::monitors`.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

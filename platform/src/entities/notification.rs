@@ -12,7 +12,7 @@ pub struct Model {
     pub event_key: String,
     pub event_kind: String,
     pub subject: String,
-    /// JSON of `domain::alerts::AlertEvent`.
+    /// JSON of `crate::alerts::AlertEvent`.
     pub payload: String,
     /// pending | delivered | failed | suppressed
     pub status: String,

@@ -1,4 +1,4 @@
-//! Row of `notification_channels`. `secret` is sealed (`domain::sealed`); `hint` is what the
+//! Row of `notification_channels`. `secret` is sealed (`crate::infra::sealed`); `hint` is what the
 //! owner may see of the destination.
 use sea_orm::entity::prelude::*;
 

@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub name: String,
-    /// free | pro | agency: what the limits follow. Written only by `domain::billing` (from the
+    /// free | pro | agency: what the limits follow. Written only by `crate::billing` (from the
     /// subscription state) and by operators.
     pub plan: String,
     pub stripe_customer_id: Option<String>,

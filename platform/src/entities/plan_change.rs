@@ -1,5 +1,5 @@
 //! Row of `plan_changes`: the log of every change of an organisation's plan. Generated shape;
-//! behaviour lives in `domain::billing`.
+//! behaviour lives in `crate::billing`.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

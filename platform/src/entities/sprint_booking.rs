@@ -1,4 +1,4 @@
-//! Row of `sprint_bookings`. Generated shape; behaviour lives in `domain::sprints`.
+//! Row of `sprint_bookings`. Generated shape; behaviour lives in `crate::sprints`.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -1,5 +1,5 @@
 //! Row of `sprint_slots`, published by the operator. Generated shape; behaviour lives in
-//! `domain::sprints`.
+//! `crate::sprints`.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -1,5 +1,5 @@
 //! Row of `stripe_events`: each webhook event id once. Generated shape; behaviour lives in
-//! `domain::billing`.
+//! `crate::billing`.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

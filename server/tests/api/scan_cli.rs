@@ -2,7 +2,7 @@
 //! here leaves loopback: refused targets stop before any request, and the one scan that runs
 //! targets `app.localhost` (answered as loopback by the resolver itself, RFC 6761) with DNS
 //! pointed at a closed loopback port. Full scans against the fixture internet live in
-//! worker/tests.
+//! engine/tests (scan_fixture.rs runs the binary against it here).
 
 use std::io::Write;
 use std::process::{Command, Output};
