@@ -1,5 +1,7 @@
 //! Tenant isolation: every product route, page and API, called with another organisation's
-//! id answers 404 and changes nothing. New routes join `ROUTES`.
+//! id answers 404 and changes nothing. New routes join `ROUTES` (they take an id) or
+//! `UNSCOPED` (they take none, with the reason); a test fails when a registered page, server
+//! function or axum route is in neither.
 
 use crate::helpers::TestApp;
 use crate::on_both_databases;
@@ -88,8 +90,119 @@ const ROUTES: &[Call] = &[
         "admin/create_slot",
         &[("starts_on", "2030-01-01"), ("title", "Mine"), ("capacity", "9"), ("price", "1"), ("currency", "EUR")],
     ),
+    Call::ServerFn("status/get", &[("product_id", "{id}")]),
     Call::ServerFn("products/delete", &[("id", "{id}"), ("confirm", "yes")]),
 ];
+
+/// Routes that take no id of a tenant-owned row, and why each is safe without the check above.
+/// Keys: `page PATH`, `fn ENDPOINT`, `api METHOD PATH`, `route METHOD PATH` (ids as `{}`).
+const UNSCOPED: &[(&str, &str)] = &[
+    ("page /", "public landing page"),
+    ("page /signup", "public: creates a new organisation"),
+    ("page /signin", "public"),
+    ("page /verify", "public: the mailed token is the credential"),
+    ("page /verified", "public"),
+    ("page /forgot", "public: answers the same whether the address exists or not"),
+    ("page /reset", "public: the mailed token is the credential"),
+    ("page /app", "the caller's own dashboard (asserted below: no trace of the victim)"),
+    ("page /app/settings", "the caller's own account"),
+    ("page /app/products/new", "creates in the caller's own workspace"),
+    ("page /app/alerts", "the caller's own channels"),
+    ("page /app/billing", "the caller's own organisation"),
+    ("page /app/sprints", "the caller's own bookings"),
+    ("page /dev/outbox", "development only (404 when SMTP is configured)"),
+    ("page /status/{}", "public only when its owner turns it on (asserted below)"),
+    ("fn session/viewer", "the caller's own session"),
+    ("fn auth/sign_up", "public"),
+    ("fn auth/sign_in", "public, throttled"),
+    ("fn auth/sign_out", "the caller's own session"),
+    ("fn auth/verify_email", "the mailed token is the credential"),
+    ("fn auth/resend_verification", "the caller's own address"),
+    ("fn auth/request_reset", "public, same answer for unknown addresses"),
+    ("fn auth/reset_password", "the mailed token is the credential"),
+    ("fn account/change_password", "the caller's own account"),
+    ("fn account/sign_out_everywhere", "the caller's own sessions"),
+    ("fn products/list", "the caller's own workspace (asserted below)"),
+    ("fn products/create", "creates in the caller's own workspace"),
+    ("fn dashboard/get", "the caller's own workspace"),
+    ("fn billing/get", "the caller's own organisation"),
+    ("fn billing/upgrade", "the caller's own organisation"),
+    ("fn billing/portal", "the caller's own organisation"),
+    ("fn channels/list", "the caller's own channels (asserted below)"),
+    ("fn channels/create", "creates in the caller's own organisation"),
+    ("fn deliveries/list", "the caller's own notifications"),
+    ("fn sprints/open_slots", "the operator's published slots, the same for everyone"),
+    ("fn sprints/list", "the caller's own bookings (asserted below)"),
+    ("fn dev/outbox", "development only (404 when SMTP is configured)"),
+    ("api GET /api/v1/products", "the caller's own workspace (asserted below)"),
+    ("api POST /api/v1/products", "creates in the caller's own workspace"),
+    ("route GET /healthz", "public liveness"),
+    ("route GET /readyz", "public readiness"),
+    ("route POST /webhooks/stripe", "Stripe's signature over the raw body is the credential"),
+];
+
+/// `/app/products/:id/audits/{audit}` → `/app/products/{}/audits/{}`
+fn normalize(path: &str) -> String {
+    path.split('/')
+        .map(|segment| if segment.starts_with(':') || (segment.starts_with('{') && segment.ends_with('}')) { "{}" } else { segment })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The axum routes as written in server/src/http: `.route("PATH", get(…).post(…))` (or a
+/// `const PATH` of the same file).
+fn axum_routes() -> Vec<(String, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/http");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for call in text.split(".route(").skip(1) {
+            let args = &call[..call.find("))").map_or(call.len(), |end| end + 1)];
+            let path = match args.strip_prefix('"') {
+                Some(rest) => rest[..rest.find('"').unwrap()].to_owned(),
+                None => {
+                    let name = args.split(',').next().unwrap().trim();
+                    let decl = format!("const {name}: &str = \"");
+                    let start = text.find(&decl).unwrap_or_else(|| panic!("route path {name} is not a const of its file")) + decl.len();
+                    text[start..start + text[start..].find('"').unwrap()].to_owned()
+                }
+            };
+            for method in ["get", "post", "put", "patch", "delete"] {
+                if args.contains(&format!("{method}(")) {
+                    found.push((method.to_uppercase(), path.clone()));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_registered_route_is_in_the_cross_tenant_table() {
+    let mut registered = std::collections::BTreeSet::new();
+    for route in leptos_axum::generate_route_list(app::App) {
+        registered.insert(format!("page {}", normalize(route.path())));
+    }
+    for (path, _) in leptos::server_fn::axum::server_fn_paths() {
+        registered.insert(format!("fn {}", path.trim_start_matches("/api/")));
+    }
+    for (method, path) in axum_routes() {
+        let kind = if path.starts_with("/api/v1/") { "api" } else { "route" };
+        registered.insert(format!("{kind} {method} {}", normalize(&path)));
+    }
+    let mut covered: std::collections::BTreeSet<String> = UNSCOPED.iter().map(|(key, _)| key.to_string()).collect();
+    for call in ROUTES {
+        covered.insert(match call {
+            Call::Page(path) => format!("page {}", normalize(path)),
+            Call::Api(method, path, _) => format!("api {method} {}", normalize(path)),
+            Call::ServerFn(endpoint, _) => format!("fn {endpoint}"),
+        });
+    }
+    let missing: Vec<&String> = registered.difference(&covered).collect();
+    assert!(missing.is_empty(), "routes missing from the cross-tenant table (ROUTES or UNSCOPED): {missing:#?}");
+    let stale: Vec<&String> = covered.difference(&registered).collect();
+    assert!(stale.is_empty(), "cross-tenant table entries that no longer exist: {stale:#?}");
+}
 
 on_both_databases!(another_tenants_product_is_not_found_on_every_route);
 
