@@ -11,6 +11,7 @@ pub mod error;
 pub mod guard;
 pub mod hostname;
 pub mod monitor;
+pub mod outbox;
 pub mod password;
 pub mod plans;
 pub mod product;

@@ -3,13 +3,9 @@
 //! (Loopback only: the fixture internet of the tests is started in-process.)
 
 use std::time::{Duration, Instant};
+use testkit::bench::percentile;
 use testkit::internet::site::Site;
 use testkit::internet::{target_for, Internet};
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
-    sorted[rank.min(sorted.len()) - 1]
-}
 
 fn main() {
     let runs: usize = std::env::var("LAUNCHREADY_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(30);

@@ -190,3 +190,22 @@ impl Queues {
         }
     }
 }
+
+/// Jobs waiting, running or due for a retry, on every queue.
+const OUTSTANDING_SQLITE: &str =
+    "SELECT COUNT(*) AS n FROM Jobs WHERE status IN ('Pending', 'Queued', 'Running') OR (status = 'Failed' AND attempts < max_attempts)";
+const OUTSTANDING_POSTGRES: &str =
+    "SELECT COUNT(*) AS n FROM apalis.jobs WHERE status IN ('Pending', 'Queued', 'Running') OR (status = 'Failed' AND attempts < max_attempts)";
+
+/// Stored jobs that are not finished: waiting, claimed, running, or failed with attempts left.
+pub async fn outstanding_jobs(db: &sea_orm::DatabaseConnection) -> Result<i64, DomainError> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let backend = db.get_database_backend();
+    let sql = if backend == DbBackend::Postgres { OUTSTANDING_POSTGRES } else { OUTSTANDING_SQLITE };
+    let row = db
+        .query_one_raw(Statement::from_string(backend, sql))
+        .await
+        .map_err(crate::db::internal)?
+        .ok_or_else(|| DomainError::Internal("counting jobs: no row".into()))?;
+    row.try_get::<i64>("", "n").map_err(crate::db::internal)
+}

@@ -16,6 +16,7 @@ pub mod entities;
 pub mod infra;
 pub mod jobs;
 pub mod monitors;
+pub mod outbox;
 pub mod products;
 pub mod quota;
 pub mod sprints;

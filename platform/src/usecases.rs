@@ -3,11 +3,14 @@
 //! does not know it has monitors; this layer adds the main-URL monitor when it creates one.
 
 use crate::db::internal;
+use crate::jobs::{AuditJob, Queues};
 use crate::tenancy::TenantScope;
+use domain::audit::{AuditSummary, AuditTrigger};
 use domain::plans::{PlanTable, Resource};
 use domain::product::{ProductSpec, ProductView};
 use domain::DomainError;
 use sea_orm::DatabaseConnection;
+use uuid::Uuid;
 
 /// Creates a product and its main-URL monitor in one transaction. The monitor counts like any
 /// other: without room it is created paused, and runs once a monitor is deleted or the plan
@@ -38,4 +41,22 @@ pub async fn create_product(
     txn.commit().await.map_err(internal)?;
     tracing::info!(product_id = %product.row.id, "product created");
     crate::products::view_of(db, scope, product.row).await
+}
+
+/// Requests an audit of a product and queues it; while one is unfinished, answers that one
+/// (queued once). The row is written before the job is pushed: a crash in between leaves a
+/// queued row that the maintenance sweep re-queues.
+#[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %product_id))]
+pub async fn request_audit(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    queues: &Queues,
+    product_id: Uuid,
+    trigger: AuditTrigger,
+) -> Result<AuditSummary, DomainError> {
+    let (audit, new) = crate::audits::request(db, scope, product_id, trigger).await?;
+    if new {
+        queues.audits.push(AuditJob { audit_id: audit.id }).await?;
+    }
+    Ok(audit)
 }

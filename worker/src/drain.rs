@@ -7,26 +7,8 @@ use crate::jobs::deps::Deps;
 use crate::jobs::{maintenance, monitor};
 use crate::runner::{run, RunnerError, RunnerSettings};
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use platform::jobs::outstanding_jobs;
 use std::time::Duration;
-
-/// Jobs waiting, running or due for a retry, on every queue.
-const OUTSTANDING_SQLITE: &str =
-    "SELECT COUNT(*) AS n FROM Jobs WHERE status IN ('Pending', 'Queued', 'Running') OR (status = 'Failed' AND attempts < max_attempts)";
-const OUTSTANDING_POSTGRES: &str =
-    "SELECT COUNT(*) AS n FROM apalis.jobs WHERE status IN ('Pending', 'Queued', 'Running') OR (status = 'Failed' AND attempts < max_attempts)";
-
-/// Stored jobs that are not finished: waiting, claimed, running, or failed with attempts left.
-pub async fn outstanding_jobs(db: &sea_orm::DatabaseConnection) -> Result<i64, RunnerError> {
-    let backend = db.get_database_backend();
-    let sql = if backend == DbBackend::Postgres { OUTSTANDING_POSTGRES } else { OUTSTANDING_SQLITE };
-    let row = db
-        .query_one_raw(Statement::from_string(backend, sql))
-        .await
-        .map_err(|e| RunnerError::Monitor(format!("counting jobs: {e}")))?
-        .ok_or_else(|| RunnerError::Monitor("counting jobs: no row".into()))?;
-    row.try_get::<i64>("", "n").map_err(|e| RunnerError::Monitor(format!("counting jobs: {e}")))
-}
 
 /// Queues what is due at `now` (monitor checks, scheduled audits, deliveries waiting for a
 /// retry), then runs the queue workers until no job is outstanding on two polls in a row, and
@@ -52,7 +34,7 @@ pub async fn run_until_idle(deps: Deps, settings: RunnerSettings, now: DateTime<
         if workers.is_finished() {
             break Err(RunnerError::Monitor("the workers stopped before the queues drained".into()));
         }
-        match outstanding_jobs(&db).await {
+        match outstanding_jobs(&db).await.map_err(|e| RunnerError::Monitor(format!("counting jobs: {e}"))) {
             Ok(0) => idle_polls += 1,
             Ok(_) => idle_polls = 0,
             Err(e) => break Err(e),

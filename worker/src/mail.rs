@@ -3,8 +3,7 @@
 
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use platform::entities::outbox_message;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+use sea_orm::DatabaseConnection;
 use secrecy::{ExposeSecret, SecretString};
 
 /// A mail ready to send. `Debug` shows the recipient and subject, never the body.
@@ -29,7 +28,7 @@ pub enum MailError {
     #[error("smtp: {0}")]
     Smtp(String),
     #[error("outbox: {0}")]
-    Outbox(#[from] sea_orm::DbErr),
+    Outbox(#[from] domain::DomainError),
 }
 
 #[derive(Clone)]
@@ -77,15 +76,7 @@ impl Mailer {
     pub async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
         match self {
             Self::Outbox { db } => {
-                outbox_message::ActiveModel {
-                    id: Set(uuid::Uuid::new_v4()),
-                    to_address: Set(mail.to.clone()),
-                    subject: Set(mail.subject.clone()),
-                    body_text: Set(mail.body_text.clone()),
-                    created_at: Set(chrono::Utc::now()),
-                }
-                .insert(db)
-                .await?;
+                platform::outbox::store(db, &mail.to, &mail.subject, &mail.body_text).await?;
                 tracing::info!("mail stored in the development outbox");
                 Ok(())
             }

@@ -12,45 +12,35 @@ use uuid::Uuid;
 
 #[server(endpoint = "channels/list")]
 pub async fn list_channels() -> Result<Vec<ChannelView>, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     Ok(platform::alerts::channels::list(&ctx.db, &scope).await?)
 }
 
 /// Adds a channel; a webhook's signing secret is in the answer, and nowhere else again.
 #[server(endpoint = "channels/create")]
 pub async fn create_channel(name: String, kind: String, target: String) -> Result<ChannelCreated, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     let spec = domain::channel::ChannelForm { name, kind, target }.validate(&ctx.guard)?;
     Ok(platform::alerts::channels::create(&ctx.db, &scope, &ctx.key, &ctx.plans, &spec).await?)
 }
 
 #[server(endpoint = "channels/enable")]
 pub async fn enable_channel(id: Uuid, enabled: Option<String>) -> Result<ChannelView, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     let enabled = enabled.as_deref().is_some_and(|v| matches!(v, "on" | "true" | "1" | "yes"));
     Ok(platform::alerts::channels::set_enabled(&ctx.db, &scope, id, enabled).await?)
 }
 
 #[server(endpoint = "channels/delete")]
 pub async fn delete_channel(id: Uuid) -> Result<(), AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     Ok(platform::alerts::channels::delete(&ctx.db, &scope, id).await?)
 }
 
 /// Sends a test alert to one channel (queued; the delivery log shows how it went).
 #[server(endpoint = "channels/test")]
 pub async fn test_channel(id: Uuid) -> Result<(), AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     let ids = platform::alerts::send_test(&ctx.db, &scope, &ctx.alerts, id).await?;
     ctx.queues.deliver_all(&ids).await;
     Ok(())
@@ -58,9 +48,7 @@ pub async fn test_channel(id: Uuid) -> Result<(), AppError> {
 
 #[server(endpoint = "deliveries/list")]
 pub async fn list_deliveries() -> Result<Vec<DeliveryView>, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     Ok(platform::alerts::log(&ctx.db, &scope, 50).await?)
 }
 

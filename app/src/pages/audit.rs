@@ -15,39 +15,27 @@ use uuid::Uuid;
 /// Queues an audit of the product, or answers with the one already queued or running.
 #[server(endpoint = "audits/request")]
 pub async fn request_audit(product_id: Uuid) -> Result<AuditSummary, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
-    let (summary, queued) = platform::audits::request(&ctx.db, &scope, product_id, domain::audit::AuditTrigger::Manual).await?;
-    if queued {
-        ctx.queues.audits.push(platform::jobs::AuditJob { audit_id: summary.id }).await?;
-    }
-    Ok(summary)
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
+    Ok(platform::usecases::request_audit(&ctx.db, &scope, &ctx.queues, product_id, domain::audit::AuditTrigger::Manual).await?)
 }
 
 /// One run's progress and verdict (polled while it runs).
 #[server(endpoint = "audits/summary")]
 pub async fn poll_audit(audit_id: Uuid) -> Result<AuditSummary, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     Ok(platform::audits::summary(&ctx.db, &scope, audit_id).await?)
 }
 
 #[server(endpoint = "audits/detail")]
 pub async fn get_audit_detail(audit_id: Uuid) -> Result<AuditDetail, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     Ok(platform::audits::detail(&ctx.db, &scope, audit_id).await?)
 }
 
 /// The product's recent runs, newest first.
 #[server(endpoint = "audits/list")]
 pub async fn list_audits(product_id: Uuid) -> Result<Vec<AuditSummary>, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     Ok(platform::audits::list(&ctx.db, &scope, product_id, 20).await?)
 }
 

@@ -12,9 +12,7 @@ use leptos_router::hooks::use_query_map;
 
 #[server(endpoint = "billing/get")]
 pub async fn get_billing() -> Result<BillingView, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     Ok(platform::billing::view(&ctx.db, &ctx.plans, ctx.stripe.as_ref(), &scope).await?)
 }
 
@@ -37,9 +35,7 @@ pub async fn start_upgrade(plan: String) -> Result<String, AppError> {
 
 #[server(endpoint = "billing/portal")]
 pub async fn open_portal() -> Result<String, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     let url = platform::billing::portal_url(&ctx.db, ctx.stripe.as_ref(), &scope, &ctx.base_url).await?;
     leptos_axum::redirect(&url);
     Ok(url)

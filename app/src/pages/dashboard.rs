@@ -11,18 +11,14 @@ use leptos_router::components::A;
 
 #[server(endpoint = "products/list")]
 pub async fn list_products() -> Result<Vec<ProductView>, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     Ok(platform::products::list(&ctx.db, &scope).await?)
 }
 
 /// Every product at a glance: verdict, trend, a week of uptime, incidents and alert failures.
 #[server(endpoint = "dashboard/get")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     Ok(platform::dashboard::dashboard(&ctx.db, &scope).await?)
 }
 

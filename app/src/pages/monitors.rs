@@ -12,9 +12,7 @@ use uuid::Uuid;
 
 #[server(endpoint = "monitors/list")]
 pub async fn list_monitors(product_id: Uuid) -> Result<Vec<MonitorView>, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     Ok(platform::monitors::list(&ctx.db, &scope, product_id).await?)
 }
 
@@ -45,9 +43,7 @@ pub async fn create_monitor(
     #[server(default)] confirm_successes: String,
     enabled: Option<String>,
 ) -> Result<MonitorView, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     // Another tenant's product is not found, whatever the form says.
     platform::products::get(&ctx.db, &scope, product_id).await?;
     let enabled = enabled.unwrap_or_default();
@@ -82,9 +78,7 @@ pub async fn update_monitor(
     #[server(default)] confirm_successes: String,
     enabled: Option<String>,
 ) -> Result<MonitorView, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     platform::monitors::get(&ctx.db, &scope, id).await?;
     let enabled = enabled.unwrap_or_default();
     let form = MonitorForm {
@@ -105,17 +99,13 @@ pub async fn update_monitor(
 
 #[server(endpoint = "monitors/delete")]
 pub async fn delete_monitor(id: Uuid) -> Result<(), AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     Ok(platform::monitors::delete(&ctx.db, &scope, &ctx.plans, id).await?)
 }
 
 #[server(endpoint = "incidents/list")]
 pub async fn list_incidents(product_id: Uuid) -> Result<Vec<IncidentView>, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     Ok(platform::monitors::incidents(&ctx.db, &scope, Some(product_id), 50).await?)
 }
 
@@ -126,9 +116,7 @@ pub async fn update_product_settings(
     audit_schedule: String,
     status_page_enabled: Option<String>,
 ) -> Result<ProductView, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     let schedule = AuditSchedule::parse(audit_schedule.trim())
         .ok_or_else(|| domain::DomainError::invalid("audit_schedule", "choose off, weekly or daily"))?;
     let enabled = status_page_enabled.as_deref().is_some_and(|v| matches!(v, "on" | "true" | "1" | "yes"));

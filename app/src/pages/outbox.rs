@@ -3,84 +3,18 @@
 
 use crate::error::AppError;
 use crate::pages::not_found::LoadError;
+use domain::outbox::Outbox;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutboxMail {
-    pub to: String,
-    pub subject: String,
-    pub body: String,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EmailJobSummary {
-    pub id: String,
-    pub status: String,
-    pub attempts: i64,
-    pub max_attempts: i64,
-    pub last_result: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Outbox {
-    pub mails: Vec<OutboxMail>,
-    pub jobs: Vec<EmailJobSummary>,
-}
 
 #[server(endpoint = "dev/outbox")]
 pub async fn load_outbox() -> Result<Outbox, AppError> {
-    use platform::entities::outbox_message;
-    use sea_orm::{DbBackend, EntityTrait, FromQueryResult, QueryOrder, QuerySelect, Statement};
     let ctx = crate::ssr::AppContext::current()?;
     if !ctx.outbox_enabled {
         return Err(domain::DomainError::NotFound.into());
     }
-    let mails = outbox_message::Entity::find()
-        .order_by_desc(outbox_message::Column::CreatedAt)
-        .limit(50)
-        .all(&ctx.db)
-        .await
-        .map_err(platform::db::internal)?
-        .into_iter()
-        .map(|m| OutboxMail { to: m.to_address, subject: m.subject, body: m.body_text, created_at: m.created_at })
-        .collect();
-
-    #[derive(FromQueryResult)]
-    struct Row {
-        id: String,
-        status: String,
-        attempts: i64,
-        max_attempts: i64,
-        last_result: Option<String>,
-    }
-    let backend = ctx.db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "SELECT id, status, attempts::int8 AS attempts, max_attempts::int8 AS max_attempts, last_result::text AS last_result \
-                                FROM apalis.jobs WHERE job_type = $1 ORDER BY run_at DESC LIMIT 20"
-        }
-        _ => {
-            "SELECT id, status, attempts, max_attempts, CAST(last_result AS TEXT) AS last_result \
-              FROM Jobs WHERE job_type = ? ORDER BY run_at DESC LIMIT 20"
-        }
-    };
-    let rows = Row::find_by_statement(Statement::from_sql_and_values(backend, sql, [platform::jobs::EMAIL_QUEUE.into()]))
-        .all(&ctx.db)
-        .await
-        .map_err(platform::db::internal)?;
-    let jobs = rows
-        .into_iter()
-        .map(|r| EmailJobSummary {
-            id: r.id,
-            status: r.status,
-            attempts: r.attempts,
-            max_attempts: r.max_attempts,
-            last_result: r.last_result,
-        })
-        .collect();
+    let mails = platform::outbox::recent(&ctx.db, 50).await?;
+    let jobs = platform::outbox::email_jobs(&ctx.db, 20).await?;
     Ok(Outbox { mails, jobs })
 }
 

@@ -14,9 +14,7 @@ use uuid::Uuid;
 
 #[server(endpoint = "products/get")]
 pub async fn get_product(id: uuid::Uuid) -> Result<ProductView, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     Ok(platform::products::get(&ctx.db, &scope, id).await?)
 }
 

@@ -32,9 +32,7 @@ pub async fn create_product(
     dkim_selectors: String,
     endpoints: String,
 ) -> Result<uuid::Uuid, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     let spec = form_of(name, apex_domain, app_host, api_host, mail_domain, dkim_selectors, endpoints).validate()?;
     let product = platform::usecases::create_product(&ctx.db, &scope, &ctx.plans, &spec).await?;
     leptos_axum::redirect(&format!("/app/products/{}", product.id));
@@ -53,9 +51,7 @@ pub async fn update_product(
     dkim_selectors: String,
     endpoints: String,
 ) -> Result<uuid::Uuid, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     let spec = form_of(name, apex_domain, app_host, api_host, mail_domain, dkim_selectors, endpoints).validate()?;
     let product = platform::products::update(&ctx.db, &scope, id, &spec).await?;
     leptos_axum::redirect(&format!("/app/products/{}", product.id));
@@ -67,9 +63,7 @@ pub async fn delete_product(id: uuid::Uuid, confirm: Option<String>) -> Result<(
     if confirm.as_deref() != Some("yes") {
         return Err(AppError::Invalid(vec![domain::FieldError::new("confirm", "tick the box to confirm the deletion")]));
     }
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     platform::products::delete(&ctx.db, &scope, &ctx.plans, id).await?;
     leptos_axum::redirect("/app");
     Ok(())

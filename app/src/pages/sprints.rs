@@ -15,9 +15,7 @@ use uuid::Uuid;
 
 #[server(endpoint = "sprints/open_slots")]
 pub async fn open_slots() -> Result<Vec<SlotView>, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    crate::ssr::session::require_scope().await?;
+    let (ctx, _) = crate::ssr::session::tenant().await?;
     Ok(platform::sprints::open_slots(&ctx.db, chrono::Utc::now().date_naive()).await?)
 }
 
@@ -31,9 +29,7 @@ pub async fn book_sprint(
     #[server(default)] contact_email: String,
     #[server(default)] notes: String,
 ) -> Result<Booked, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     let spec = domain::sprint::BookingForm { slot_id, share_snapshot, contact_name, contact_email, notes }.validate()?;
     let booked = platform::sprints::book(&ctx.db, &scope, ctx.stripe.as_ref(), audit_id, &spec, &ctx.base_url, chrono::Utc::now()).await?;
     let mail = platform::jobs::EmailJob::SprintBooking { booking_id: booked.booking.id, event: platform::jobs::BookingMail::Booked };
@@ -48,26 +44,20 @@ pub async fn book_sprint(
 
 #[server(endpoint = "sprints/list")]
 pub async fn list_bookings() -> Result<Vec<BookingView>, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     Ok(platform::sprints::list(&ctx.db, &scope).await?)
 }
 
 #[server(endpoint = "sprints/get")]
 pub async fn get_booking(id: Uuid) -> Result<BookingView, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     Ok(platform::sprints::get(&ctx.db, &scope, id).await?)
 }
 
 /// A new Checkout page for a deposit still due.
 #[server(endpoint = "sprints/pay_deposit")]
 pub async fn pay_deposit(id: Uuid) -> Result<String, AppError> {
-    // Contexts are read before the first await: after it the reactive owner may be gone.
-    let ctx = crate::ssr::AppContext::current()?;
-    let (_, scope) = crate::ssr::session::require_scope().await?;
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
     let url = platform::sprints::deposit_url(&ctx.db, &scope, ctx.stripe.as_ref(), id, &ctx.base_url).await?;
     leptos_axum::redirect(&url);
     Ok(url)

@@ -34,6 +34,16 @@ pub fn require_auth() -> Result<AuthContext, AppError> {
     })
 }
 
+/// The prologue of a tenant's server function: the app context and the caller's scope (401
+/// without a session). Contexts are read on the first poll, before this awaits anything: after
+/// the first await the request's reactive owner may be gone.
+pub async fn tenant() -> Result<(super::AppContext, TenantScope), AppError> {
+    let auth = require_auth()?;
+    let ctx = super::AppContext::current()?;
+    let scope = TenantScope::for_user(&ctx.db, &auth).await?;
+    Ok((ctx, scope))
+}
+
 pub async fn require_scope() -> Result<(AuthContext, TenantScope), AppError> {
     let auth = require_auth()?;
     let ctx = super::AppContext::current()?;

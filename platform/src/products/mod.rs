@@ -298,3 +298,16 @@ fn to_view(row: product::Model, endpoints: Vec<product_endpoint::Model>) -> Prod
         updated_at: row.updated_at,
     }
 }
+
+/// Product names by id, for alerts raised by the monitor jobs (not tenant-scoped: the ids come
+/// from monitors the job just checked).
+pub async fn names_for_job(db: &DatabaseConnection, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, String>, DomainError> {
+    Ok(product::Entity::find()
+        .filter(product::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect())
+}

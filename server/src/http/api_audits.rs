@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::audit::{AuditDetail, AuditSummary, AuditTrigger};
-use platform::jobs::AuditJob;
 use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
@@ -29,10 +28,7 @@ async fn request(
     Tenant(scope): Tenant,
     path: Result<Path<Uuid>, PathRejection>,
 ) -> Result<(StatusCode, Json<AuditSummary>), ApiError> {
-    let (audit, new) = platform::audits::request(&state.ctx.db, &scope, id(path)?, AuditTrigger::Api).await?;
-    if new {
-        state.ctx.queues.audits.push(AuditJob { audit_id: audit.id }).await?;
-    }
+    let audit = platform::usecases::request_audit(&state.ctx.db, &scope, &state.ctx.queues, id(path)?, AuditTrigger::Api).await?;
     Ok((StatusCode::ACCEPTED, Json(audit)))
 }
 

@@ -7,10 +7,8 @@ use apalis::prelude::{BoxDynError, Data};
 use apalis_cron::Tick;
 use chrono::Utc;
 use platform::alerts::AlertEvent;
-use platform::entities::product;
 use platform::jobs::MonitorBatchJob;
 use platform::monitors::{CheckResult, MonitorTarget, Transition};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -137,13 +135,7 @@ async fn alert(deps: &Deps, transitions: Vec<Transition>) -> Result<(), BoxDynEr
             | Transition::CertExpiring { monitor, .. } => monitor.product_id,
         })
         .collect();
-    let names: HashMap<Uuid, String> = product::Entity::find()
-        .filter(product::Column::Id.is_in(product_ids))
-        .all(&deps.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
+    let names: HashMap<Uuid, String> = platform::products::names_for_job(&deps.db, &product_ids).await?;
     for transition in transitions {
         let (monitor, event) = match transition {
             Transition::IncidentOpened { incident_id, monitor, at, cause } => {

@@ -1,136 +1,16 @@
-//! `launchready scan`: one audit from the command line, for people and for CI. Needs no
-//! database and no configuration file. Output and exit codes are a contract
-//! (docs/scan-output.md): 0 done, 1 under `--fail-under`, 2 usage or runtime error.
+//! Flags over the product file, validated into a `Plan`: after this no usage error can
+//! happen, and every error names the flag or the file's key it came from.
 
-use clap::Args;
+use super::args::{ScanArgs, MAX_HOSTS, MAX_TIMEOUT_SECS};
+use super::product_file::ProductFile;
 use domain::hostname::HostName;
 use domain::product::{Endpoint, MAX_DKIM_SELECTORS, MAX_ENDPOINTS};
 use engine::net::dns::ResolverChoice;
 use engine::redact::SecretHeader;
 use engine::report::Format;
-use engine::{AuditOptions, CrossTenant, Decision, Grade, Progress, Scorecard, Target};
-use serde::Deserialize;
-use std::io::{IsTerminal, Write};
-use std::net::{IpAddr, SocketAddr};
+use engine::{AuditOptions, CrossTenant, Grade, Target};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::Duration;
-
-const MAX_HOSTS: usize = 20;
-const MAX_TIMEOUT_SECS: u64 = 300;
-
-/// The flags of `launchready scan` (deliberately no `Debug`: it holds the credential).
-#[derive(Args)]
-pub struct ScanArgs {
-    /// The product's URL or domain, e.g. https://example.com or example.com. Optional when
-    /// the --product file gives `url`.
-    #[arg(value_name = "URL")]
-    pub target: Option<String>,
-
-    /// The domain that sends the product's mail [default: the target's registrable domain].
-    #[arg(long, value_name = "DOMAIN")]
-    pub mail_domain: Option<String>,
-
-    /// A DKIM selector to check (repeatable, or comma-separated).
-    #[arg(long = "dkim-selector", value_name = "SELECTOR", value_delimiter = ',')]
-    pub dkim_selectors: Vec<String>,
-
-    /// An extra declared host, e.g. app.example.com or api.example.com (repeatable).
-    #[arg(long = "host", value_name = "HOST", value_delimiter = ',')]
-    pub hosts: Vec<String>,
-
-    /// A declared endpoint: 'PATH=public|authenticated|admin[,login|chat|health]' (repeatable).
-    #[arg(long = "endpoint", value_name = "PATH=ACCESS[,KIND]")]
-    pub endpoints: Vec<String>,
-
-    /// A valid credential for the authenticated checks, e.g. 'Authorization: Bearer …'.
-    /// Never printed; prefer `auth_header` in the --product file to keep it out of `ps`.
-    #[arg(long, value_name = "'NAME: VALUE'")]
-    pub auth_header: Option<String>,
-
-    /// A secret string planted in the chat's system prompt; the prompt-injection check fails
-    /// when an answer leaks it.
-    #[arg(long, value_name = "STRING")]
-    pub chat_canary: Option<String>,
-
-    /// Read the product's declaration from a TOML file (docs/scan-output.md); flags given
-    /// as well override its values or add to its lists.
-    #[arg(long, value_name = "FILE.toml")]
-    pub product: Option<PathBuf>,
-
-    /// Also run the active probes (request bursts, hostile input). Only against products you
-    /// operate or are allowed to test.
-    #[arg(long)]
-    pub active: bool,
-
-    /// Output format: text, json, markdown or sarif.
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = parse_format)]
-    pub format: Format,
-
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Exit with 1 when the grade is worse than GRADE (A+, A, B, C, D, F) or the decision is Hold.
-    #[arg(long, value_name = "GRADE")]
-    pub fail_under: Option<String>,
-
-    /// Timeout of each network request, in seconds; the whole audit gets max(60, 6 × this).
-    #[arg(long, value_name = "SECS", default_value_t = 10)]
-    pub timeout: u64,
-
-    /// Ask this DNS server (IP or IP:PORT) instead of the system's resolver.
-    #[arg(long, value_name = "IP:PORT", value_parser = parse_resolver)]
-    pub resolver: Option<SocketAddr>,
-
-    /// Also trust the CA certificates in this PEM file (repeatable).
-    #[arg(long = "ca-file", value_name = "PEM")]
-    pub ca_files: Vec<PathBuf>,
-
-    /// Allow targets on loopback, private and other non-public addresses (a staging network).
-    #[arg(long)]
-    pub allow_private_targets: bool,
-}
-
-fn parse_format(text: &str) -> Result<Format, String> {
-    text.parse()
-}
-
-fn parse_resolver(text: &str) -> Result<SocketAddr, String> {
-    if let Ok(addr) = text.parse::<SocketAddr>() {
-        return Ok(addr);
-    }
-    text.parse::<IpAddr>()
-        .map(|ip| SocketAddr::new(ip, 53))
-        .map_err(|_| format!("\"{text}\" is not IP or IP:PORT (e.g. 192.0.2.53:53 or [2001:db8::53]:53)"))
-}
-
-/// The product declaration a `--product` file holds. Unknown keys are refused by name.
-/// Not `Debug`: it carries credentials until they become `SecretHeader`s.
-#[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProductFile {
-    url: Option<String>,
-    mail_domain: Option<String>,
-    #[serde(default)]
-    dkim_selectors: Vec<String>,
-    #[serde(default)]
-    hosts: Vec<String>,
-    www: Option<bool>,
-    #[serde(default)]
-    endpoints: Vec<String>,
-    auth_header: Option<String>,
-    chat_canary: Option<String>,
-    cross_tenant: Option<CrossTenantFile>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CrossTenantFile {
-    object_path: String,
-    owner_header: String,
-    other_header: String,
-}
 
 /// Everything a scan needs, validated: a usage error cannot happen after this.
 pub struct Plan {
@@ -330,120 +210,11 @@ fn explain_localhost(input: &str, allow_private_targets: bool) -> Option<String>
     })
 }
 
-/// The engine's refusal, with the way out when it is about the address.
-fn explain_audit_error(err: engine::AuditError) -> String {
-    match err {
-        engine::AuditError::Refused(message) if message.contains(" address") => {
-            format!("{message}; --allow-private-targets lifts this for a network you operate")
-        }
-        other => other.to_string(),
-    }
-}
-
-/// 1 when the grade is under the threshold, or the decision is Hold with a threshold given.
-pub fn exit_code(card: &Scorecard, fail_under: Option<Grade>) -> u8 {
-    match fail_under {
-        Some(threshold) if card.grade.is_below(threshold) || card.decision == Decision::Hold => 1,
-        _ => 0,
-    }
-}
-
-/// `NO_COLOR` (https://no-color.org) set to anything non-empty turns colour off.
-fn colour_wanted(to_terminal: bool) -> bool {
-    to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-/// The live `[done/total] check-id` line on a terminal's stderr.
-struct ProgressLine {
-    enabled: bool,
-}
-
-impl ProgressLine {
-    fn start(&self, target: &str) {
-        if self.enabled {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2Kscanning {target} …");
-            let _ = err.flush();
-        }
-    }
-
-    fn update(&self, progress: Progress<'_>) {
-        if self.enabled {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2K[{}/{}] {}", progress.done, progress.total, progress.last.id);
-            let _ = err.flush();
-        }
-    }
-
-    fn clear(&self) {
-        if self.enabled {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2K");
-            let _ = err.flush();
-        }
-    }
-}
-
-/// Runs `launchready scan`; prints errors as `launchready scan: <message>` (exit 2).
-pub fn main(args: ScanArgs) -> ExitCode {
-    crate::telemetry::init_stderr("warn");
-    match run(args) {
-        Ok(code) => ExitCode::from(code),
-        Err(message) => {
-            eprintln!("launchready scan: {message}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-fn run(args: ScanArgs) -> Result<u8, String> {
-    let plan = Plan::from_args(args)?;
-    let runtime =
-        tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    let progress = ProgressLine { enabled: std::io::stderr().is_terminal() };
-    progress.start(plan.target.url.as_str());
-    let result = runtime.block_on(engine::run_audit(plan.target, plan.options, &|p| progress.update(p)));
-    progress.clear();
-    runtime.shutdown_timeout(Duration::from_secs(1));
-    let card = result.map_err(explain_audit_error)?;
-
-    let code = exit_code(&card, plan.fail_under);
-    match &plan.output {
-        None => {
-            let rendered = plan.format.render(&card, colour_wanted(std::io::stdout().is_terminal()));
-            let mut out = std::io::stdout().lock();
-            out.write_all(rendered.as_bytes()).and_then(|()| out.flush()).map_err(|e| format!("cannot write the report: {e}"))?;
-        }
-        Some(path) => {
-            let rendered = plan.format.render(&card, false);
-            std::fs::write(path, rendered).map_err(|e| format!("--output {}: {e}", path.display()))?;
-            eprintln!(
-                "{}: {}, grade {} ({}/100); {} report written to {}",
-                card.target,
-                card.decision.label(),
-                card.grade,
-                card.score,
-                plan.format,
-                path.display()
-            );
-        }
-    }
-    if code == 1 {
-        if let Some(threshold) = plan.fail_under {
-            let why = if card.grade.is_below(threshold) {
-                format!("grade {} is under --fail-under {threshold}", card.grade)
-            } else {
-                format!("the decision is Hold ({})", card.decision_reason)
-            };
-            eprintln!("launchready scan: failing: {why}");
-        }
-    }
-    Ok(code)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scan::ScanArgs;
+    use std::io::Write;
     use clap::Parser;
 
     #[derive(Parser)]
@@ -623,31 +394,5 @@ other_header = "Authorization: Bearer other-token-456"
         let file = product_file("not a certificate\n");
         let err = plan(&["example.com", "--ca-file", file.path().to_str().unwrap()]).err().expect("refused");
         assert!(err.starts_with("--ca-file ") && err.contains("no PEM certificate"), "{err}");
-    }
-
-    #[test]
-    fn exit_codes() {
-        let mut card = Scorecard {
-            schema_version: 1,
-            engine_version: "0".into(),
-            target: "https://example.com/".into(),
-            started_at: chrono::Utc::now(),
-            duration_ms: 1,
-            score: 85,
-            grade: Grade::B,
-            decision: Decision::Go,
-            decision_reason: String::new(),
-            active: false,
-            requests: 0,
-            counts: Default::default(),
-            checks: Vec::new(),
-        };
-        assert_eq!(exit_code(&card, None), 0);
-        assert_eq!(exit_code(&card, Some(Grade::B)), 0);
-        assert_eq!(exit_code(&card, Some(Grade::C)), 0);
-        assert_eq!(exit_code(&card, Some(Grade::A)), 1);
-        card.decision = Decision::Hold;
-        assert_eq!(exit_code(&card, None), 0, "Hold alone fails only with --fail-under");
-        assert_eq!(exit_code(&card, Some(Grade::F)), 1);
     }
 }
