@@ -57,11 +57,11 @@ mod tests {
 
     #[test]
     fn refresh_replaces_only_between_the_markers() {
-        let page = format!("# Head\n{BEGIN}\nold\n{END}\n## Tail\n");
+        let page = format!("# Head\n{BEGIN}\nSTALE-TABLE\n{END}\n## Tail\n");
         let fresh = refresh(&page, crate::catalog::catalog()).unwrap();
         assert!(fresh.starts_with(&format!("# Head\n{BEGIN}\n")));
         assert!(fresh.ends_with(&format!("{END}\n## Tail\n")));
-        assert!(!fresh.contains("old"));
+        assert!(!fresh.contains("STALE-TABLE"));
         assert!(fresh.contains("| dns.apex.resolves | critical |"));
         assert_eq!(refresh("no markers", crate::catalog::catalog()), None);
     }

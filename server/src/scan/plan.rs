@@ -214,8 +214,8 @@ fn explain_localhost(input: &str, allow_private_targets: bool) -> Option<String>
 mod tests {
     use super::*;
     use crate::scan::ScanArgs;
-    use std::io::Write;
     use clap::Parser;
+    use std::io::Write;
 
     #[derive(Parser)]
     struct Cli {
