@@ -26,7 +26,7 @@ pub async fn lock_org(txn: &impl ConnectionTrait, org_id: Uuid) -> Result<Option
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         query = query.lock_exclusive();
     }
-    Ok(query.one(txn).await.map_err(internal)?)
+    query.one(txn).await.map_err(internal)
 }
 
 /// How many the organisation has, paused ones included.

@@ -155,7 +155,7 @@ pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Re
 }
 
 pub async fn find_by_email(db: &DatabaseConnection, email: &EmailAddress) -> Result<Option<user::Model>, DomainError> {
-    Ok(user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await.map_err(internal)?)
+    user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await.map_err(internal)
 }
 
 /// Checks credentials; the same error for an unknown email and a wrong password.

@@ -385,7 +385,7 @@ pub async fn attempt_failed(
 
 /// Pending notifications whose next attempt is due (retries, and any whose job was lost).
 pub async fn due(db: &DatabaseConnection, now: DateTime<Utc>, limit: u64) -> Result<Vec<Uuid>, DomainError> {
-    Ok(notification::Entity::find()
+    notification::Entity::find()
         .select_only()
         .column(notification::Column::Id)
         .filter(notification::Column::Status.eq("pending"))
@@ -395,7 +395,7 @@ pub async fn due(db: &DatabaseConnection, now: DateTime<Utc>, limit: u64) -> Res
         .into_tuple()
         .all(db)
         .await
-        .map_err(internal)?)
+        .map_err(internal)
 }
 
 /// The tenant's delivery log, newest first.

@@ -178,14 +178,14 @@ async fn findings_of(db: &impl ConnectionTrait, audit_id: Uuid) -> Result<Vec<Fi
 }
 
 async fn previous_done(db: &impl ConnectionTrait, row: &audit::Model) -> Result<Option<audit::Model>, DomainError> {
-    Ok(audit::Entity::find()
+    audit::Entity::find()
         .filter(audit::Column::ProductId.eq(row.product_id))
         .filter(audit::Column::Status.eq("done"))
         .filter(audit::Column::CreatedAt.lt(row.created_at))
         .order_by_desc(audit::Column::CreatedAt)
         .one(db)
         .await
-        .map_err(internal)?)
+        .map_err(internal)
 }
 
 pub(crate) fn summary_of(row: &audit::Model) -> AuditSummary {

@@ -137,14 +137,14 @@ pub(crate) async fn daily_rows(
     product_ids: &[Uuid],
     since: DateTime<Utc>,
 ) -> Result<Vec<monitor_rollup::Model>, DomainError> {
-    Ok(monitor_rollup::Entity::find()
+    monitor_rollup::Entity::find()
         .filter(monitor_rollup::Column::OrgId.eq(org_id))
         .filter(monitor_rollup::Column::Period.eq(Period::Day.as_str()))
         .filter(monitor_rollup::Column::BucketStart.gte(since))
         .filter(monitor_rollup::Column::ProductId.is_in(product_ids.iter().copied()))
         .all(db)
         .await
-        .map_err(internal)?)
+        .map_err(internal)
 }
 
 pub(crate) fn histogram_of(r: &monitor_rollup::Model) -> [u64; HISTOGRAM_LEN] {

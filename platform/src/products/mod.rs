@@ -259,13 +259,13 @@ async fn replace_endpoints(
 }
 
 async fn endpoints_of(db: &DatabaseConnection, scope: &TenantScope, product_id: Uuid) -> Result<Vec<product_endpoint::Model>, DomainError> {
-    Ok(product_endpoint::Entity::find()
+    product_endpoint::Entity::find()
         .filter(product_endpoint::Column::ProductId.eq(product_id))
         .filter(product_endpoint::Column::OrgId.eq(scope.org_id()))
         .order_by_asc(product_endpoint::Column::Position)
         .all(db)
         .await
-        .map_err(internal)?)
+        .map_err(internal)
 }
 
 async fn get_row_view(db: &DatabaseConnection, scope: &TenantScope, row: product::Model) -> Result<ProductView, DomainError> {
