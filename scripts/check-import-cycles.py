@@ -59,7 +59,8 @@ def strip(src):
 
 def expand_use(tree):
     """`a::{b, c::{d, e as f}, self}` -> [['a','b'], ['a','c','d'], ['a','c','e'], ['a']]"""
-    tree = re.sub(r'\s+', '', tree)
+    # `a as b` keeps `a`: mark the alias before white space goes, so names holding "as" survive.
+    tree = re.sub(r'\s+', '', re.sub(r'\s+as\s+', '@', tree))
 
     def parse(s, prefix):
         paths, depth, start, parts = [], 0, 0, []
@@ -81,8 +82,7 @@ def expand_use(tree):
                 base = prefix + ([x for x in head.split('::') if x] if head else [])
                 paths.extend(parse(inner, base))
             else:
-                seg = [x for x in part.split(' as ')[0].split('as')[0:1][0].split('::') if x]
-                seg = [x for x in re.sub(r'as\w+$', '', part).split('::') if x] if False else seg
+                seg = [x for x in part.split('@')[0].split('::') if x]
                 if seg == ['self']:
                     paths.append(list(prefix))
                 elif seg == ['*']:
@@ -91,7 +91,6 @@ def expand_use(tree):
                     paths.append(prefix + seg)
         return paths
 
-    # Drop `as alias` (whitespace was removed, so split on the original form first).
     return parse(tree, [])
 
 

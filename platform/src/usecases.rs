@@ -22,7 +22,7 @@ pub async fn create_product(
     plans: &PlanTable,
     spec: &ProductSpec,
 ) -> Result<ProductView, DomainError> {
-    crate::products::ensure_new_apex_free(db, scope, spec).await?;
+    crate::products::ensure_apex_free(db, scope, spec, None).await?;
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
     let product = crate::products::insert(&txn, scope, plans, spec).await?;
     let limits = plans.limits(product.plan);
@@ -40,7 +40,7 @@ pub async fn create_product(
     .await?;
     txn.commit().await.map_err(internal)?;
     tracing::info!(product_id = %product.row.id, "product created");
-    crate::products::view_of(db, scope, product.row).await
+    crate::products::get_row_view(db, scope, product.row).await
 }
 
 /// Requests an audit of a product and queues it; while one is unfinished, answers that one

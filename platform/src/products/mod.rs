@@ -49,11 +49,6 @@ pub(crate) struct Inserted {
     pub plan: domain::plans::Plan,
 }
 
-/// Checks the apex is free in this workspace (a clear 409 before the transaction starts).
-pub(crate) async fn ensure_new_apex_free(db: &DatabaseConnection, scope: &TenantScope, spec: &ProductSpec) -> Result<(), DomainError> {
-    ensure_apex_free(db, scope, spec, None).await
-}
-
 /// Inserts a product and its endpoints within the plan's product count, inside `txn`.
 pub(crate) async fn insert(
     txn: &impl ConnectionTrait,
@@ -83,11 +78,6 @@ pub(crate) async fn insert(
     .map_err(duplicate_apex)?;
     replace_endpoints(txn, scope, id, &spec.endpoints).await?;
     Ok(Inserted { row, plan })
-}
-
-/// The view of a row just written.
-pub(crate) async fn view_of(db: &DatabaseConnection, scope: &TenantScope, row: product::Model) -> Result<ProductView, DomainError> {
-    get_row_view(db, scope, row).await
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %id))]
@@ -203,7 +193,7 @@ fn columns(spec: &ProductSpec, now: chrono::DateTime<Utc>) -> product::ActiveMod
     }
 }
 
-async fn ensure_apex_free(
+pub(crate) async fn ensure_apex_free(
     db: &DatabaseConnection,
     scope: &TenantScope,
     spec: &ProductSpec,
@@ -268,7 +258,7 @@ async fn endpoints_of(db: &DatabaseConnection, scope: &TenantScope, product_id: 
         .map_err(internal)
 }
 
-async fn get_row_view(db: &DatabaseConnection, scope: &TenantScope, row: product::Model) -> Result<ProductView, DomainError> {
+pub(crate) async fn get_row_view(db: &DatabaseConnection, scope: &TenantScope, row: product::Model) -> Result<ProductView, DomainError> {
     let endpoints = endpoints_of(db, scope, row.id).await?;
     Ok(to_view(row, endpoints))
 }
