@@ -17,7 +17,7 @@ LAUNCHREADY_TEST_PG ?= postgres://postgres@127.0.0.1:5432/postgres
 # (building it together with them would unify Leptos' ssr and hydrate features).
 SERVER_PACKAGES := -p domain -p platform -p engine -p migrations -p worker -p app -p server -p testkit
 
-.PHONY: run test setup build frontend server test-rust smoke test-e2e fmt fmt-check clippy benches feature-drift import-cycles checks-docs
+.PHONY: run test setup build frontend server test-rust smoke test-e2e fmt fmt-check clippy benches feature-drift import-cycles capabilities checks-docs
 
 run: setup build
 	@scripts/serve.sh
@@ -69,6 +69,11 @@ feature-drift:
 # No Rust file imports a file that imports it back (scripts/check-import-cycles.py).
 import-cycles:
 	@python3 scripts/check-import-cycles.py
+
+# Capabilities (the jobs' `CrossTenant`) are made only where they may be
+# (scripts/check-capabilities.py).
+capabilities:
+	@python3 scripts/check-capabilities.py
 
 # Rewrites the check tables of docs/checks.md from engine/src/catalog.toml (a test fails when
 # they are stale). scripts/new-check.py scaffolds a new check.

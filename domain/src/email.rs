@@ -4,8 +4,18 @@ use serde::{Deserialize, Serialize};
 /// A syntactically plausible, normalised (trimmed, lower-cased) email address.
 ///
 /// We only check the shape; the verification mail proves the address is real.
+/// Deserializing goes through [`EmailAddress::parse`], so no stored or received value skips
+/// the checks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String")]
 pub struct EmailAddress(String);
+
+impl TryFrom<String> for EmailAddress {
+    type Error = DomainError;
+    fn try_from(raw: String) -> Result<Self, DomainError> {
+        Self::parse("email", &raw)
+    }
+}
 
 impl EmailAddress {
     pub fn parse(field: &str, raw: &str) -> Result<Self, DomainError> {
@@ -47,6 +57,13 @@ impl std::fmt::Display for EmailAddress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deserializing_runs_the_same_checks() {
+        let email: EmailAddress = serde_json::from_str("\" Ada@Example.COM\"").unwrap();
+        assert_eq!(email.as_str(), "ada@example.com");
+        assert!(serde_json::from_str::<EmailAddress>("\"ada@\"").is_err());
+    }
 
     #[test]
     fn normalises_and_accepts_plain_addresses() {

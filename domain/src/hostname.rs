@@ -5,12 +5,30 @@ use crate::DomainError;
 use serde::{Deserialize, Serialize};
 
 /// A DNS host name in ASCII form, never an IP literal, never a bare public suffix.
+/// Deserializing goes through [`HostName::parse`] (as [`ApexDomain`] does through its own), so
+/// no stored or received value skips the checks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String")]
 pub struct HostName(String);
 
 /// A registrable domain (what the public-suffix list calls eTLD+1), e.g. `example.co.uk`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String")]
 pub struct ApexDomain(HostName);
+
+impl TryFrom<String> for HostName {
+    type Error = DomainError;
+    fn try_from(raw: String) -> Result<Self, DomainError> {
+        Self::parse("host", &raw)
+    }
+}
+
+impl TryFrom<String> for ApexDomain {
+    type Error = DomainError;
+    fn try_from(raw: String) -> Result<Self, DomainError> {
+        Self::parse("apex_domain", &raw)
+    }
+}
 
 impl HostName {
     pub fn parse(field: &str, raw: &str) -> Result<Self, DomainError> {
@@ -104,6 +122,17 @@ impl std::fmt::Display for ApexDomain {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deserializing_runs_the_same_checks() {
+        let host: HostName = serde_json::from_str("\"App.Example.com\"").unwrap();
+        assert_eq!(host.as_str(), "app.example.com");
+        assert!(serde_json::from_str::<HostName>("\"127.0.0.1\"").is_err());
+        let apex: ApexDomain = serde_json::from_str("\"example.co.uk\"").unwrap();
+        assert_eq!(serde_json::to_string(&apex).unwrap(), "\"example.co.uk\"");
+        let err = serde_json::from_str::<ApexDomain>("\"www.example.com\"").unwrap_err();
+        assert!(err.to_string().contains("registrable domain"), "{err}");
+    }
 
     #[test]
     fn accepts_and_normalises() {

@@ -4,13 +4,14 @@
 
 use crate::db::internal;
 use crate::entities::{incident, monitor, monitor_rollup, notification};
+use crate::ids::{MonitorId, ProductId};
 use crate::monitors::rollups::{daily_rows, day_series, histogram_of, Period};
 use crate::tenancy::TenantScope;
 use chrono::{Duration, Utc};
 use domain::dashboard::{p95_ms, uptime_over, Dashboard, FailingMonitor, ProductHealth, HISTOGRAM_LEN};
 use domain::monitor::MonitorState;
 use domain::DomainError;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -22,17 +23,11 @@ pub async fn dashboard(db: &DatabaseConnection, scope: &TenantScope) -> Result<D
     let today = Period::Day.start_of(now);
     let since = today - Duration::days(6);
     let products = crate::products::list(db, scope).await?;
-    let ids: Vec<Uuid> = products.iter().map(|p| p.id).collect();
+    let ids: Vec<ProductId> = products.iter().map(|p| p.id.into()).collect();
     let audits = crate::audits::recent_by_product(db, scope, 12).await?;
     let rollups = daily_rows(db, scope.org_id(), &ids, since).await?;
-    let monitors: Vec<monitor::Model> = monitor::Entity::find()
-        .filter(monitor::Column::OrgId.eq(scope.org_id()))
-        .filter(monitor::Column::WorkspaceId.eq(scope.workspace_id()))
-        .all(db)
-        .await
-        .map_err(internal)?;
-    let open = incident::Entity::find()
-        .filter(incident::Column::OrgId.eq(scope.org_id()))
+    let monitors: Vec<monitor::Model> = crate::tenancy::scoped::select::<monitor::Entity>(scope).all(db).await.map_err(internal)?;
+    let open = crate::tenancy::scoped::select::<incident::Entity>(scope)
         .filter(incident::Column::ProductId.is_in(ids.clone()))
         .filter(incident::Column::ResolvedAt.is_null())
         .order_by_desc(incident::Column::OpenedAt)
@@ -40,23 +35,22 @@ pub async fn dashboard(db: &DatabaseConnection, scope: &TenantScope) -> Result<D
         .await
         .map_err(internal)?;
     let open = crate::monitors::incident_views(db, open).await?;
-    let failed: Vec<Option<Uuid>> = notification::Entity::find()
+    let failed: Vec<Option<Uuid>> = crate::tenancy::scoped::select::<notification::Entity>(scope)
         .select_only()
         .column(notification::Column::ProductId)
-        .filter(notification::Column::OrgId.eq(scope.org_id()))
         .filter(notification::Column::Status.eq("failed"))
         .filter(notification::Column::CreatedAt.gte(now - Duration::days(7)))
         .into_tuple()
         .all(db)
         .await
         .map_err(internal)?;
-    let names: HashMap<Uuid, &monitor::Model> = monitors.iter().map(|m| (m.id, m)).collect();
+    let names: HashMap<MonitorId, &monitor::Model> = monitors.iter().map(|m| (m.id, m)).collect();
     let mut health = Vec::with_capacity(products.len());
     for p in &products {
-        let mine: Vec<&monitor_rollup::Model> = rollups.iter().filter(|r| r.product_id == p.id).collect();
+        let mine: Vec<&monitor_rollup::Model> = rollups.iter().filter(|r| r.product_id.uuid() == p.id).collect();
         let uptime_days = day_series(&mine, today, 7);
         let mut histogram = [0u64; HISTOGRAM_LEN];
-        let mut per_monitor: HashMap<Uuid, (u32, u32)> = HashMap::new();
+        let mut per_monitor: HashMap<MonitorId, (u32, u32)> = HashMap::new();
         let mut server_errors = 0;
         for r in &mine {
             for (total, add) in histogram.iter_mut().zip(histogram_of(r)) {
@@ -71,12 +65,18 @@ pub async fn dashboard(db: &DatabaseConnection, scope: &TenantScope) -> Result<D
             .into_iter()
             .filter(|(_, (failures, _))| *failures > 0)
             .filter_map(|(id, (failures, checks))| {
-                names.get(&id).map(|m| FailingMonitor { monitor_id: id, name: m.name.clone(), target: m.target.clone(), failures, checks })
+                names.get(&id).map(|m| FailingMonitor {
+                    monitor_id: id.uuid(),
+                    name: m.name.clone(),
+                    target: m.target.clone(),
+                    failures,
+                    checks,
+                })
             })
             .collect();
         top_failing.sort_by(|a, b| b.failures.cmp(&a.failures).then_with(|| a.name.cmp(&b.name)));
         top_failing.truncate(3);
-        let product_monitors: Vec<&monitor::Model> = monitors.iter().filter(|m| m.product_id == p.id).collect();
+        let product_monitors: Vec<&monitor::Model> = monitors.iter().filter(|m| m.product_id.uuid() == p.id).collect();
         let recent = audits.get(&p.id).cloned().unwrap_or_default();
         health.push(ProductHealth {
             product_id: p.id,

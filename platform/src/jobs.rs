@@ -2,13 +2,13 @@
 //! own database (SQLite or PostgreSQL), so a queued job survives a crash. Payloads carry ids,
 //! never secrets: the worker reads the rest when it runs.
 
+use crate::ids::{AuditId, BookingId, MonitorId, NotificationId, UserId};
 use apalis::prelude::{TaskBuilder, TaskSink};
 use apalis_postgres::PostgresStorage;
 use apalis_sqlite::SqliteStorage;
 use chrono::{DateTime, Utc};
 use domain::DomainError;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use uuid::Uuid;
 
 /// A mail to a user. The job carries only who and why; the worker issues the link token when
 /// it sends, so no usable token ever rests in the job table.
@@ -16,14 +16,14 @@ use uuid::Uuid;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EmailJob {
     VerifyEmail {
-        user_id: Uuid,
+        user_id: UserId,
     },
     ResetPassword {
-        user_id: Uuid,
+        user_id: UserId,
     },
     /// A sprint booking changed: its contact is told, and the operators too when it is new.
     SprintBooking {
-        booking_id: Uuid,
+        booking_id: BookingId,
         event: BookingMail,
     },
 }
@@ -56,19 +56,19 @@ impl BookingMail {
 /// Run one audit (its row says what and why).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditJob {
-    pub audit_id: Uuid,
+    pub audit_id: AuditId,
 }
 
 /// Check a batch of monitors for their schedule slots.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonitorBatchJob {
-    pub checks: Vec<(Uuid, DateTime<Utc>)>,
+    pub checks: Vec<(MonitorId, DateTime<Utc>)>,
 }
 
 /// Deliver one notification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryJob {
-    pub notification_id: Uuid,
+    pub notification_id: NotificationId,
 }
 
 /// A job type's queue name and attempts. Names are set explicitly: the default is the Rust
@@ -182,7 +182,7 @@ impl Queues {
 
     /// Pushes each id as a delivery job; a failed push is logged, not fatal: the
     /// notification stays pending and the sweep pushes it again.
-    pub async fn deliver_all(&self, ids: &[Uuid]) {
+    pub async fn deliver_all(&self, ids: &[NotificationId]) {
         for id in ids {
             if let Err(err) = self.deliveries.push(DeliveryJob { notification_id: *id }).await {
                 tracing::warn!(%err, notification_id = %id, "delivery job not queued; the sweep will retry");

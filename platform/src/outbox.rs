@@ -11,7 +11,7 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, DbBackend, EntityTrait, From
 /// Keeps one mail instead of sending it.
 pub async fn store(db: &DatabaseConnection, to: &str, subject: &str, body_text: &str) -> Result<(), DomainError> {
     outbox_message::ActiveModel {
-        id: Set(uuid::Uuid::new_v4()),
+        id: Set(crate::ids::new_id()),
         to_address: Set(to.to_owned()),
         subject: Set(subject.to_owned()),
         body_text: Set(body_text.to_owned()),

@@ -5,6 +5,7 @@
 
 use crate::db::internal;
 use crate::entities::{membership, monitor, organization, product, workspace};
+use crate::ids::OrgId;
 use chrono::{DateTime, Utc};
 use domain::plans::{Plan, PlanLimits, PlanTable, Quota, Resource, UsageLine};
 use domain::DomainError;
@@ -14,14 +15,14 @@ use std::collections::HashSet;
 use uuid::Uuid;
 
 /// The organisation's plan; unknown organisations and unknown names are Free.
-pub async fn plan_of(db: &impl ConnectionTrait, org_id: Uuid) -> Result<Plan, DomainError> {
+pub async fn plan_of(db: &impl ConnectionTrait, org_id: OrgId) -> Result<Plan, DomainError> {
     Ok(organization::Entity::find_by_id(org_id).one(db).await.map_err(internal)?.map(|o| Plan::parse(&o.plan)).unwrap_or(Plan::Free))
 }
 
 /// Reads the organisation and locks its row until the transaction ends, so two concurrent
 /// creations (or plan changes) cannot both act on what they read. (On SQLite the IMMEDIATE
 /// transaction already holds the database's write lock.)
-pub async fn lock_org(txn: &impl ConnectionTrait, org_id: Uuid) -> Result<Option<organization::Model>, DomainError> {
+pub async fn lock_org(txn: &impl ConnectionTrait, org_id: OrgId) -> Result<Option<organization::Model>, DomainError> {
     let mut query = organization::Entity::find_by_id(org_id);
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         query = query.lock_exclusive();
@@ -30,7 +31,7 @@ pub async fn lock_org(txn: &impl ConnectionTrait, org_id: Uuid) -> Result<Option
 }
 
 /// How many the organisation has, paused ones included.
-pub async fn count(db: &impl ConnectionTrait, org_id: Uuid, resource: Resource) -> Result<u64, DomainError> {
+pub async fn count(db: &impl ConnectionTrait, org_id: OrgId, resource: Resource) -> Result<u64, DomainError> {
     Ok(match resource {
         Resource::Products => product::Entity::find().filter(product::Column::OrgId.eq(org_id)).count(db).await.map_err(internal)?,
         Resource::Monitors => monitor::Entity::find().filter(monitor::Column::OrgId.eq(org_id)).count(db).await.map_err(internal)?,
@@ -41,7 +42,7 @@ pub async fn count(db: &impl ConnectionTrait, org_id: Uuid, resource: Resource) 
 
 /// Refuses (402, naming the limit) when the organisation already has as many as its plan
 /// allows. Call it inside the transaction that creates the thing: it takes the plan lock.
-pub async fn ensure_room(txn: &impl ConnectionTrait, plans: &PlanTable, org_id: Uuid, resource: Resource) -> Result<Plan, DomainError> {
+pub async fn ensure_room(txn: &impl ConnectionTrait, plans: &PlanTable, org_id: OrgId, resource: Resource) -> Result<Plan, DomainError> {
     let plan = lock_org(txn, org_id).await?.map(|o| Plan::parse(&o.plan)).unwrap_or(Plan::Free);
     let quota = resource.quota(plans.limits(plan));
     let used = count(txn, org_id, resource).await?;
@@ -82,7 +83,7 @@ pub struct Enforced {
 /// is deleted; a resumed monitor is due at once. Idempotent: run it after every plan change and
 /// every deletion.
 #[tracing::instrument(skip(db, plans))]
-pub async fn enforce(db: &impl ConnectionTrait, plans: &PlanTable, org_id: Uuid, now: DateTime<Utc>) -> Result<Enforced, DomainError> {
+pub async fn enforce(db: &impl ConnectionTrait, plans: &PlanTable, org_id: OrgId, now: DateTime<Utc>) -> Result<Enforced, DomainError> {
     let limits = plans.limits(plan_of(db, org_id).await?);
     let products: Vec<(Uuid, bool)> = product::Entity::find()
         .select_only()
@@ -175,7 +176,7 @@ async fn set_monitor_paused(db: &impl ConnectionTrait, ids: &[Uuid], paused: boo
 }
 
 /// Counts for the billing page, against the limits of the organisation's plan.
-pub async fn usage(db: &impl ConnectionTrait, limits: &PlanLimits, org_id: Uuid) -> Result<Vec<UsageLine>, DomainError> {
+pub async fn usage(db: &impl ConnectionTrait, limits: &PlanLimits, org_id: OrgId) -> Result<Vec<UsageLine>, DomainError> {
     let mut lines = Vec::with_capacity(Resource::ALL.len());
     for resource in Resource::ALL {
         let paused = match resource {

@@ -3,6 +3,7 @@
 //! does not know it has monitors; this layer adds the main-URL monitor when it creates one.
 
 use crate::db::internal;
+use crate::ids::ProductId;
 use crate::jobs::{AuditJob, Queues};
 use crate::tenancy::TenantScope;
 use domain::audit::{AuditSummary, AuditTrigger};
@@ -10,7 +11,6 @@ use domain::plans::{PlanTable, Resource};
 use domain::product::{ProductSpec, ProductView};
 use domain::DomainError;
 use sea_orm::DatabaseConnection;
-use uuid::Uuid;
 
 /// Creates a product and its main-URL monitor in one transaction. The monitor counts like any
 /// other: without room it is created paused, and runs once a monitor is deleted or the plan
@@ -28,16 +28,8 @@ pub async fn create_product(
     let limits = plans.limits(product.plan);
     let monitor_room = limits.monitors.has_room(crate::quota::count(&txn, scope.org_id(), Resource::Monitors).await?);
     let main_url = format!("https://{}/", spec.app_host.as_ref().map(|h| h.as_str()).unwrap_or(spec.apex_domain.as_str()));
-    crate::monitors::create_primary(
-        &txn,
-        scope.org_id(),
-        scope.workspace_id(),
-        product.row.id,
-        &main_url,
-        limits.monitor_min_interval_secs.max(60),
-        !monitor_room,
-    )
-    .await?;
+    crate::monitors::create_primary(&txn, product.product_ref(), &main_url, limits.monitor_min_interval_secs.max(60), !monitor_room)
+        .await?;
     txn.commit().await.map_err(internal)?;
     tracing::info!(product_id = %product.row.id, "product created");
     crate::products::get_row_view(db, scope, product.row).await
@@ -51,12 +43,12 @@ pub async fn request_audit(
     db: &DatabaseConnection,
     scope: &TenantScope,
     queues: &Queues,
-    product_id: Uuid,
+    product_id: ProductId,
     trigger: AuditTrigger,
 ) -> Result<AuditSummary, DomainError> {
     let (audit, new) = crate::audits::request(db, scope, product_id, trigger).await?;
     if new {
-        queues.audits.push(AuditJob { audit_id: audit.id }).await?;
+        queues.audits.push(AuditJob { audit_id: audit.id.into() }).await?;
     }
     Ok(audit)
 }

@@ -8,6 +8,7 @@ use crate::{db, http};
 use app::ssr::cookie::CookieSettings;
 use app::ssr::{context::Inner, AppContext};
 use leptos::config::LeptosOptions;
+use platform::context::Platform;
 use platform::infra::throttle::Throttles;
 use platform::jobs::Queues;
 use sea_orm::DatabaseConnection;
@@ -81,20 +82,22 @@ pub async fn termination_signal() {
 /// What the workers share; also what the web layer reads its queues and plans from.
 pub fn job_deps(config: &Config, db: &DatabaseConnection) -> Result<Deps, StartupError> {
     let probe = Prober::new(&config.scanner, config.monitors.check_timeout).map_err(StartupError::Network)?;
-    Ok(Deps {
+    let mailer = Mailer::new(config.smtp_url.as_ref(), &config.mail_from, db.clone())?;
+    Ok(Deps::new(platform_context(config, db), mailer, config.scanner.clone(), config.monitors.clone(), probe))
+}
+
+/// What the web app and the worker share, read from the configuration once.
+pub fn platform_context(config: &Config, db: &DatabaseConnection) -> Platform {
+    Platform {
         db: db.clone(),
         key: config.secret_key.clone(),
-        mailer: Mailer::new(config.smtp_url.as_ref(), &config.mail_from, db.clone())?,
-        base_url: config.base_url.as_str().trim_end_matches('/').to_owned(),
         queues: Queues::for_db(db),
         plans: Arc::new(config.plans.clone()),
         alerts: config.alerts,
-        scanner: config.scanner.clone(),
-        monitors: config.monitors.clone(),
-        probe: Arc::new(probe),
         stripe: config.stripe.clone(),
         admins: Arc::new(config.admins.clone()),
-    })
+        base_url: config.base_url.as_str().trim_end_matches('/').to_owned(),
+    }
 }
 
 pub fn runner_settings(config: &Config) -> RunnerSettings {
@@ -147,19 +150,12 @@ impl Application {
         let email = job_deps(config, &db)?;
         let cookie = CookieSettings::new(config.secure_cookies(), config.sessions.absolute_lifetime.num_seconds());
         let ctx = AppContext::new(Inner {
-            db: db.clone(),
-            key: config.secret_key.clone(),
+            platform: email.platform.clone(),
             sessions: config.sessions,
             throttles: Throttles::new(&config.throttle),
-            queues: email.queues.clone(),
-            plans: email.plans.clone(),
-            alerts: config.alerts,
             guard: domain::guard::Guard::new(config.scanner.allow_private_targets),
             cookie,
             outbox_enabled: email.mailer.uses_outbox(),
-            stripe: config.stripe.clone(),
-            admins: email.admins.clone(),
-            base_url: email.base_url.clone(),
         });
         let asset_version = http::assets::version_of(&config.site_root.join("pkg"));
         let leptos_options = LeptosOptions::builder()

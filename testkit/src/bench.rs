@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use platform::entities::{organization, product, workspace};
+use platform::ids::{OrgId, ProductId, WorkspaceId};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use std::time::Duration;
-use uuid::Uuid;
 
 pub enum Which {
     Sqlite,
@@ -38,9 +38,9 @@ impl Which {
 }
 
 /// An organisation (on `plan`) with its default workspace and `products` products.
-pub async fn tenant(db: &DatabaseConnection, plan: &str, products: usize) -> (Uuid, Uuid, Vec<Uuid>) {
+pub async fn tenant(db: &DatabaseConnection, plan: &str, products: usize) -> (OrgId, WorkspaceId, Vec<ProductId>) {
     let now = Utc::now();
-    let org_id = Uuid::new_v4();
+    let org_id = OrgId::new_random();
     organization::ActiveModel {
         id: Set(org_id),
         name: Set("Bench".into()),
@@ -55,12 +55,17 @@ pub async fn tenant(db: &DatabaseConnection, plan: &str, products: usize) -> (Uu
 }
 
 /// The default workspace of an existing organisation, with `products` new products.
-pub async fn workspace_for(db: &DatabaseConnection, org_id: Uuid, products: usize, now: DateTime<Utc>) -> (Uuid, Uuid, Vec<Uuid>) {
+pub async fn workspace_for(
+    db: &DatabaseConnection,
+    org_id: OrgId,
+    products: usize,
+    now: DateTime<Utc>,
+) -> (OrgId, WorkspaceId, Vec<ProductId>) {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let workspace_id = match workspace::Entity::find().filter(workspace::Column::OrgId.eq(org_id)).one(db).await.unwrap() {
         Some(w) => w.id,
         None => {
-            let id = Uuid::new_v4();
+            let id = WorkspaceId::new_random();
             workspace::ActiveModel {
                 id: Set(id),
                 org_id: Set(org_id),
@@ -76,7 +81,7 @@ pub async fn workspace_for(db: &DatabaseConnection, org_id: Uuid, products: usiz
     };
     let mut ids = Vec::with_capacity(products);
     for i in 0..products {
-        let id = Uuid::new_v4();
+        let id = ProductId::new_random();
         product::ActiveModel {
             id: Set(id),
             org_id: Set(org_id),

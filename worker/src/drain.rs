@@ -4,7 +4,7 @@
 //! to run the pending work once and exit.
 
 use crate::jobs::deps::Deps;
-use crate::jobs::{maintenance, monitor};
+use crate::jobs::{maintenance, monitor_schedule};
 use crate::runner::{run, RunnerError, RunnerSettings};
 use chrono::{DateTime, Utc};
 use platform::jobs::outstanding_jobs;
@@ -16,7 +16,7 @@ use std::time::Duration;
 /// queues are still busy after `limit`.
 pub async fn run_until_idle(deps: Deps, settings: RunnerSettings, now: DateTime<Utc>, limit: Duration) -> Result<(), RunnerError> {
     let step = |what: &str, e: apalis::prelude::BoxDynError| RunnerError::Monitor(format!("{what}: {e}"));
-    monitor::schedule_due(&deps, now).await.map_err(|e| step("scheduling monitors", e))?;
+    monitor_schedule::schedule_due(&deps, now).await.map_err(|e| step("scheduling monitors", e))?;
     maintenance::run_once(&deps, now).await.map_err(|e| step("maintenance", e))?;
 
     let db = deps.db.clone();

@@ -6,21 +6,33 @@
 //! Schedules (apalis-cron, in every process; their work is idempotent): the monitor scheduler
 //! and the maintenance sweep.
 
-use crate::jobs::audit::run_audit_job;
-use crate::jobs::billing::{reconcile_tick, RECONCILE_CRON};
-use crate::jobs::delivery::deliver;
+use crate::jobs::audit::RunAudit;
+use crate::jobs::billing::Reconcile;
+use crate::jobs::delivery::Deliver;
 use crate::jobs::deps::Deps;
-use crate::jobs::email::send_email;
-use crate::jobs::maintenance::maintenance_tick;
-use crate::jobs::monitor::{run_batch, schedule_tick};
+use crate::jobs::email::SendEmail;
+use crate::jobs::maintenance::Sweep;
+use crate::jobs::monitor_batch::CheckBatch;
+use crate::jobs::monitor_schedule::ScheduleMonitors;
+use crate::jobs::{on_own_task, QueueJob, ScheduledJob};
 use crate::poll::EveryInterval;
 use apalis::layers::retry::backoff::{ExponentialBackoffMaker, MakeBackoff};
 use apalis::layers::retry::HasherRng;
 use apalis::prelude::*;
-use apalis_cron::CronScheduler;
-use platform::jobs::{AuditJob, DeliveryJob, EmailJob, Job, MonitorBatchJob};
+use apalis_cron::{CronScheduler, Tick};
+use platform::jobs::Job;
 use std::str::FromStr;
 use std::time::Duration;
+
+/// Adds one worker to the monitor.
+type Register = fn(Monitor, &Deps, &RunnerSettings) -> Result<Monitor, RunnerError>;
+
+/// Every queue the worker serves (one file each in `jobs/`).
+const QUEUES: &[Register] =
+    &[register_queue::<SendEmail>, register_queue::<RunAudit>, register_queue::<CheckBatch>, register_queue::<Deliver>];
+
+/// Every schedule it keeps.
+const SCHEDULES: &[Register] = &[register_schedule::<ScheduleMonitors>, register_schedule::<Sweep>, register_schedule::<Reconcile>];
 
 #[derive(Debug, Clone)]
 pub struct RunnerSettings {
@@ -91,78 +103,85 @@ pub enum RunnerError {
     Settings(String),
 }
 
+/// Runs one job on its own task (see `jobs::on_own_task`).
+async fn serve<J: QueueJob>(job: J::Payload, deps: Data<Deps>, attempt: Attempt) -> Result<(), BoxDynError> {
+    on_own_task(J::run(job, (*deps).clone(), attempt.current())).await
+}
+
+async fn tick<J: ScheduledJob>(_tick: Tick, deps: Data<Deps>) -> Result<(), BoxDynError> {
+    on_own_task(J::tick((*deps).clone(), chrono::Utc::now())).await
+}
+
 /// Registers one queue-backed worker on the database's storage.
 ///
 /// Layers run outermost first: the concurrency limit, then the retries, then the timeout, so
 /// each attempt gets the whole timeout (a timeout outside the retries would cover every attempt
 /// and its backoff together; apalis warns about that order at start-up).
-macro_rules! register_queue {
-    ($monitor:expr, $deps:expr, $settings:expr, $job:ty, $kind:literal, $handler:expr, $concurrency:expr, $timeout:expr) => {{
-        let backoff = ExponentialBackoffMaker::new($settings.min_backoff, $settings.max_backoff, 0.5, HasherRng::default())
-            .map_err(|e| RunnerError::Settings(format!("backoff: {e:?}")))?
-            .make_backoff();
-        // In-process retries (with backoff) use all attempts but the first.
-        let retry = RetryPolicy::retries(<$job as Job>::MAX_ATTEMPTS.saturating_sub(1)).with_backoff(backoff);
-        let poll = $settings.poll_interval;
-        let deps: Deps = $deps.clone();
-        let concurrency: usize = $concurrency;
-        let timeout: Duration = $timeout;
-        match deps.db.get_database_backend() {
-            sea_orm::DbBackend::Postgres => {
-                let pool = deps.db.get_postgres_connection_pool().clone();
-                let config = apalis_postgres::Config::default()
-                    .queue(<$job as Job>::QUEUE)
-                    .heartbeat_interval($settings.heartbeat)
-                    .missed_heartbeats($settings.missed_heartbeats)
-                    .batch_size(concurrency.max(1));
-                let storage = apalis_postgres::PostgresStorage::<$job>::new(&pool).with_config(config);
-                $monitor.register(move |_| {
-                    WorkerBuilder::new(worker_name($kind))
-                        .backend(storage.clone().poll_with_strategy(EveryInterval::new(poll)))
-                        .data(deps.clone())
-                        .concurrency(concurrency)
-                        .retry(retry.clone())
-                        .timeout(timeout)
-                        .build($handler)
-                })
-            }
-            _ => {
-                let pool = deps.db.get_sqlite_connection_pool().clone();
-                let config = apalis_sqlite::Config::default()
-                    .queue(<$job as Job>::QUEUE)
-                    .heartbeat_interval($settings.heartbeat)
-                    .missed_heartbeats($settings.missed_heartbeats)
-                    .batch_size(concurrency.max(1));
-                let storage = apalis_sqlite::SqliteStorage::<$job>::new(&pool).with_config(config);
-                $monitor.register(move |_| {
-                    WorkerBuilder::new(worker_name($kind))
-                        .backend(storage.clone().poll_with_strategy(EveryInterval::new(poll)))
-                        .data(deps.clone())
-                        .concurrency(concurrency)
-                        .retry(retry.clone())
-                        .timeout(timeout)
-                        .build($handler)
-                })
-            }
+fn register_queue<J: QueueJob>(monitor: Monitor, deps: &Deps, settings: &RunnerSettings) -> Result<Monitor, RunnerError> {
+    let backoff = ExponentialBackoffMaker::new(settings.min_backoff, settings.max_backoff, 0.5, HasherRng::default())
+        .map_err(|e| RunnerError::Settings(format!("backoff: {e:?}")))?
+        .make_backoff();
+    // In-process retries (with backoff) use all attempts but the first.
+    let retry = RetryPolicy::retries(<J::Payload as Job>::MAX_ATTEMPTS.saturating_sub(1)).with_backoff(backoff);
+    let poll = settings.poll_interval;
+    let deps = deps.clone();
+    let concurrency = J::concurrency(settings);
+    let timeout = J::timeout(settings, &deps);
+    let queue = <J::Payload as Job>::QUEUE;
+    Ok(match deps.db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            let pool = deps.db.get_postgres_connection_pool().clone();
+            let config = apalis_postgres::Config::default()
+                .queue(queue)
+                .heartbeat_interval(settings.heartbeat)
+                .missed_heartbeats(settings.missed_heartbeats)
+                .batch_size(concurrency.max(1));
+            let storage = apalis_postgres::PostgresStorage::<J::Payload>::new(&pool).with_config(config);
+            monitor.register(move |_| {
+                WorkerBuilder::new(worker_name(J::NAME))
+                    .backend(storage.clone().poll_with_strategy(EveryInterval::new(poll)))
+                    .data(deps.clone())
+                    .concurrency(concurrency)
+                    .retry(retry.clone())
+                    .timeout(timeout)
+                    .build(serve::<J>)
+            })
         }
-    }};
+        _ => {
+            let pool = deps.db.get_sqlite_connection_pool().clone();
+            let config = apalis_sqlite::Config::default()
+                .queue(queue)
+                .heartbeat_interval(settings.heartbeat)
+                .missed_heartbeats(settings.missed_heartbeats)
+                .batch_size(concurrency.max(1));
+            let storage = apalis_sqlite::SqliteStorage::<J::Payload>::new(&pool).with_config(config);
+            monitor.register(move |_| {
+                WorkerBuilder::new(worker_name(J::NAME))
+                    .backend(storage.clone().poll_with_strategy(EveryInterval::new(poll)))
+                    .data(deps.clone())
+                    .concurrency(concurrency)
+                    .retry(retry.clone())
+                    .timeout(timeout)
+                    .build(serve::<J>)
+            })
+        }
+    })
 }
 
 /// Registers one apalis-cron schedule; a tick that finds the previous one still running is
 /// dropped rather than queued behind it.
-macro_rules! register_cron {
-    ($monitor:expr, $deps:expr, $kind:literal, $expression:expr, $handler:expr) => {{
-        let schedule = cron::Schedule::from_str($expression).map_err(|e| RunnerError::Settings(format!("cron `{}`: {e}", $expression)))?;
-        let deps: Deps = $deps.clone();
-        $monitor.register(move |_| {
-            WorkerBuilder::new(worker_name($kind))
-                .backend(CronScheduler::new(schedule.clone()))
-                .data(deps.clone())
-                .layer(tower::load_shed::LoadShedLayer::new())
-                .concurrency(1)
-                .build($handler)
-        })
-    }};
+fn register_schedule<J: ScheduledJob>(monitor: Monitor, deps: &Deps, settings: &RunnerSettings) -> Result<Monitor, RunnerError> {
+    let expression = J::schedule(settings, deps);
+    let schedule = cron::Schedule::from_str(&expression).map_err(|e| RunnerError::Settings(format!("cron `{expression}`: {e}")))?;
+    let deps = deps.clone();
+    Ok(monitor.register(move |_| {
+        WorkerBuilder::new(worker_name(J::NAME))
+            .backend(CronScheduler::new(schedule.clone()))
+            .data(deps.clone())
+            .layer(tower::load_shed::LoadShedLayer::new())
+            .concurrency(1)
+            .build(tick::<J>)
+    }))
 }
 
 /// Runs every worker until `shutdown` resolves, then lets in-flight jobs finish (up to the
@@ -173,26 +192,18 @@ where
 {
     // A worker whose stream ends with an error (a lost database connection, say) is started
     // again under a fresh name rather than leaving the queue unattended.
-    let monitor = Monitor::new().shutdown_timeout(settings.shutdown_grace).should_restart(|worker, error| {
+    let mut monitor = Monitor::new().shutdown_timeout(settings.shutdown_grace).should_restart(|worker, error| {
         tracing::warn!(worker = %worker.name(), restarts = worker.restarts(), ?error, "worker stopped with an error; restarting");
         true
     });
-    let quick = Duration::from_secs(60);
-    let monitor = register_queue!(monitor, deps, settings, EmailJob, "email", send_email, 4, quick);
-    let monitor =
-        register_queue!(monitor, deps, settings, AuditJob, "audit", run_audit_job, settings.audit_concurrency, settings.audit_timeout);
-    let batch_timeout = deps.monitors.check_timeout * 3 + Duration::from_secs(30);
-    let monitor =
-        register_queue!(monitor, deps, settings, MonitorBatchJob, "monitor", run_batch, settings.monitor_concurrency, batch_timeout);
-    let monitor = register_queue!(monitor, deps, settings, DeliveryJob, "delivery", deliver, 8, quick);
-    let monitor = if settings.schedules {
-        let every = format!("*/{} * * * * *", deps.monitors.schedule_every_secs.clamp(1, 59));
-        let monitor = register_cron!(monitor, deps, "monitor-schedule", every.as_str(), schedule_tick);
-        let monitor = register_cron!(monitor, deps, "maintenance", settings.maintenance_cron.as_str(), maintenance_tick);
-        register_cron!(monitor, deps, "billing-reconcile", RECONCILE_CRON, reconcile_tick)
-    } else {
-        monitor
-    };
+    for register in QUEUES {
+        monitor = register(monitor, &deps, &settings)?;
+    }
+    if settings.schedules {
+        for register in SCHEDULES {
+            monitor = register(monitor, &deps, &settings)?;
+        }
+    }
     tracing::info!(orphaned_after_secs = settings.orphaned_after().as_secs(), "workers started");
     monitor.run_with_signal(shutdown).await.map_err(|e| RunnerError::Monitor(e.to_string()))?;
     tracing::info!("workers stopped");

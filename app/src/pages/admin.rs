@@ -46,7 +46,7 @@ pub async fn admin_booking(id: Uuid) -> Result<(OperatorBooking, Vec<SlotView>),
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let operator = crate::ssr::session::require_operator()?;
-    let booking = platform::sprints::operator_booking(&ctx.db, &operator, id).await?;
+    let booking = platform::sprints::operator_booking(&ctx.db, &operator, id.into()).await?;
     let open = platform::sprints::open_slots(&ctx.db, chrono::Utc::now().date_naive()).await?;
     Ok((booking, open))
 }
@@ -69,8 +69,8 @@ pub async fn decide_booking(id: Uuid, decision: String, #[server(default)] slot_
         }
         _ => return Err(AppError::Invalid(vec![domain::FieldError::new("decision", "confirm, decline or reschedule")])),
     };
-    let booking = platform::sprints::decide(&ctx.db, &operator, id, decision, chrono::Utc::now()).await?;
-    if let Err(err) = ctx.queues.email.push(EmailJob::SprintBooking { booking_id: id, event: mail }).await {
+    let booking = platform::sprints::decide(&ctx.db, &operator, id.into(), decision, chrono::Utc::now()).await?;
+    if let Err(err) = ctx.queues.email.push(EmailJob::SprintBooking { booking_id: id.into(), event: mail }).await {
         tracing::error!(%err, booking_id = %id, "booking mail not queued");
     }
     Ok(booking)

@@ -28,20 +28,20 @@ pub async fn create_channel(name: String, kind: String, target: String) -> Resul
 pub async fn enable_channel(id: Uuid, enabled: Option<String>) -> Result<ChannelView, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
     let enabled = enabled.as_deref().is_some_and(|v| matches!(v, "on" | "true" | "1" | "yes"));
-    Ok(platform::alerts::channels::set_enabled(&ctx.db, &scope, id, enabled).await?)
+    Ok(platform::alerts::channels::set_enabled(&ctx.db, &scope, id.into(), enabled).await?)
 }
 
 #[server(endpoint = "channels/delete")]
 pub async fn delete_channel(id: Uuid) -> Result<(), AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    Ok(platform::alerts::channels::delete(&ctx.db, &scope, id).await?)
+    Ok(platform::alerts::channels::delete(&ctx.db, &scope, id.into()).await?)
 }
 
 /// Sends a test alert to one channel (queued; the delivery log shows how it went).
 #[server(endpoint = "channels/test")]
 pub async fn test_channel(id: Uuid) -> Result<(), AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    let ids = platform::alerts::send_test(&ctx.db, &scope, &ctx.alerts, id).await?;
+    let ids = platform::alerts::send_test(&ctx.db, &scope, &ctx.alerts, id.into()).await?;
     ctx.queues.deliver_all(&ids).await;
     Ok(())
 }

@@ -16,27 +16,27 @@ use uuid::Uuid;
 #[server(endpoint = "audits/request")]
 pub async fn request_audit(product_id: Uuid) -> Result<AuditSummary, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    Ok(platform::usecases::request_audit(&ctx.db, &scope, &ctx.queues, product_id, domain::audit::AuditTrigger::Manual).await?)
+    Ok(platform::usecases::request_audit(&ctx.db, &scope, &ctx.queues, product_id.into(), domain::audit::AuditTrigger::Manual).await?)
 }
 
 /// One run's progress and verdict (polled while it runs).
 #[server(endpoint = "audits/summary")]
 pub async fn poll_audit(audit_id: Uuid) -> Result<AuditSummary, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    Ok(platform::audits::summary(&ctx.db, &scope, audit_id).await?)
+    Ok(platform::audits::summary(&ctx.db, &scope, audit_id.into()).await?)
 }
 
 #[server(endpoint = "audits/detail")]
 pub async fn get_audit_detail(audit_id: Uuid) -> Result<AuditDetail, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    Ok(platform::audits::detail(&ctx.db, &scope, audit_id).await?)
+    Ok(platform::audits::detail(&ctx.db, &scope, audit_id.into()).await?)
 }
 
 /// The product's recent runs, newest first.
 #[server(endpoint = "audits/list")]
 pub async fn list_audits(product_id: Uuid) -> Result<Vec<AuditSummary>, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    Ok(platform::audits::list(&ctx.db, &scope, product_id, 20).await?)
+    Ok(platform::audits::list(&ctx.db, &scope, product_id.into(), 20).await?)
 }
 
 fn decision_class(decision: &str) -> &'static str {

@@ -13,7 +13,7 @@ use uuid::Uuid;
 #[server(endpoint = "monitors/list")]
 pub async fn list_monitors(product_id: Uuid) -> Result<Vec<MonitorView>, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    Ok(platform::monitors::list(&ctx.db, &scope, product_id).await?)
+    Ok(platform::monitors::list(&ctx.db, &scope, product_id.into()).await?)
 }
 
 /// Validates a typed monitor against the organisation's plan and the SSRF guard's static rules.
@@ -44,8 +44,9 @@ pub async fn create_monitor(
     enabled: Option<String>,
 ) -> Result<MonitorView, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    // Another tenant's product is not found, whatever the form says.
-    platform::products::get(&ctx.db, &scope, product_id).await?;
+    // Another tenant's product is not found, whatever the form says; the checked product is
+    // what `monitors::create` takes.
+    let product = platform::products::check(&ctx.db, &scope, product_id.into()).await?;
     let enabled = enabled.unwrap_or_default();
     let form = MonitorForm {
         name,
@@ -60,7 +61,7 @@ pub async fn create_monitor(
         enabled,
     };
     let spec = validate_monitor(&ctx, &scope, form).await?;
-    Ok(platform::monitors::create(&ctx.db, &scope, &ctx.plans, product_id, &spec).await?)
+    Ok(platform::monitors::create(&ctx.db, &scope, &ctx.plans, product, &spec).await?)
 }
 
 #[server(endpoint = "monitors/update")]
@@ -79,7 +80,7 @@ pub async fn update_monitor(
     enabled: Option<String>,
 ) -> Result<MonitorView, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    platform::monitors::get(&ctx.db, &scope, id).await?;
+    platform::monitors::get(&ctx.db, &scope, id.into()).await?;
     let enabled = enabled.unwrap_or_default();
     let form = MonitorForm {
         name,
@@ -94,19 +95,19 @@ pub async fn update_monitor(
         enabled,
     };
     let spec = validate_monitor(&ctx, &scope, form).await?;
-    Ok(platform::monitors::update(&ctx.db, &scope, &ctx.plans, id, &spec).await?)
+    Ok(platform::monitors::update(&ctx.db, &scope, &ctx.plans, id.into(), &spec).await?)
 }
 
 #[server(endpoint = "monitors/delete")]
 pub async fn delete_monitor(id: Uuid) -> Result<(), AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    Ok(platform::monitors::delete(&ctx.db, &scope, &ctx.plans, id).await?)
+    Ok(platform::monitors::delete(&ctx.db, &scope, &ctx.plans, id.into()).await?)
 }
 
 #[server(endpoint = "incidents/list")]
 pub async fn list_incidents(product_id: Uuid) -> Result<Vec<IncidentView>, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    Ok(platform::monitors::incidents(&ctx.db, &scope, Some(product_id), 50).await?)
+    Ok(platform::monitors::incidents(&ctx.db, &scope, Some(product_id.into()), 50).await?)
 }
 
 /// The audit schedule and the public status page of a product, within the plan's limits.
@@ -120,7 +121,7 @@ pub async fn update_product_settings(
     let schedule = AuditSchedule::parse(audit_schedule.trim())
         .ok_or_else(|| domain::DomainError::invalid("audit_schedule", "choose off, weekly or daily"))?;
     let enabled = status_page_enabled.as_deref().is_some_and(|v| matches!(v, "on" | "true" | "1" | "yes"));
-    Ok(platform::products::update_settings(&ctx.db, &scope, &ctx.plans, id, schedule, enabled).await?)
+    Ok(platform::products::update_settings(&ctx.db, &scope, &ctx.plans, id.into(), schedule, enabled).await?)
 }
 
 /// Up / Down / Unknown, or Paused for a disabled monitor (or one the plan has paused): the

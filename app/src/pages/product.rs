@@ -15,7 +15,7 @@ use uuid::Uuid;
 #[server(endpoint = "products/get")]
 pub async fn get_product(id: uuid::Uuid) -> Result<ProductView, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    Ok(platform::products::get(&ctx.db, &scope, id).await?)
+    Ok(platform::products::get(&ctx.db, &scope, id.into()).await?)
 }
 
 #[component]

@@ -53,7 +53,7 @@ pub async fn update_product(
 ) -> Result<uuid::Uuid, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
     let spec = form_of(name, apex_domain, app_host, api_host, mail_domain, dkim_selectors, endpoints).validate()?;
-    let product = platform::products::update(&ctx.db, &scope, id, &spec).await?;
+    let product = platform::products::update(&ctx.db, &scope, id.into(), &spec).await?;
     leptos_axum::redirect(&format!("/app/products/{}", product.id));
     Ok(product.id)
 }
@@ -64,7 +64,7 @@ pub async fn delete_product(id: uuid::Uuid, confirm: Option<String>) -> Result<(
         return Err(AppError::Invalid(vec![domain::FieldError::new("confirm", "tick the box to confirm the deletion")]));
     }
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    platform::products::delete(&ctx.db, &scope, &ctx.plans, id).await?;
+    platform::products::delete(&ctx.db, &scope, &ctx.plans, id.into()).await?;
     leptos_axum::redirect("/app");
     Ok(())
 }

@@ -31,8 +31,9 @@ pub async fn book_sprint(
 ) -> Result<Booked, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
     let spec = domain::sprint::BookingForm { slot_id, share_snapshot, contact_name, contact_email, notes }.validate()?;
-    let booked = platform::sprints::book(&ctx.db, &scope, ctx.stripe.as_ref(), audit_id, &spec, &ctx.base_url, chrono::Utc::now()).await?;
-    let mail = platform::jobs::EmailJob::SprintBooking { booking_id: booked.booking.id, event: platform::jobs::BookingMail::Booked };
+    let booked =
+        platform::sprints::book(&ctx.db, &scope, ctx.stripe.as_ref(), audit_id.into(), &spec, &ctx.base_url, chrono::Utc::now()).await?;
+    let mail = platform::jobs::EmailJob::SprintBooking { booking_id: booked.booking.id.into(), event: platform::jobs::BookingMail::Booked };
     if let Err(err) = ctx.queues.email.push(mail).await {
         // The booking stands and its page shows it; only the confirmation mail is missing.
         tracing::error!(%err, booking_id = %booked.booking.id, "booking mail not queued");
@@ -51,14 +52,14 @@ pub async fn list_bookings() -> Result<Vec<BookingView>, AppError> {
 #[server(endpoint = "sprints/get")]
 pub async fn get_booking(id: Uuid) -> Result<BookingView, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    Ok(platform::sprints::get(&ctx.db, &scope, id).await?)
+    Ok(platform::sprints::get(&ctx.db, &scope, id.into()).await?)
 }
 
 /// A new Checkout page for a deposit still due.
 #[server(endpoint = "sprints/pay_deposit")]
 pub async fn pay_deposit(id: Uuid) -> Result<String, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    let url = platform::sprints::deposit_url(&ctx.db, &scope, ctx.stripe.as_ref(), id, &ctx.base_url).await?;
+    let url = platform::sprints::deposit_url(&ctx.db, &scope, ctx.stripe.as_ref(), id.into(), &ctx.base_url).await?;
     leptos_axum::redirect(&url);
     Ok(url)
 }

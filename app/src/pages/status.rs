@@ -15,7 +15,7 @@ use uuid::Uuid;
 #[server(endpoint = "status/get")]
 pub async fn get_status_page(product_id: Uuid) -> Result<StatusPage, AppError> {
     let ctx = crate::ssr::AppContext::current()?;
-    Ok(platform::monitors::rollups::status_page(&ctx.db, &ctx.plans, product_id).await?)
+    Ok(platform::monitors::rollups::status_page(&ctx.db, &ctx.plans, product_id.into()).await?)
 }
 
 /// The page streams; its one resource is blocking so the title and a 404 for an unknown (or

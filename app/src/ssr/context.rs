@@ -1,11 +1,7 @@
 use domain::guard::Guard;
-use domain::plans::PlanTable;
 use platform::accounts::sessions::SessionPolicy;
-use platform::alerts::AlertPolicy;
-use platform::infra::secret::SecretKey;
+use platform::context::Platform;
 use platform::infra::throttle::Throttles;
-use platform::jobs::Queues;
-use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
 /// Everything a server function or handler needs, provided as Leptos context and held in the
@@ -14,25 +10,23 @@ use std::sync::Arc;
 pub struct AppContext(Arc<Inner>);
 
 pub struct Inner {
-    pub db: DatabaseConnection,
-    pub key: SecretKey,
+    /// What the worker holds too (database, key, queues, plans, alert policy, Stripe,
+    /// operators, public URL); `Inner` derefs to it, so `ctx.db` reads it.
+    pub platform: Platform,
     pub sessions: SessionPolicy,
     pub throttles: Throttles,
-    /// Every job queue (email, audits, monitor batches, deliveries).
-    pub queues: Queues,
-    pub plans: Arc<PlanTable>,
-    pub alerts: AlertPolicy,
     /// The SSRF guard's static rules, for URLs typed into forms (monitor targets, webhooks).
     pub guard: Guard,
     pub cookie: super::cookie::CookieSettings,
     /// Mail goes to the development outbox (no SMTP configured): `/dev/outbox` is on.
     pub outbox_enabled: bool,
-    /// `None` when billing is off (no Stripe keys): everyone is on Free.
-    pub stripe: Option<platform::infra::stripe::Stripe>,
-    /// Platform operators, by verified email.
-    pub admins: Arc<Vec<String>>,
-    /// Our public URL without a trailing slash (Stripe's return pages).
-    pub base_url: String,
+}
+
+impl std::ops::Deref for Inner {
+    type Target = Platform;
+    fn deref(&self) -> &Platform {
+        &self.platform
+    }
 }
 
 impl AppContext {

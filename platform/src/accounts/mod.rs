@@ -6,7 +6,9 @@ pub mod tokens;
 
 use crate::db::internal;
 use crate::entities::{membership, organization, user, workspace};
+use crate::ids::{OrgId, UserId, WorkspaceId};
 use crate::infra::secret::{BearerToken, SecretKey};
+use crate::tenancy::CrossTenant;
 use crate::tenancy::Role;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -16,7 +18,6 @@ use domain::password::NewPassword;
 use domain::DomainError;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use tokens::Purpose;
-use uuid::Uuid;
 
 /// Argon2id with the `argon2` crate's defaults: m = 19 MiB, t = 2, p = 1, the OWASP
 /// Password Storage Cheat Sheet's first recommended configuration.
@@ -65,9 +66,9 @@ fn dummy_hash() -> String {
 }
 
 pub struct NewAccount {
-    pub user_id: Uuid,
-    pub org_id: Uuid,
-    pub workspace_id: Uuid,
+    pub user_id: UserId,
+    pub org_id: OrgId,
+    pub workspace_id: WorkspaceId,
 }
 
 /// Creates the user, their organisation, its default workspace and the owner membership in one
@@ -96,7 +97,7 @@ pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Re
     }
     let password_hash = hash_password(password).await?;
     let now = Utc::now();
-    let (user_id, org_id, workspace_id) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let (user_id, org_id, workspace_id) = (UserId::new_random(), OrgId::new_random(), WorkspaceId::new_random());
     let org_name = format!("{}'s organisation", email.as_str().split('@').next().unwrap_or("My"));
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
     let inserted = user::ActiveModel {
@@ -140,7 +141,7 @@ pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Re
     .await
     .map_err(internal)?;
     membership::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(crate::ids::new_id()),
         org_id: Set(org_id),
         user_id: Set(user_id),
         role: Set(Role::Owner.as_str().into()),
@@ -174,7 +175,7 @@ pub async fn check_credentials(db: &DatabaseConnection, email: &str, password: &
 
 /// Marks the email verified. Returns the user id.
 #[tracing::instrument(skip_all)]
-pub async fn verify_email(db: &DatabaseConnection, key: &SecretKey, token: &str) -> Result<Uuid, DomainError> {
+pub async fn verify_email(db: &DatabaseConnection, key: &SecretKey, token: &str) -> Result<UserId, DomainError> {
     let user_id = tokens::consume(db, key, token, Purpose::VerifyEmail).await?;
     let user = user::Entity::find_by_id(user_id).one(db).await.map_err(internal)?.ok_or(DomainError::InvalidToken)?;
     if user.email_verified_at.is_none() {
@@ -191,8 +192,9 @@ pub async fn verify_email(db: &DatabaseConnection, key: &SecretKey, token: &str)
 /// is gone, or a verification mail for an already verified address).
 pub async fn issue_mail_token(
     db: &DatabaseConnection,
+    _jobs: &CrossTenant,
     key: &SecretKey,
-    user_id: Uuid,
+    user_id: UserId,
     purpose: Purpose,
 ) -> Result<Option<(user::Model, BearerToken)>, DomainError> {
     let Some(user) = user::Entity::find_by_id(user_id).one(db).await.map_err(internal)? else { return Ok(None) };
@@ -205,7 +207,12 @@ pub async fn issue_mail_token(
 
 /// Sets a new password from a reset link; every session of the user ends.
 #[tracing::instrument(skip_all)]
-pub async fn finish_password_reset(db: &DatabaseConnection, key: &SecretKey, token: &str, new_password: &str) -> Result<Uuid, DomainError> {
+pub async fn finish_password_reset(
+    db: &DatabaseConnection,
+    key: &SecretKey,
+    token: &str,
+    new_password: &str,
+) -> Result<UserId, DomainError> {
     let password = NewPassword::parse("password", new_password)?;
     let user_id = tokens::consume(db, key, token, Purpose::ResetPassword).await?;
     set_password(db, user_id, password).await?;
@@ -223,7 +230,7 @@ pub async fn finish_password_reset(db: &DatabaseConnection, key: &SecretKey, tok
 
 /// Changes the password of a signed-in user who knows the current one; all their sessions end.
 #[tracing::instrument(skip_all, fields(user_id = %user_id))]
-pub async fn change_password(db: &DatabaseConnection, user_id: Uuid, current: &str, new_password: &str) -> Result<(), DomainError> {
+pub async fn change_password(db: &DatabaseConnection, user_id: UserId, current: &str, new_password: &str) -> Result<(), DomainError> {
     let user = user::Entity::find_by_id(user_id).one(db).await.map_err(internal)?.ok_or(DomainError::Unauthenticated)?;
     if !verify_password(Some(user.password_hash.clone()), current.to_owned()).await? {
         return Err(DomainError::invalid("current_password", "is not your current password"));
@@ -232,7 +239,7 @@ pub async fn change_password(db: &DatabaseConnection, user_id: Uuid, current: &s
     set_password(db, user_id, password).await
 }
 
-async fn set_password(db: &DatabaseConnection, user_id: Uuid, password: NewPassword) -> Result<(), DomainError> {
+async fn set_password(db: &DatabaseConnection, user_id: UserId, password: NewPassword) -> Result<(), DomainError> {
     let hash = hash_password(password).await?;
     let user = user::Entity::find_by_id(user_id).one(db).await.map_err(internal)?.ok_or(DomainError::InvalidToken)?;
     let mut active: user::ActiveModel = user.into();

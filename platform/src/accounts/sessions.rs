@@ -3,12 +3,12 @@
 
 use crate::db::internal;
 use crate::entities::{session, user};
+use crate::ids::UserId;
 use crate::infra::secret::{BearerToken, SecretKey};
 use crate::tenancy::AuthContext;
 use chrono::{DateTime, Duration, Utc};
 use domain::DomainError;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use uuid::Uuid;
 
 const PURPOSE: &str = "session";
 
@@ -34,7 +34,7 @@ const TOUCH_EVERY: i64 = 60;
 /// Opens a session for `user_id` and returns the bearer value for the cookie. Each sign-in gets
 /// a new value, so a session id planted before sign-in is never promoted (fixation).
 #[tracing::instrument(skip_all, fields(user_id = %user_id))]
-pub async fn open(db: &impl ConnectionTrait, key: &SecretKey, policy: &SessionPolicy, user_id: Uuid) -> Result<BearerToken, DomainError> {
+pub async fn open(db: &impl ConnectionTrait, key: &SecretKey, policy: &SessionPolicy, user_id: UserId) -> Result<BearerToken, DomainError> {
     let token = BearerToken::generate();
     let now = Utc::now();
     session::ActiveModel {
@@ -88,7 +88,7 @@ pub async fn close(db: &impl ConnectionTrait, auth: &AuthContext) -> Result<(), 
 
 /// Ends every session of a user (sign out everywhere, password change or reset).
 #[tracing::instrument(skip(db))]
-pub async fn close_all(db: &impl ConnectionTrait, user_id: Uuid) -> Result<u64, DomainError> {
+pub async fn close_all(db: &impl ConnectionTrait, user_id: UserId) -> Result<u64, DomainError> {
     let result = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(db).await.map_err(internal)?;
     Ok(result.rows_affected)
 }

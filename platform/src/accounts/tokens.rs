@@ -2,11 +2,11 @@
 
 use crate::db::internal;
 use crate::entities::email_token;
+use crate::ids::UserId;
 use crate::infra::secret::{BearerToken, SecretKey};
 use chrono::{Duration, Utc};
 use domain::DomainError;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -31,7 +31,7 @@ impl Purpose {
 }
 
 /// Stores the hash of a fresh token and returns the token itself, to be mailed.
-pub async fn issue(db: &impl ConnectionTrait, key: &SecretKey, user_id: Uuid, purpose: Purpose) -> Result<BearerToken, DomainError> {
+pub async fn issue(db: &impl ConnectionTrait, key: &SecretKey, user_id: UserId, purpose: Purpose) -> Result<BearerToken, DomainError> {
     let token = BearerToken::generate();
     let now = Utc::now();
     email_token::ActiveModel {
@@ -50,7 +50,7 @@ pub async fn issue(db: &impl ConnectionTrait, key: &SecretKey, user_id: Uuid, pu
 
 /// Marks the token used and returns its user. The conditional update makes a token usable
 /// exactly once, even when two requests race with it.
-pub async fn consume(db: &impl ConnectionTrait, key: &SecretKey, raw: &str, purpose: Purpose) -> Result<Uuid, DomainError> {
+pub async fn consume(db: &impl ConnectionTrait, key: &SecretKey, raw: &str, purpose: Purpose) -> Result<UserId, DomainError> {
     let token = BearerToken::from_client(raw.trim()).ok_or(DomainError::InvalidToken)?;
     let id = key.keyed_hash(purpose.as_str(), token.expose());
     let row = email_token::Entity::find_by_id(id.clone()).one(db).await.map_err(internal)?.ok_or(DomainError::InvalidToken)?;
@@ -72,7 +72,7 @@ pub async fn consume(db: &impl ConnectionTrait, key: &SecretKey, raw: &str, purp
 }
 
 /// After a successful reset or verification, older links of the same kind stop working.
-pub async fn invalidate_all(db: &impl ConnectionTrait, user_id: Uuid, purpose: Purpose) -> Result<(), DomainError> {
+pub async fn invalidate_all(db: &impl ConnectionTrait, user_id: UserId, purpose: Purpose) -> Result<(), DomainError> {
     email_token::Entity::update_many()
         .col_expr(email_token::Column::UsedAt, sea_orm::sea_query::Expr::value(Utc::now()))
         .filter(email_token::Column::UserId.eq(user_id))

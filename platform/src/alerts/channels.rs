@@ -3,6 +3,7 @@
 
 use crate::db::internal;
 use crate::entities::notification_channel;
+use crate::ids::ChannelId;
 use crate::infra::secret::SecretKey;
 use crate::tenancy::TenantScope;
 use chrono::Utc;
@@ -10,8 +11,7 @@ use domain::channel::{hint_of, ChannelCreated, ChannelSpec, ChannelView};
 use domain::plans::{ChannelKind, PlanTable};
 use domain::DomainError;
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
-use uuid::Uuid;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, Set};
 
 /// A channel's opened secret: where to send and, for webhooks, what to sign with.
 /// Neither `Debug`-printable nor serialisable.
@@ -44,9 +44,7 @@ impl ChannelSecret {
 }
 
 fn scoped(scope: &TenantScope) -> sea_orm::Select<notification_channel::Entity> {
-    notification_channel::Entity::find()
-        .filter(notification_channel::Column::OrgId.eq(scope.org_id()))
-        .filter(notification_channel::Column::WorkspaceId.eq(scope.workspace_id()))
+    crate::tenancy::scoped::select::<notification_channel::Entity>(scope)
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
@@ -88,7 +86,7 @@ pub async fn create(
     });
     let secret = ChannelSecret { target: spec.target.clone(), signing_secret: signing_secret.clone() };
     let row = notification_channel::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(crate::ids::new_id()),
         org_id: Set(scope.org_id()),
         workspace_id: Set(scope.workspace_id()),
         name: Set(spec.name.clone()),
@@ -106,7 +104,7 @@ pub async fn create(
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), channel_id = %id))]
-pub async fn set_enabled(db: &DatabaseConnection, scope: &TenantScope, id: Uuid, enabled: bool) -> Result<ChannelView, DomainError> {
+pub async fn set_enabled(db: &DatabaseConnection, scope: &TenantScope, id: ChannelId, enabled: bool) -> Result<ChannelView, DomainError> {
     let row =
         scoped(scope).filter(notification_channel::Column::Id.eq(id)).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
     let mut active: notification_channel::ActiveModel = row.into();
@@ -115,28 +113,22 @@ pub async fn set_enabled(db: &DatabaseConnection, scope: &TenantScope, id: Uuid,
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), channel_id = %id))]
-pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Result<(), DomainError> {
-    let result = notification_channel::Entity::delete_many()
-        .filter(notification_channel::Column::Id.eq(id))
-        .filter(notification_channel::Column::OrgId.eq(scope.org_id()))
-        .filter(notification_channel::Column::WorkspaceId.eq(scope.workspace_id()))
-        .exec(db)
-        .await
-        .map_err(internal)?;
-    if result.rows_affected == 0 {
-        return Err(DomainError::NotFound);
-    }
-    Ok(())
+pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, id: ChannelId) -> Result<(), DomainError> {
+    crate::tenancy::scoped::delete::<notification_channel::Entity>(db, scope, id).await
 }
 
 /// The channel row when it is this tenant's.
-pub(crate) async fn get_row(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Result<notification_channel::Model, DomainError> {
+pub(crate) async fn get_row(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    id: ChannelId,
+) -> Result<notification_channel::Model, DomainError> {
     scoped(scope).filter(notification_channel::Column::Id.eq(id)).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)
 }
 
 fn to_view(row: notification_channel::Model) -> ChannelView {
     ChannelView {
-        id: row.id,
+        id: row.id.into(),
         name: row.name,
         kind: ChannelKind::parse(&row.kind).unwrap_or(ChannelKind::Email),
         hint: row.hint,

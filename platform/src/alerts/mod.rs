@@ -8,7 +8,9 @@ pub mod channels;
 use crate::alerts::channels::ChannelSecret;
 use crate::db::internal;
 use crate::entities::{notification, notification_channel};
+use crate::ids::{AuditId, ChannelId, IncidentId, MonitorId, NotificationId, OrgId, ProductId, WorkspaceId};
 use crate::infra::secret::SecretKey;
+use crate::tenancy::CrossTenant;
 use crate::tenancy::TenantScope;
 use chrono::{DateTime, Duration, Utc};
 use domain::channel::DeliveryView;
@@ -18,14 +20,13 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum AlertEvent {
     IncidentOpened {
-        incident_id: Uuid,
-        product_id: Uuid,
+        incident_id: IncidentId,
+        product_id: ProductId,
         product: String,
         monitor: String,
         target: String,
@@ -33,8 +34,8 @@ pub enum AlertEvent {
         at: DateTime<Utc>,
     },
     IncidentResolved {
-        incident_id: Uuid,
-        product_id: Uuid,
+        incident_id: IncidentId,
+        product_id: ProductId,
         product: String,
         monitor: String,
         target: String,
@@ -42,8 +43,8 @@ pub enum AlertEvent {
         at: DateTime<Utc>,
     },
     CertificateExpiring {
-        monitor_id: Uuid,
-        product_id: Uuid,
+        monitor_id: MonitorId,
+        product_id: ProductId,
         product: String,
         monitor: String,
         target: String,
@@ -51,15 +52,15 @@ pub enum AlertEvent {
         stage: i32,
     },
     AuditRegression {
-        audit_id: Uuid,
-        product_id: Uuid,
+        audit_id: AuditId,
+        product_id: ProductId,
         product: String,
         grade_before: Option<String>,
         grade_now: String,
         new_failures: Vec<String>,
     },
     Test {
-        channel_id: Uuid,
+        channel_id: ChannelId,
         at: DateTime<Utc>,
     },
 }
@@ -88,7 +89,7 @@ impl AlertEvent {
         }
     }
 
-    pub fn product_id(&self) -> Option<Uuid> {
+    pub fn product_id(&self) -> Option<ProductId> {
         match self {
             Self::IncidentOpened { product_id, .. }
             | Self::IncidentResolved { product_id, .. }
@@ -115,7 +116,7 @@ impl AlertEvent {
 
     /// Plain text, for email and Slack. `base_url` points links at the product.
     pub fn text(&self, base_url: &str) -> String {
-        let link = |id: &Uuid| format!("{base_url}/app/products/{id}");
+        let link = |id: &ProductId| format!("{base_url}/app/products/{id}");
         match self {
             Self::IncidentOpened { product_id, monitor, target, cause, at, .. } => format!(
                 "{monitor} ({target}) is down since {}.\nCause: {cause}\n\nThe incident was opened after consecutive failed checks and will resolve after consecutive successes.\n{}",
@@ -195,12 +196,13 @@ impl AlertPolicy {
 #[tracing::instrument(skip(db, plans, policy, event), fields(kind = event.kind()))]
 pub async fn raise(
     db: &DatabaseConnection,
+    _jobs: &CrossTenant,
     plans: &PlanTable,
     policy: &AlertPolicy,
-    org_id: Uuid,
-    workspace_id: Uuid,
+    org_id: OrgId,
+    workspace_id: WorkspaceId,
     event: &AlertEvent,
-) -> Result<Vec<Uuid>, DomainError> {
+) -> Result<Vec<NotificationId>, DomainError> {
     let plan = crate::quota::plan_of(db, org_id).await?;
     let allowed = &plans.limits(plan).alert_channels;
     let channels: Vec<notification_channel::Model> = notification_channel::Entity::find()
@@ -223,10 +225,10 @@ pub async fn raise(
 async fn insert_for(
     db: &DatabaseConnection,
     policy: &AlertPolicy,
-    org_id: Uuid,
+    org_id: OrgId,
     channels: &[notification_channel::Model],
     event: &AlertEvent,
-) -> Result<Vec<Uuid>, DomainError> {
+) -> Result<Vec<NotificationId>, DomainError> {
     let now = Utc::now();
     let payload = serde_json::to_string(event).map_err(|e| DomainError::Internal(e.to_string()))?;
     let mut to_deliver = Vec::new();
@@ -239,7 +241,7 @@ async fn insert_for(
         .map_err(internal)?;
     for channel in channels {
         let suppressed = sent_last_hour >= u64::from(policy.per_org_per_hour);
-        let id = Uuid::new_v4();
+        let id = NotificationId::new_random();
         let row = notification::ActiveModel {
             id: Set(id),
             org_id: Set(org_id),
@@ -280,16 +282,16 @@ pub async fn send_test(
     db: &DatabaseConnection,
     scope: &TenantScope,
     policy: &AlertPolicy,
-    channel_id: Uuid,
-) -> Result<Vec<Uuid>, DomainError> {
+    channel_id: ChannelId,
+) -> Result<Vec<NotificationId>, DomainError> {
     let channel = crate::alerts::channels::get_row(db, scope, channel_id).await?;
     insert_for(db, policy, scope.org_id(), &[channel], &AlertEvent::Test { channel_id, at: Utc::now() }).await
 }
 
 /// One notification ready to send.
 pub struct Delivery {
-    pub id: Uuid,
-    pub org_id: Uuid,
+    pub id: NotificationId,
+    pub org_id: OrgId,
     pub kind: ChannelKind,
     pub secret: ChannelSecret,
     pub event: AlertEvent,
@@ -301,7 +303,13 @@ pub struct Delivery {
 /// next attempt time moves on) so no other worker sends it meanwhile. `None` when it is not
 /// due, already delivered or given up.
 #[tracing::instrument(skip(db, key))]
-pub async fn claim(db: &DatabaseConnection, key: &SecretKey, id: Uuid, lease: Duration) -> Result<Option<Delivery>, DomainError> {
+pub async fn claim(
+    db: &DatabaseConnection,
+    _jobs: &CrossTenant,
+    key: &SecretKey,
+    id: NotificationId,
+    lease: Duration,
+) -> Result<Option<Delivery>, DomainError> {
     let now = Utc::now();
     let claimed = notification::Entity::update_many()
         .col_expr(notification::Column::Attempts, crate::db::increment(notification::Column::Attempts))
@@ -349,7 +357,7 @@ pub async fn claim(db: &DatabaseConnection, key: &SecretKey, id: Uuid, lease: Du
     }))
 }
 
-pub async fn delivered(db: &DatabaseConnection, id: Uuid) -> Result<(), DomainError> {
+pub async fn delivered(db: &DatabaseConnection, _jobs: &CrossTenant, id: NotificationId) -> Result<(), DomainError> {
     notification::Entity::update_many()
         .col_expr(notification::Column::Status, Expr::value("delivered"))
         .col_expr(notification::Column::DeliveredAt, Expr::value(Utc::now()))
@@ -365,8 +373,9 @@ pub async fn delivered(db: &DatabaseConnection, id: Uuid) -> Result<(), DomainEr
 /// Records a failed attempt: retried later with backoff, or failed for good after the last.
 pub async fn attempt_failed(
     db: &DatabaseConnection,
+    _jobs: &CrossTenant,
     policy: &AlertPolicy,
-    id: Uuid,
+    id: NotificationId,
     attempt: u32,
     error: &str,
 ) -> Result<bool, DomainError> {
@@ -384,7 +393,7 @@ pub async fn attempt_failed(
 }
 
 /// Pending notifications whose next attempt is due (retries, and any whose job was lost).
-pub async fn due(db: &DatabaseConnection, now: DateTime<Utc>, limit: u64) -> Result<Vec<Uuid>, DomainError> {
+pub async fn due(db: &DatabaseConnection, _jobs: &CrossTenant, now: DateTime<Utc>, limit: u64) -> Result<Vec<NotificationId>, DomainError> {
     notification::Entity::find()
         .select_only()
         .column(notification::Column::Id)
@@ -401,10 +410,9 @@ pub async fn due(db: &DatabaseConnection, now: DateTime<Utc>, limit: u64) -> Res
 /// The tenant's delivery log, newest first.
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
 pub async fn log(db: &DatabaseConnection, scope: &TenantScope, limit: u64) -> Result<Vec<DeliveryView>, DomainError> {
-    let channels: HashMap<Uuid, (String, ChannelKind)> =
-        crate::alerts::channels::list(db, scope).await?.into_iter().map(|c| (c.id, (c.name, c.kind))).collect();
-    let rows = notification::Entity::find()
-        .filter(notification::Column::OrgId.eq(scope.org_id()))
+    let channels: HashMap<ChannelId, (String, ChannelKind)> =
+        crate::alerts::channels::list(db, scope).await?.into_iter().map(|c| (c.id.into(), (c.name, c.kind))).collect();
+    let rows = crate::tenancy::scoped::select::<notification::Entity>(scope)
         .filter(notification::Column::ChannelId.is_in(channels.keys().copied()))
         .order_by_desc(notification::Column::CreatedAt)
         .limit(limit)
@@ -416,8 +424,8 @@ pub async fn log(db: &DatabaseConnection, scope: &TenantScope, limit: u64) -> Re
         .map(|r| {
             let (name, kind) = channels.get(&r.channel_id).cloned().unwrap_or(("deleted channel".into(), ChannelKind::Email));
             DeliveryView {
-                id: r.id,
-                channel_id: r.channel_id,
+                id: r.id.into(),
+                channel_id: r.channel_id.into(),
                 channel_name: name,
                 channel_kind: kind,
                 event_kind: r.event_kind,
@@ -446,11 +454,11 @@ mod tests {
 
     #[test]
     fn events_have_stable_keys_and_readable_text() {
-        let id = Uuid::new_v4();
+        let id = uuid::Uuid::new_v4();
         let at = Utc::now();
         let event = AlertEvent::IncidentOpened {
-            incident_id: id,
-            product_id: id,
+            incident_id: id.into(),
+            product_id: id.into(),
             product: "Shop".into(),
             monitor: "Main URL".into(),
             target: "https://shop.example/".into(),

@@ -6,6 +6,8 @@
 
 use crate::db::internal;
 use crate::entities::{audit, finding, product};
+use crate::ids::{AuditId, OrgId, ProductId, UserId, WorkspaceId};
+use crate::tenancy::CrossTenant;
 use crate::tenancy::TenantScope;
 use chrono::{DateTime, Utc};
 use domain::audit::{AuditDetail, AuditDiff, AuditStatus, AuditSummary, AuditTrigger, FindingRef};
@@ -16,7 +18,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection
 use uuid::Uuid;
 
 fn scoped(scope: &TenantScope) -> sea_orm::Select<audit::Entity> {
-    audit::Entity::find().filter(audit::Column::OrgId.eq(scope.org_id())).filter(audit::Column::WorkspaceId.eq(scope.workspace_id()))
+    crate::tenancy::scoped::select::<audit::Entity>(scope)
 }
 
 const UNFINISHED: [&str; 2] = ["queued", "running"];
@@ -27,7 +29,7 @@ const UNFINISHED: [&str; 2] = ["queued", "running"];
 pub async fn request(
     db: &DatabaseConnection,
     scope: &TenantScope,
-    product_id: Uuid,
+    product_id: ProductId,
     trigger: AuditTrigger,
 ) -> Result<(AuditSummary, bool), DomainError> {
     // The product must be this tenant's, and not paused by a downgrade.
@@ -61,15 +63,15 @@ fn paused_product(plan: domain::plans::Plan) -> DomainError {
 }
 
 fn new_row(
-    org_id: Uuid,
-    workspace_id: Uuid,
-    product_id: Uuid,
+    org_id: OrgId,
+    workspace_id: WorkspaceId,
+    product_id: ProductId,
     trigger: AuditTrigger,
     slot: Option<DateTime<Utc>>,
-    by: Option<Uuid>,
+    by: Option<UserId>,
 ) -> audit::ActiveModel {
     audit::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(crate::ids::new_id()),
         org_id: Set(org_id),
         workspace_id: Set(workspace_id),
         product_id: Set(product_id),
@@ -98,7 +100,12 @@ fn new_row(
 
 /// The newest runs of one product, newest first.
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %product_id))]
-pub async fn list(db: &DatabaseConnection, scope: &TenantScope, product_id: Uuid, limit: u64) -> Result<Vec<AuditSummary>, DomainError> {
+pub async fn list(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    product_id: ProductId,
+    limit: u64,
+) -> Result<Vec<AuditSummary>, DomainError> {
     crate::products::get(db, scope, product_id).await?;
     let rows = scoped(scope)
         .filter(audit::Column::ProductId.eq(product_id))
@@ -112,21 +119,21 @@ pub async fn list(db: &DatabaseConnection, scope: &TenantScope, product_id: Uuid
 
 /// One run's progress (polled by the browser while it runs).
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), audit_id = %id))]
-pub async fn summary(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Result<AuditSummary, DomainError> {
-    let row = scoped(scope).filter(audit::Column::Id.eq(id)).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
+pub async fn summary(db: &DatabaseConnection, scope: &TenantScope, id: AuditId) -> Result<AuditSummary, DomainError> {
+    let row = crate::tenancy::scoped::find::<audit::Entity>(db, scope, id).await?;
     Ok(summary_of(&row))
 }
 
 /// The scorecard: the run, its findings and the diff against the previous finished run.
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), audit_id = %id))]
-pub async fn detail(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Result<AuditDetail, DomainError> {
-    let row = scoped(scope).filter(audit::Column::Id.eq(id)).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
+pub async fn detail(db: &DatabaseConnection, scope: &TenantScope, id: AuditId) -> Result<AuditDetail, DomainError> {
+    let row = crate::tenancy::scoped::find::<audit::Entity>(db, scope, id).await?;
     let product = crate::products::get(db, scope, row.product_id).await?;
     let findings = findings_of(db, row.id).await?;
     let diff = match previous_done(db, &row).await? {
         Some(previous) if row.status == "done" => {
             let before = findings_of(db, previous.id).await?;
-            Some(AuditDiff::between(previous.id, previous.score.map(|s| s as u32), previous.grade.clone(), &before, &findings))
+            Some(AuditDiff::between(previous.id.into(), previous.score.map(|s| s as u32), previous.grade.clone(), &before, &findings))
         }
         _ => None,
     };
@@ -151,7 +158,7 @@ pub async fn recent_by_product(
         .map_err(internal)?;
     let mut map: std::collections::HashMap<Uuid, Vec<AuditSummary>> = std::collections::HashMap::new();
     for row in rows {
-        let list = map.entry(row.product_id).or_default();
+        let list = map.entry(row.product_id.into()).or_default();
         if list.len() < per_product {
             list.push(summary_of(&row));
         }
@@ -162,7 +169,7 @@ pub async fn recent_by_product(
     Ok(map)
 }
 
-async fn findings_of(db: &impl ConnectionTrait, audit_id: Uuid) -> Result<Vec<Finding>, DomainError> {
+async fn findings_of(db: &impl ConnectionTrait, audit_id: AuditId) -> Result<Vec<Finding>, DomainError> {
     let rows = finding::Entity::find()
         .filter(finding::Column::AuditId.eq(audit_id))
         .order_by_asc(finding::Column::Position)
@@ -190,8 +197,8 @@ async fn previous_done(db: &impl ConnectionTrait, row: &audit::Model) -> Result<
 
 pub(crate) fn summary_of(row: &audit::Model) -> AuditSummary {
     AuditSummary {
-        id: row.id,
-        product_id: row.product_id,
+        id: row.id.into(),
+        product_id: row.product_id.into(),
         trigger: AuditTrigger::parse(&row.trigger),
         status: AuditStatus::parse(&row.status),
         checks_done: row.checks_done.max(0) as u32,
@@ -213,16 +220,16 @@ pub(crate) fn summary_of(row: &audit::Model) -> AuditSummary {
 /// What the job needs to run an audit.
 #[derive(Debug, Clone)]
 pub struct AuditRun {
-    pub audit_id: Uuid,
-    pub org_id: Uuid,
-    pub workspace_id: Uuid,
+    pub audit_id: AuditId,
+    pub org_id: OrgId,
+    pub workspace_id: WorkspaceId,
     pub product: domain::product::ProductView,
 }
 
 /// Marks the audit running and returns what to audit; `None` when it is already finished or
 /// gone (the product was deleted), so a repeated job does nothing.
 #[tracing::instrument(skip(db))]
-pub async fn start(db: &DatabaseConnection, audit_id: Uuid) -> Result<Option<AuditRun>, DomainError> {
+pub async fn start(db: &DatabaseConnection, _jobs: &CrossTenant, audit_id: AuditId) -> Result<Option<AuditRun>, DomainError> {
     let updated = audit::Entity::update_many()
         .col_expr(audit::Column::Status, Expr::value("running"))
         .col_expr(audit::Column::Attempts, crate::db::increment(audit::Column::Attempts))
@@ -237,12 +244,18 @@ pub async fn start(db: &DatabaseConnection, audit_id: Uuid) -> Result<Option<Aud
         return Ok(None);
     }
     let Some(row) = audit::Entity::find_by_id(audit_id).one(db).await.map_err(internal)? else { return Ok(None) };
-    let Some(product) = crate::products::load_for_job(db, row.product_id).await? else { return Ok(None) };
+    let Some(product) = crate::products::load_for_job(db, _jobs, row.product_id).await? else { return Ok(None) };
     Ok(Some(AuditRun { audit_id, org_id: row.org_id, workspace_id: row.workspace_id, product }))
 }
 
 /// Progress as checks finish; only while the run is unfinished.
-pub async fn record_progress(db: &DatabaseConnection, audit_id: Uuid, done: u32, total: u32) -> Result<(), DomainError> {
+pub async fn record_progress(
+    db: &DatabaseConnection,
+    _jobs: &CrossTenant,
+    audit_id: AuditId,
+    done: u32,
+    total: u32,
+) -> Result<(), DomainError> {
     audit::Entity::update_many()
         .col_expr(audit::Column::ChecksDone, Expr::value(done as i32))
         .col_expr(audit::Column::ChecksTotal, Expr::value(total as i32))
@@ -257,9 +270,9 @@ pub async fn record_progress(db: &DatabaseConnection, audit_id: Uuid, done: u32,
 /// A worse result than the run before, worth an alert.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Regression {
-    pub product_id: Uuid,
-    pub org_id: Uuid,
-    pub audit_id: Uuid,
+    pub product_id: ProductId,
+    pub org_id: OrgId,
+    pub audit_id: AuditId,
     pub grade_before: Option<String>,
     pub grade_now: String,
     /// Critical and high checks failing now that passed (or did not exist) before.
@@ -277,7 +290,12 @@ pub struct Completion {
 /// Stores the scorecard once: the status change and the findings commit together, and only
 /// the first completion of an audit writes anything.
 #[tracing::instrument(skip(db, card), fields(score = card.score))]
-pub async fn complete(db: &DatabaseConnection, audit_id: Uuid, card: &Scorecard) -> Result<Completion, DomainError> {
+pub async fn complete(
+    db: &DatabaseConnection,
+    _jobs: &CrossTenant,
+    audit_id: AuditId,
+    card: &Scorecard,
+) -> Result<Completion, DomainError> {
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
     let Some(row) = audit::Entity::find_by_id(audit_id).one(&txn).await.map_err(internal)? else {
         return Ok(Completion { stored: false, regression: None });
@@ -313,7 +331,7 @@ pub async fn complete(db: &DatabaseConnection, audit_id: Uuid, card: &Scorecard)
         .enumerate()
         .map(|(i, f)| {
             Ok(finding::ActiveModel {
-                id: Set(Uuid::new_v4()),
+                id: Set(crate::ids::new_id()),
                 audit_id: Set(audit_id),
                 org_id: Set(row.org_id),
                 position: Set(i as i32),
@@ -361,7 +379,7 @@ fn regression_between(row: &audit::Model, grade_before: Option<String>, before: 
 
 /// The run could not produce a scorecard (the target was refused, say); the owner sees why.
 #[tracing::instrument(skip(db))]
-pub async fn fail(db: &DatabaseConnection, audit_id: Uuid, error: &str) -> Result<(), DomainError> {
+pub async fn fail(db: &DatabaseConnection, _jobs: &CrossTenant, audit_id: AuditId, error: &str) -> Result<(), DomainError> {
     audit::Entity::update_many()
         .col_expr(audit::Column::Status, Expr::value("failed"))
         .col_expr(audit::Column::Error, Expr::value(error.chars().take(1000).collect::<String>()))
@@ -378,7 +396,12 @@ pub async fn fail(db: &DatabaseConnection, audit_id: Uuid, error: &str) -> Resul
 /// next date on. The slot is unique per product, so two schedulers create one audit.
 /// Returns the new audit ids, to be queued.
 #[tracing::instrument(skip(db, plans))]
-pub async fn schedule_due(db: &DatabaseConnection, now: DateTime<Utc>, plans: &domain::plans::PlanTable) -> Result<Vec<Uuid>, DomainError> {
+pub async fn schedule_due(
+    db: &DatabaseConnection,
+    _jobs: &CrossTenant,
+    now: DateTime<Utc>,
+    plans: &domain::plans::PlanTable,
+) -> Result<Vec<AuditId>, DomainError> {
     use domain::plans::AuditSchedule;
     // A schedule without a date (products that predate schedules) starts its grid now.
     product::Entity::update_many()
@@ -433,7 +456,7 @@ fn next_slot(slot: DateTime<Utc>, now: DateTime<Utc>, period_secs: i64) -> DateT
 
 /// Queued audits whose job may have been lost (a crash between the insert and the push):
 /// older than `older_than` and never started.
-pub async fn stale_queued(db: &DatabaseConnection, older_than: DateTime<Utc>) -> Result<Vec<Uuid>, DomainError> {
+pub async fn stale_queued(db: &DatabaseConnection, _jobs: &CrossTenant, older_than: DateTime<Utc>) -> Result<Vec<AuditId>, DomainError> {
     let rows = audit::Entity::find()
         .filter(audit::Column::Status.eq("queued"))
         .filter(audit::Column::CreatedAt.lt(older_than))

@@ -7,7 +7,9 @@
 
 use crate::db::internal;
 use crate::entities::{organization, plan_change, stripe_event};
+use crate::ids::OrgId;
 use crate::infra::stripe::Stripe;
+use crate::tenancy::CrossTenant;
 use crate::tenancy::{Role, TenantScope};
 use chrono::{DateTime, Duration, Utc};
 use domain::plans::{Plan, PlanTable};
@@ -15,12 +17,11 @@ use domain::subscription::{plan_for, BillingView, PlanChangeView, PlanPrices, Su
 use domain::DomainError;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
-use uuid::Uuid;
 
 /// A plan that changed, for the log and the caller's mail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlanChanged {
-    pub org_id: Uuid,
+    pub org_id: OrgId,
     pub from: Plan,
     pub to: Plan,
 }
@@ -34,7 +35,7 @@ pub async fn apply(
     plans: &PlanTable,
     prices: &PlanPrices,
     grace: Duration,
-    org_id: Uuid,
+    org_id: OrgId,
     state: Option<SubscriptionState>,
     reason: &str,
     now: DateTime<Utc>,
@@ -60,7 +61,7 @@ pub async fn apply(
     let change = (from != to).then_some(PlanChanged { org_id, from, to });
     if change.is_some() {
         plan_change::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(crate::ids::new_id()),
             org_id: Set(org_id),
             from_plan: Set(from.as_str().into()),
             to_plan: Set(to.as_str().into()),
@@ -104,6 +105,7 @@ pub async fn sync_customer(
 #[tracing::instrument(skip_all)]
 pub async fn reconcile(
     db: &DatabaseConnection,
+    _jobs: &CrossTenant,
     plans: &PlanTable,
     stripe: &Stripe,
     now: DateTime<Utc>,
@@ -136,6 +138,7 @@ pub async fn reconcile(
 #[tracing::instrument(skip_all)]
 pub async fn end_grace_periods(
     db: &DatabaseConnection,
+    _jobs: &CrossTenant,
     plans: &PlanTable,
     prices: &PlanPrices,
     grace: Duration,

@@ -1,21 +1,22 @@
 //! Row of `audits`: one run of the engine against a product. Generated shape; behaviour lives
 //! in `crate::audits`.
+use crate::ids::{AuditId, OrgId, ProductId, UserId, WorkspaceId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audits")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub org_id: Uuid,
-    pub workspace_id: Uuid,
-    pub product_id: Uuid,
+    pub id: AuditId,
+    pub org_id: OrgId,
+    pub workspace_id: WorkspaceId,
+    pub product_id: ProductId,
     /// manual | scheduled | api
     pub trigger: String,
     pub scheduled_for: Option<DateTimeUtc>,
     /// queued | running | done | failed
     pub status: String,
-    pub requested_by: Option<Uuid>,
+    pub requested_by: Option<UserId>,
     pub active: bool,
     pub checks_done: i32,
     pub checks_total: i32,

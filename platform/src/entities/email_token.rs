@@ -1,4 +1,5 @@
 //! Row of `email_tokens`. Generated shape; behaviour lives in the service modules beside `entities`.
+use crate::ids::UserId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ pub struct Model {
     /// Keyed hash of the token sent by mail, hex.
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub purpose: String,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,

@@ -1,13 +1,14 @@
 //! Row of `findings`: one check's outcome in one audit. Generated shape.
+use crate::ids::{AuditId, FindingId, OrgId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "findings")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub audit_id: Uuid,
-    pub org_id: Uuid,
+    pub id: FindingId,
+    pub audit_id: AuditId,
+    pub org_id: OrgId,
     pub position: i32,
     pub check_id: String,
     pub category: String,

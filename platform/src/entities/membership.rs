@@ -1,13 +1,14 @@
 //! Row of `memberships`. Generated shape; behaviour lives in the service modules beside `entities`.
+use crate::ids::{MembershipId, OrgId, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "memberships")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub org_id: Uuid,
-    pub user_id: Uuid,
+    pub id: MembershipId,
+    pub org_id: OrgId,
+    pub user_id: UserId,
     pub role: String,
     pub created_at: DateTimeUtc,
 }

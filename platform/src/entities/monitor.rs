@@ -1,14 +1,15 @@
 //! Row of `monitors`. Generated shape; behaviour lives in `crate::monitors`.
+use crate::ids::{IncidentId, MonitorId, OrgId, ProductId, WorkspaceId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "monitors")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub org_id: Uuid,
-    pub workspace_id: Uuid,
-    pub product_id: Uuid,
+    pub id: MonitorId,
+    pub org_id: OrgId,
+    pub workspace_id: WorkspaceId,
+    pub product_id: ProductId,
     /// http | tls_expiry | dns
     pub kind: String,
     pub name: String,
@@ -35,7 +36,7 @@ pub struct Model {
     pub last_message: Option<String>,
     pub last_latency_ms: Option<i32>,
     pub next_due_at: DateTimeUtc,
-    pub open_incident_id: Option<Uuid>,
+    pub open_incident_id: Option<IncidentId>,
     pub cert_expiry_stage: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

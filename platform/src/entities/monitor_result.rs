@@ -1,13 +1,14 @@
 //! Row of `monitor_results`: one check of one monitor for one schedule slot (short retention).
+use crate::ids::{MonitorId, MonitorResultId, OrgId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "monitor_results")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub monitor_id: Uuid,
-    pub org_id: Uuid,
+    pub id: MonitorResultId,
+    pub monitor_id: MonitorId,
+    pub org_id: OrgId,
     pub slot: DateTimeUtc,
     pub checked_at: DateTimeUtc,
     pub ok: bool,

@@ -1,18 +1,19 @@
 //! Row of `monitor_rollups`: a monitor's hour or day in counts and a latency histogram.
+use crate::ids::{MonitorId, OrgId, ProductId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "monitor_rollups")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub monitor_id: Uuid,
+    pub monitor_id: MonitorId,
     /// hour | day
     #[sea_orm(primary_key, auto_increment = false)]
     pub period: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub bucket_start: DateTimeUtc,
-    pub org_id: Uuid,
-    pub product_id: Uuid,
+    pub org_id: OrgId,
+    pub product_id: ProductId,
     pub checks: i32,
     pub failures: i32,
     pub server_errors: i32,

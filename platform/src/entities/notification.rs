@@ -1,14 +1,15 @@
 //! Row of `notifications`: one alert to one channel, with its delivery attempts.
+use crate::ids::{ChannelId, NotificationId, OrgId, ProductId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "notifications")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub org_id: Uuid,
-    pub channel_id: Uuid,
-    pub product_id: Option<Uuid>,
+    pub id: NotificationId,
+    pub org_id: OrgId,
+    pub channel_id: ChannelId,
+    pub product_id: Option<ProductId>,
     pub event_key: String,
     pub event_kind: String,
     pub subject: String,

@@ -1,14 +1,15 @@
 //! Row of `notification_channels`. `secret` is sealed (`crate::infra::sealed`); `hint` is what the
 //! owner may see of the destination.
+use crate::ids::{ChannelId, OrgId, WorkspaceId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "notification_channels")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub org_id: Uuid,
-    pub workspace_id: Uuid,
+    pub id: ChannelId,
+    pub org_id: OrgId,
+    pub workspace_id: WorkspaceId,
     pub name: String,
     /// email | slack | webhook
     pub kind: String,

@@ -1,11 +1,12 @@
 //! Row of `organizations`. Generated shape; behaviour lives in the service modules beside `entities`.
+use crate::ids::OrgId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "organizations")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: OrgId,
     pub name: String,
     /// free | pro | agency: what the limits follow. Written only by `crate::billing` (from the
     /// subscription state) and by operators.

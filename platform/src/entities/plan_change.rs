@@ -1,13 +1,14 @@
 //! Row of `plan_changes`: the log of every change of an organisation's plan. Generated shape;
 //! behaviour lives in `crate::billing`.
+use crate::ids::{OrgId, PlanChangeId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "plan_changes")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub org_id: Uuid,
+    pub id: PlanChangeId,
+    pub org_id: OrgId,
     pub from_plan: String,
     pub to_plan: String,
     /// What caused it: a Stripe event id, `reconcile`, or `grace period ended`.

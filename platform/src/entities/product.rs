@@ -1,13 +1,14 @@
 //! Row of `products`. Generated shape; behaviour lives in the service modules beside `entities`.
+use crate::ids::{OrgId, ProductId, WorkspaceId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "products")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub org_id: Uuid,
-    pub workspace_id: Uuid,
+    pub id: ProductId,
+    pub org_id: OrgId,
+    pub workspace_id: WorkspaceId,
     pub name: String,
     pub apex_domain: String,
     pub app_host: Option<String>,

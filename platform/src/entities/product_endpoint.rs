@@ -1,13 +1,14 @@
 //! Row of `product_endpoints`. Generated shape; behaviour lives in the service modules beside `entities`.
+use crate::ids::{EndpointId, OrgId, ProductId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "product_endpoints")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub org_id: Uuid,
-    pub product_id: Uuid,
+    pub id: EndpointId,
+    pub org_id: OrgId,
+    pub product_id: ProductId,
     pub position: i32,
     pub path: String,
     pub access: String,

@@ -1,4 +1,5 @@
 //! Row of `sessions`. Generated shape; behaviour lives in the service modules beside `entities`.
+use crate::ids::UserId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ pub struct Model {
     /// Keyed hash of the cookie value, hex.
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub created_at: DateTimeUtc,
     pub last_seen_at: DateTimeUtc,
     /// Absolute end of life, whatever the activity.

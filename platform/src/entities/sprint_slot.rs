@@ -1,12 +1,13 @@
 //! Row of `sprint_slots`, published by the operator. Generated shape; behaviour lives in
 //! `crate::sprints`.
+use crate::ids::SlotId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sprint_slots")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: SlotId,
     pub starts_on: Date,
     pub title: String,
     pub capacity: i32,

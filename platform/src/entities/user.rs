@@ -1,11 +1,12 @@
 //! Row of `users`. Generated shape; behaviour lives in the service modules beside `entities`.
+use crate::ids::UserId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: UserId,
     #[sea_orm(unique)]
     pub email: String,
     /// PHC string (argon2id). Never leaves the service layer.

@@ -3,13 +3,13 @@
 //! Session), and webhook verification. The API base URL is configuration, so tests and the
 //! browser flow point it at a local fake; the keys are `SecretString`s and never printed.
 
+use crate::ids::{BookingId, OrgId};
 use chrono::{DateTime, Utc};
 use domain::subscription::{PlanPrices, SubscriptionState, SubscriptionStatus};
 use domain::DomainError;
 use secrecy::{ExposeSecret, SecretString};
 use std::collections::HashMap;
 use std::time::Duration;
-use uuid::Uuid;
 
 /// What billing needs from configuration.
 pub struct StripeSettings {
@@ -145,7 +145,7 @@ impl Stripe {
     }
 
     #[tracing::instrument(skip_all, fields(%org_id))]
-    pub async fn create_customer(&self, email: &str, org_id: Uuid) -> Result<String, DomainError> {
+    pub async fn create_customer(&self, email: &str, org_id: OrgId) -> Result<String, DomainError> {
         let customer = stripe_core::customer::CreateCustomer::new()
             .email(email)
             .metadata(HashMap::from([("org_id".to_owned(), org_id.to_string())]))
@@ -163,7 +163,7 @@ impl Stripe {
         &self,
         customer: &str,
         price_id: &str,
-        org_id: Uuid,
+        org_id: OrgId,
         success_url: &str,
         cancel_url: &str,
     ) -> Result<String, DomainError> {
@@ -192,7 +192,7 @@ impl Stripe {
     pub async fn deposit_checkout(
         &self,
         email: &str,
-        booking_id: Uuid,
+        booking_id: BookingId,
         amount_cents: i64,
         currency: &str,
         description: &str,

@@ -3,21 +3,22 @@
 
 use crate::db::internal;
 use crate::entities::monitor;
+use crate::ids::{MonitorId, ProductId};
+use crate::products::ProductRef;
 use crate::tenancy::TenantScope;
 use chrono::{DateTime, Utc};
 use domain::monitor::{MonitorKind, MonitorSpec, MonitorState, MonitorView};
 use domain::plans::{Plan, PlanTable, Resource};
 use domain::DomainError;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
-use uuid::Uuid;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, QueryFilter, QueryOrder, Set};
 
 fn scoped(scope: &TenantScope) -> sea_orm::Select<monitor::Entity> {
-    monitor::Entity::find().filter(monitor::Column::OrgId.eq(scope.org_id())).filter(monitor::Column::WorkspaceId.eq(scope.workspace_id()))
+    crate::tenancy::scoped::select::<monitor::Entity>(scope)
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %product_id))]
-pub async fn list(db: &DatabaseConnection, scope: &TenantScope, product_id: Uuid) -> Result<Vec<MonitorView>, DomainError> {
-    crate::products::get(db, scope, product_id).await?;
+pub async fn list(db: &DatabaseConnection, scope: &TenantScope, product_id: ProductId) -> Result<Vec<MonitorView>, DomainError> {
+    crate::products::check(db, scope, product_id).await?;
     let rows = scoped(scope)
         .filter(monitor::Column::ProductId.eq(product_id))
         .order_by_desc(monitor::Column::IsPrimary)
@@ -35,25 +36,24 @@ pub async fn list_all(db: &DatabaseConnection, scope: &TenantScope) -> Result<Ve
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), monitor_id = %id))]
-pub async fn get(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Result<MonitorView, DomainError> {
-    scoped(scope).filter(monitor::Column::Id.eq(id)).one(db).await.map_err(internal)?.map(to_view).ok_or(DomainError::NotFound)
+pub async fn get(db: &DatabaseConnection, scope: &TenantScope, id: MonitorId) -> Result<MonitorView, DomainError> {
+    crate::tenancy::scoped::find::<monitor::Entity>(db, scope, id).await.map(to_view)
 }
 
-#[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %product_id))]
+/// Adds a monitor to a product the caller checked (`products::check`).
+#[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %product.id()))]
 pub async fn create(
     db: &DatabaseConnection,
     scope: &TenantScope,
     plans: &PlanTable,
-    product_id: Uuid,
+    product: ProductRef,
     spec: &MonitorSpec,
 ) -> Result<MonitorView, DomainError> {
-    let product = crate::products::get(db, scope, product_id).await?;
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
     let plan = crate::quota::ensure_room(&txn, plans, scope.org_id(), Resource::Monitors).await?;
     ensure_interval(plans, plan, spec)?;
     // A monitor added to a paused product waits with it.
-    let row =
-        new_row(scope.org_id(), scope.workspace_id(), product_id, spec, false, product.paused).insert(&txn).await.map_err(internal)?;
+    let row = new_row(product, spec, false, product.paused()).insert(&txn).await.map_err(internal)?;
     txn.commit().await.map_err(internal)?;
     tracing::info!(monitor_id = %row.id, "monitor created");
     Ok(to_view(row))
@@ -74,9 +74,7 @@ fn ensure_interval(plans: &PlanTable, plan: Plan, spec: &MonitorSpec) -> Result<
 /// The monitor made with a product: its main URL, checked at the plan's shortest interval.
 pub async fn create_primary(
     db: &impl ConnectionTrait,
-    org_id: Uuid,
-    workspace_id: Uuid,
-    product_id: Uuid,
+    product: ProductRef,
     url: &str,
     interval_secs: u32,
     paused: bool,
@@ -93,17 +91,17 @@ pub async fn create_primary(
         confirm_successes: domain::monitor::DEFAULT_CONFIRMATIONS,
         enabled: true,
     };
-    new_row(org_id, workspace_id, product_id, &spec, true, paused).insert(db).await.map_err(internal)?;
+    new_row(product, &spec, true, paused).insert(db).await.map_err(internal)?;
     Ok(())
 }
 
-fn new_row(org_id: Uuid, workspace_id: Uuid, product_id: Uuid, spec: &MonitorSpec, primary: bool, paused: bool) -> monitor::ActiveModel {
+fn new_row(product: ProductRef, spec: &MonitorSpec, primary: bool, paused: bool) -> monitor::ActiveModel {
     let now = Utc::now();
     monitor::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        org_id: Set(org_id),
-        workspace_id: Set(workspace_id),
-        product_id: Set(product_id),
+        id: Set(MonitorId::new_random()),
+        org_id: Set(product.org_id()),
+        workspace_id: Set(product.workspace_id()),
+        product_id: Set(product.id()),
         is_primary: Set(primary),
         paused_by_plan: Set(paused),
         state: Set(MonitorState::Unknown.as_str().into()),
@@ -144,10 +142,10 @@ pub async fn update(
     db: &DatabaseConnection,
     scope: &TenantScope,
     plans: &PlanTable,
-    id: Uuid,
+    id: MonitorId,
     spec: &MonitorSpec,
 ) -> Result<MonitorView, DomainError> {
-    let existing = scoped(scope).filter(monitor::Column::Id.eq(id)).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
+    let existing = crate::tenancy::scoped::find::<monitor::Entity>(db, scope, id).await?;
     ensure_interval(plans, crate::quota::plan_of(db, scope.org_id()).await?, spec)?;
     let now = Utc::now();
     let changed_target = existing.target != spec.target || existing.kind != spec.kind.as_str();
@@ -167,18 +165,9 @@ pub async fn update(
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), monitor_id = %id))]
-pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable, id: Uuid) -> Result<(), DomainError> {
+pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable, id: MonitorId) -> Result<(), DomainError> {
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
-    let result = monitor::Entity::delete_many()
-        .filter(monitor::Column::Id.eq(id))
-        .filter(monitor::Column::OrgId.eq(scope.org_id()))
-        .filter(monitor::Column::WorkspaceId.eq(scope.workspace_id()))
-        .exec(&txn)
-        .await
-        .map_err(internal)?;
-    if result.rows_affected == 0 {
-        return Err(DomainError::NotFound);
-    }
+    crate::tenancy::scoped::delete::<monitor::Entity>(&txn, scope, id).await?;
     // The room it frees goes to the oldest paused monitor, if a downgrade paused any.
     crate::quota::enforce(&txn, plans, scope.org_id(), Utc::now()).await?;
     txn.commit().await.map_err(internal)?;
@@ -187,8 +176,8 @@ pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTa
 
 pub(crate) fn to_view(row: monitor::Model) -> MonitorView {
     MonitorView {
-        id: row.id,
-        product_id: row.product_id,
+        id: row.id.uuid(),
+        product_id: row.product_id.uuid(),
         kind: MonitorKind::parse(&row.kind).unwrap_or(MonitorKind::Http),
         name: row.name,
         target: row.target,
@@ -206,6 +195,6 @@ pub(crate) fn to_view(row: monitor::Model) -> MonitorView {
         last_ok: row.last_ok,
         last_message: row.last_message,
         last_latency_ms: row.last_latency_ms.map(|v| v.max(0) as u32),
-        open_incident_id: row.open_incident_id,
+        open_incident_id: row.open_incident_id.map(|i| i.uuid()),
     }
 }

@@ -4,22 +4,23 @@
 use super::results::{cert_stage, CheckResult, MonitorRef, Transition};
 use crate::db::internal;
 use crate::entities::{incident, monitor, monitor_result};
+use crate::ids::{IncidentId, MonitorId};
+use crate::tenancy::CrossTenant;
 use domain::monitor::MonitorState;
 use domain::DomainError;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use std::collections::HashMap;
-use uuid::Uuid;
 
 /// Stores a batch of results and applies their consequences, in one transaction.
 #[tracing::instrument(skip_all, fields(results = results.len()))]
-pub async fn record(db: &DatabaseConnection, results: &[CheckResult]) -> Result<Vec<Transition>, DomainError> {
+pub async fn record(db: &DatabaseConnection, _jobs: &CrossTenant, results: &[CheckResult]) -> Result<Vec<Transition>, DomainError> {
     if results.is_empty() {
         return Ok(Vec::new());
     }
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
-    let ids: Vec<Uuid> = results.iter().map(|r| r.monitor_id).collect();
-    let mut monitors: HashMap<Uuid, monitor::Model> = monitor::Entity::find()
+    let ids: Vec<MonitorId> = results.iter().map(|r| r.monitor_id).collect();
+    let mut monitors: HashMap<MonitorId, monitor::Model> = monitor::Entity::find()
         .filter(monitor::Column::Id.is_in(ids))
         .all(&txn)
         .await
@@ -32,7 +33,7 @@ pub async fn record(db: &DatabaseConnection, results: &[CheckResult]) -> Result<
     for result in results {
         let Some(m) = monitors.get_mut(&result.monitor_id) else { continue };
         let inserted = monitor_result::Entity::insert(monitor_result::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(crate::ids::new_id()),
             monitor_id: Set(m.id),
             org_id: Set(m.org_id),
             slot: Set(result.slot),
@@ -124,7 +125,7 @@ async fn apply(txn: &impl ConnectionTrait, m: &mut monitor::Model, r: &CheckResu
         m.consecutive_successes = 0;
         if state != MonitorState::Down && m.consecutive_failures >= m.confirm_failures {
             m.state = MonitorState::Down.as_str().into();
-            let incident_id = Uuid::new_v4();
+            let incident_id = IncidentId::new_random();
             incident::ActiveModel {
                 id: Set(incident_id),
                 org_id: Set(m.org_id),

@@ -1,12 +1,12 @@
 //! What one check found, and the changes that raise alerts.
 
+use crate::ids::{IncidentId, MonitorId, OrgId, ProductId, WorkspaceId};
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 /// One check's outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckResult {
-    pub monitor_id: Uuid,
+    pub monitor_id: MonitorId,
     pub slot: DateTime<Utc>,
     pub checked_at: DateTime<Utc>,
     pub ok: bool,
@@ -21,10 +21,10 @@ pub struct CheckResult {
 /// Who a state change concerns, for the alert.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MonitorRef {
-    pub id: Uuid,
-    pub org_id: Uuid,
-    pub workspace_id: Uuid,
-    pub product_id: Uuid,
+    pub id: MonitorId,
+    pub org_id: OrgId,
+    pub workspace_id: WorkspaceId,
+    pub product_id: ProductId,
     pub name: String,
     pub target: String,
 }
@@ -32,8 +32,8 @@ pub struct MonitorRef {
 /// A change that raises an alert.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Transition {
-    IncidentOpened { incident_id: Uuid, monitor: MonitorRef, at: DateTime<Utc>, cause: String },
-    IncidentResolved { incident_id: Uuid, monitor: MonitorRef, opened_at: DateTime<Utc>, at: DateTime<Utc> },
+    IncidentOpened { incident_id: IncidentId, monitor: MonitorRef, at: DateTime<Utc>, cause: String },
+    IncidentResolved { incident_id: IncidentId, monitor: MonitorRef, opened_at: DateTime<Utc>, at: DateTime<Utc> },
     CertExpiring { monitor: MonitorRef, days_left: i64, stage: i32 },
 }
 

@@ -5,6 +5,8 @@
 use super::results::CheckResult;
 use crate::db::internal;
 use crate::entities::{incident, monitor, monitor_result, monitor_rollup, product};
+use crate::ids::{MonitorId, OrgId, ProductId};
+use crate::tenancy::CrossTenant;
 use chrono::{DateTime, Duration, DurationRound, TimeDelta, Utc};
 use domain::dashboard::{latency_bucket, uptime_over, DayUptime, PublicIncident, PublicMonitor, StatusPage, HISTOGRAM_LEN};
 use domain::monitor::MonitorState;
@@ -12,7 +14,6 @@ use domain::DomainError;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::collections::HashMap;
-use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
@@ -109,7 +110,7 @@ impl Default for Retention {
 
 /// Deletes what is past its retention; returns the number of raw results removed.
 #[tracing::instrument(skip(db))]
-pub async fn expire(db: &DatabaseConnection, now: DateTime<Utc>, retention: Retention) -> Result<u64, DomainError> {
+pub async fn expire(db: &DatabaseConnection, _jobs: &CrossTenant, now: DateTime<Utc>, retention: Retention) -> Result<u64, DomainError> {
     let raw = monitor_result::Entity::delete_many()
         .filter(monitor_result::Column::CheckedAt.lt(now - retention.raw))
         .exec(db)
@@ -133,8 +134,8 @@ pub async fn expire(db: &DatabaseConnection, now: DateTime<Utc>, retention: Rete
 /// Daily rollups of some products since `since`.
 pub(crate) async fn daily_rows(
     db: &DatabaseConnection,
-    org_id: Uuid,
-    product_ids: &[Uuid],
+    org_id: OrgId,
+    product_ids: &[ProductId],
     since: DateTime<Utc>,
 ) -> Result<Vec<monitor_rollup::Model>, DomainError> {
     monitor_rollup::Entity::find()
@@ -168,7 +169,11 @@ pub(crate) fn day_series(rows: &[&monitor_rollup::Model], today: DateTime<Utc>, 
 /// The public status page of a product whose owner turned it on; otherwise not found (the
 /// same answer as for an unknown id).
 #[tracing::instrument(skip(db))]
-pub async fn status_page(db: &DatabaseConnection, plans: &domain::plans::PlanTable, product_id: Uuid) -> Result<StatusPage, DomainError> {
+pub async fn status_page(
+    db: &DatabaseConnection,
+    plans: &domain::plans::PlanTable,
+    product_id: ProductId,
+) -> Result<StatusPage, DomainError> {
     let p = product::Entity::find_by_id(product_id)
         .one(db)
         .await
@@ -210,7 +215,7 @@ pub async fn status_page(db: &DatabaseConnection, plans: &domain::plans::PlanTab
         .all(db)
         .await
         .map_err(internal)?;
-    let names: HashMap<Uuid, String> = monitors.iter().map(|m| (m.id, m.name.clone())).collect();
+    let names: HashMap<MonitorId, String> = monitors.iter().map(|m| (m.id, m.name.clone())).collect();
     Ok(StatusPage {
         product_name: p.name,
         overall,

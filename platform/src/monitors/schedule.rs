@@ -3,6 +3,8 @@
 
 use crate::db::internal;
 use crate::entities::{monitor, organization};
+use crate::ids::{MonitorId, OrgId};
+use crate::tenancy::CrossTenant;
 use chrono::{DateTime, Duration, Utc};
 use domain::monitor::MonitorKind;
 use domain::plans::{Plan, PlanTable};
@@ -10,21 +12,26 @@ use domain::DomainError;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
-use uuid::Uuid;
 
 /// One monitor check to run: which monitor, for which schedule slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DueCheck {
-    pub monitor_id: Uuid,
+    pub monitor_id: MonitorId,
     pub slot: DateTime<Utc>,
 }
 
 /// Claims up to `limit` due monitors and moves each one's next slot on, in one transaction.
 /// The move is conditional on the slot read, so of two schedulers only one claims a slot.
 #[tracing::instrument(skip(db))]
-pub async fn claim_due(db: &DatabaseConnection, plans: &PlanTable, now: DateTime<Utc>, limit: u64) -> Result<Vec<DueCheck>, DomainError> {
+pub async fn claim_due(
+    db: &DatabaseConnection,
+    _jobs: &CrossTenant,
+    plans: &PlanTable,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<DueCheck>, DomainError> {
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
-    let due: Vec<(Uuid, DateTime<Utc>, i32, Uuid)> = monitor::Entity::find()
+    let due: Vec<(MonitorId, DateTime<Utc>, i32, OrgId)> = monitor::Entity::find()
         .select_only()
         .column(monitor::Column::Id)
         .column(monitor::Column::NextDueAt)
@@ -39,8 +46,8 @@ pub async fn claim_due(db: &DatabaseConnection, plans: &PlanTable, now: DateTime
         .all(&txn)
         .await
         .map_err(internal)?;
-    let orgs: Vec<Uuid> = due.iter().map(|d| d.3).collect::<std::collections::HashSet<_>>().into_iter().collect();
-    let plan_of: HashMap<Uuid, Plan> = organization::Entity::find()
+    let orgs: Vec<OrgId> = due.iter().map(|d| d.3).collect::<std::collections::HashSet<_>>().into_iter().collect();
+    let plan_of: HashMap<OrgId, Plan> = organization::Entity::find()
         .filter(organization::Column::Id.is_in(orgs))
         .all(&txn)
         .await
@@ -74,8 +81,8 @@ pub async fn claim_due(db: &DatabaseConnection, plans: &PlanTable, now: DateTime
 /// What a monitor job needs to check one monitor.
 #[derive(Debug, Clone)]
 pub struct MonitorTarget {
-    pub id: Uuid,
-    pub org_id: Uuid,
+    pub id: MonitorId,
+    pub org_id: OrgId,
     pub kind: MonitorKind,
     pub target: String,
     pub expected_status: Option<u16>,
@@ -84,7 +91,7 @@ pub struct MonitorTarget {
 }
 
 /// The monitors of a batch (deleted or paused ones are left out).
-pub async fn load_targets(db: &DatabaseConnection, ids: &[Uuid]) -> Result<Vec<MonitorTarget>, DomainError> {
+pub async fn load_targets(db: &DatabaseConnection, _jobs: &CrossTenant, ids: &[MonitorId]) -> Result<Vec<MonitorTarget>, DomainError> {
     let rows = monitor::Entity::find()
         .filter(monitor::Column::Id.is_in(ids.iter().copied()))
         .filter(monitor::Column::Enabled.eq(true))

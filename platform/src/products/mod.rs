@@ -3,24 +3,60 @@
 
 use crate::db::internal;
 use crate::entities::{product, product_endpoint};
+use crate::ids::{EndpointId, OrgId, ProductId, WorkspaceId};
+use crate::tenancy::CrossTenant;
 use crate::tenancy::TenantScope;
 use chrono::Utc;
 use domain::plans::{AuditSchedule, PlanTable, Resource};
 use domain::product::{Access, Endpoint, EndpointKind, ProductSpec, ProductView};
 use domain::DomainError;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
-use uuid::Uuid;
 
 fn scoped(scope: &TenantScope) -> sea_orm::Select<product::Entity> {
-    product::Entity::find().filter(product::Column::OrgId.eq(scope.org_id())).filter(product::Column::WorkspaceId.eq(scope.workspace_id()))
+    crate::tenancy::scoped::select::<product::Entity>(scope)
+}
+
+/// A product of the caller's tenant, checked once. Only this module makes one (from a row it
+/// found through the scope, or just inserted), so a function that takes a `ProductRef`
+/// (adding a monitor, say) cannot be handed another tenant's product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProductRef {
+    id: ProductId,
+    org_id: OrgId,
+    workspace_id: WorkspaceId,
+    paused: bool,
+}
+
+impl ProductRef {
+    fn of(row: &product::Model) -> Self {
+        Self { id: row.id, org_id: row.org_id, workspace_id: row.workspace_id, paused: row.paused_by_plan }
+    }
+    pub fn id(&self) -> ProductId {
+        self.id
+    }
+    pub fn org_id(&self) -> OrgId {
+        self.org_id
+    }
+    pub fn workspace_id(&self) -> WorkspaceId {
+        self.workspace_id
+    }
+    /// Paused by a downgrade: what is added to it waits with it.
+    pub fn paused(&self) -> bool {
+        self.paused
+    }
+}
+
+/// Checks that `id` is a product of the scope; `NotFound` otherwise.
+pub async fn check(db: &impl ConnectionTrait, scope: &TenantScope, id: ProductId) -> Result<ProductRef, DomainError> {
+    let row = crate::tenancy::scoped::find::<product::Entity>(db, scope, id).await?;
+    Ok(ProductRef::of(&row))
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
 pub async fn list(db: &DatabaseConnection, scope: &TenantScope) -> Result<Vec<ProductView>, DomainError> {
     let rows = scoped(scope).order_by_asc(product::Column::Name).all(db).await.map_err(internal)?;
-    let ids: Vec<Uuid> = rows.iter().map(|p| p.id).collect();
-    let endpoints = product_endpoint::Entity::find()
-        .filter(product_endpoint::Column::OrgId.eq(scope.org_id()))
+    let ids: Vec<ProductId> = rows.iter().map(|p| p.id).collect();
+    let endpoints = crate::tenancy::scoped::select::<product_endpoint::Entity>(scope)
         .filter(product_endpoint::Column::ProductId.is_in(ids))
         .order_by_asc(product_endpoint::Column::Position)
         .all(db)
@@ -36,8 +72,8 @@ pub async fn list(db: &DatabaseConnection, scope: &TenantScope) -> Result<Vec<Pr
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %id))]
-pub async fn get(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Result<ProductView, DomainError> {
-    let row = scoped(scope).filter(product::Column::Id.eq(id)).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
+pub async fn get(db: &DatabaseConnection, scope: &TenantScope, id: ProductId) -> Result<ProductView, DomainError> {
+    let row = crate::tenancy::scoped::find::<product::Entity>(db, scope, id).await?;
     let endpoints = endpoints_of(db, scope, id).await?;
     Ok(to_view(row, endpoints))
 }
@@ -49,6 +85,12 @@ pub(crate) struct Inserted {
     pub plan: domain::plans::Plan,
 }
 
+impl Inserted {
+    pub(crate) fn product_ref(&self) -> ProductRef {
+        ProductRef::of(&self.row)
+    }
+}
+
 /// Inserts a product and its endpoints within the plan's product count, inside `txn`.
 pub(crate) async fn insert(
     txn: &impl ConnectionTrait,
@@ -57,7 +99,7 @@ pub(crate) async fn insert(
     spec: &ProductSpec,
 ) -> Result<Inserted, DomainError> {
     let now = Utc::now();
-    let id = Uuid::new_v4();
+    let id = ProductId::new_random();
     let plan = crate::quota::ensure_room(txn, plans, scope.org_id(), Resource::Products).await?;
     let schedule = AuditSchedule::Weekly.min(plans.limits(plan).scheduled_audits);
     let row = product::ActiveModel {
@@ -81,8 +123,8 @@ pub(crate) async fn insert(
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %id))]
-pub async fn update(db: &DatabaseConnection, scope: &TenantScope, id: Uuid, spec: &ProductSpec) -> Result<ProductView, DomainError> {
-    let existing = scoped(scope).filter(product::Column::Id.eq(id)).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
+pub async fn update(db: &DatabaseConnection, scope: &TenantScope, id: ProductId, spec: &ProductSpec) -> Result<ProductView, DomainError> {
+    let existing = crate::tenancy::scoped::find::<product::Entity>(db, scope, id).await?;
     ensure_apex_free(db, scope, spec, Some(id)).await?;
     let now = Utc::now();
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
@@ -102,18 +144,9 @@ pub async fn update(db: &DatabaseConnection, scope: &TenantScope, id: Uuid, spec
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %id))]
-pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable, id: Uuid) -> Result<(), DomainError> {
+pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable, id: ProductId) -> Result<(), DomainError> {
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
-    let result = product::Entity::delete_many()
-        .filter(product::Column::Id.eq(id))
-        .filter(product::Column::OrgId.eq(scope.org_id()))
-        .filter(product::Column::WorkspaceId.eq(scope.workspace_id()))
-        .exec(&txn)
-        .await
-        .map_err(internal)?;
-    if result.rows_affected == 0 {
-        return Err(DomainError::NotFound);
-    }
+    crate::tenancy::scoped::delete::<product::Entity>(&txn, scope, id).await?;
     // Its endpoints and monitors go with it: ON DELETE CASCADE (SQLite connections enable
     // foreign keys). The room it frees goes to what a downgrade paused, oldest first.
     crate::quota::enforce(&txn, plans, scope.org_id(), Utc::now()).await?;
@@ -128,11 +161,11 @@ pub async fn update_settings(
     db: &DatabaseConnection,
     scope: &TenantScope,
     plans: &PlanTable,
-    id: Uuid,
+    id: ProductId,
     schedule: AuditSchedule,
     status_page: bool,
 ) -> Result<ProductView, DomainError> {
-    let existing = scoped(scope).filter(product::Column::Id.eq(id)).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
+    let existing = crate::tenancy::scoped::find::<product::Entity>(db, scope, id).await?;
     let plan = crate::quota::plan_of(db, scope.org_id()).await?;
     let limits = plans.limits(plan);
     if schedule > limits.scheduled_audits {
@@ -155,7 +188,7 @@ pub async fn update_settings(
     } else {
         schedule.period_secs().map(|s| now + chrono::Duration::seconds(s))
     };
-    product::Entity::update_many()
+    crate::tenancy::scoped::update::<product::Entity>(scope)
         .col_expr(product::Column::AuditSchedule, sea_orm::sea_query::Expr::value(schedule.as_str()))
         .col_expr(product::Column::NextAuditAt, sea_orm::sea_query::Expr::value(next))
         .col_expr(product::Column::StatusPageEnabled, sea_orm::sea_query::Expr::value(status_page))
@@ -168,7 +201,7 @@ pub async fn update_settings(
 }
 
 /// A product by id for a job the platform queued (no tenant in the loop); `None` once deleted.
-pub async fn load_for_job(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<ProductView>, DomainError> {
+pub async fn load_for_job(db: &impl ConnectionTrait, _jobs: &CrossTenant, id: ProductId) -> Result<Option<ProductView>, DomainError> {
     let Some(row) = product::Entity::find_by_id(id).one(db).await.map_err(internal)? else { return Ok(None) };
     let endpoints = product_endpoint::Entity::find()
         .filter(product_endpoint::Column::ProductId.eq(id))
@@ -197,7 +230,7 @@ pub(crate) async fn ensure_apex_free(
     db: &DatabaseConnection,
     scope: &TenantScope,
     spec: &ProductSpec,
-    except: Option<Uuid>,
+    except: Option<ProductId>,
 ) -> Result<(), DomainError> {
     let mut query = scoped(scope).filter(product::Column::ApexDomain.eq(spec.apex_domain.as_str()));
     if let Some(id) = except {
@@ -223,12 +256,11 @@ fn duplicate_apex(err: sea_orm::DbErr) -> DomainError {
 async fn replace_endpoints(
     db: &impl ConnectionTrait,
     scope: &TenantScope,
-    product_id: Uuid,
+    product_id: ProductId,
     endpoints: &[Endpoint],
 ) -> Result<(), DomainError> {
-    product_endpoint::Entity::delete_many()
+    crate::tenancy::scoped::delete_rows::<product_endpoint::Entity>(scope)
         .filter(product_endpoint::Column::ProductId.eq(product_id))
-        .filter(product_endpoint::Column::OrgId.eq(scope.org_id()))
         .exec(db)
         .await
         .map_err(internal)?;
@@ -236,7 +268,7 @@ async fn replace_endpoints(
         return Ok(());
     }
     let rows = endpoints.iter().enumerate().map(|(i, e)| product_endpoint::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(EndpointId::new_random()),
         org_id: Set(scope.org_id()),
         product_id: Set(product_id),
         position: Set(i as i32),
@@ -248,10 +280,13 @@ async fn replace_endpoints(
     Ok(())
 }
 
-async fn endpoints_of(db: &DatabaseConnection, scope: &TenantScope, product_id: Uuid) -> Result<Vec<product_endpoint::Model>, DomainError> {
-    product_endpoint::Entity::find()
+async fn endpoints_of(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    product_id: ProductId,
+) -> Result<Vec<product_endpoint::Model>, DomainError> {
+    crate::tenancy::scoped::select::<product_endpoint::Entity>(scope)
         .filter(product_endpoint::Column::ProductId.eq(product_id))
-        .filter(product_endpoint::Column::OrgId.eq(scope.org_id()))
         .order_by_asc(product_endpoint::Column::Position)
         .all(db)
         .await
@@ -265,7 +300,7 @@ pub(crate) async fn get_row_view(db: &DatabaseConnection, scope: &TenantScope, r
 
 fn to_view(row: product::Model, endpoints: Vec<product_endpoint::Model>) -> ProductView {
     ProductView {
-        id: row.id,
+        id: row.id.uuid(),
         name: row.name,
         apex_domain: row.apex_domain,
         app_host: row.app_host,
@@ -291,7 +326,11 @@ fn to_view(row: product::Model, endpoints: Vec<product_endpoint::Model>) -> Prod
 
 /// Product names by id, for alerts raised by the monitor jobs (not tenant-scoped: the ids come
 /// from monitors the job just checked).
-pub async fn names_for_job(db: &DatabaseConnection, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, String>, DomainError> {
+pub async fn names_for_job(
+    db: &DatabaseConnection,
+    _jobs: &CrossTenant,
+    ids: &[ProductId],
+) -> Result<std::collections::HashMap<ProductId, String>, DomainError> {
     Ok(product::Entity::find()
         .filter(product::Column::Id.is_in(ids.iter().copied()))
         .all(db)

@@ -6,8 +6,10 @@
 
 use crate::db::internal;
 use crate::entities::{sprint_booking, sprint_slot};
+use crate::ids::{AuditId, BookingId, SlotId};
 use crate::infra::stripe::{CheckoutState, Stripe};
 use crate::tenancy::operator::Operator;
+use crate::tenancy::CrossTenant;
 use crate::tenancy::TenantScope;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::audit::AuditDetail;
@@ -18,14 +20,13 @@ use domain::DomainError;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::HashMap;
-use uuid::Uuid;
 
 /// An unpaid deposit holds its seat this long (Stripe's Checkout Sessions expire after 24 h).
 pub const DEPOSIT_HOLD: Duration = Duration::hours(24);
 
 fn slot_view(row: &sprint_slot::Model) -> SlotView {
     SlotView {
-        id: row.id,
+        id: row.id.into(),
         starts_on: row.starts_on,
         title: row.title.clone(),
         capacity: row.capacity.max(0) as u32,
@@ -38,11 +39,11 @@ fn slot_view(row: &sprint_slot::Model) -> SlotView {
 
 fn booking_view(row: &sprint_booking::Model, slot: &sprint_slot::Model) -> BookingView {
     BookingView {
-        id: row.id,
+        id: row.id.into(),
         slot: slot_view(slot),
-        product_id: row.product_id,
+        product_id: row.product_id.into(),
         product_name: row.product_name.clone(),
-        audit_id: row.audit_id,
+        audit_id: row.audit_id.into(),
         status: BookingStatus::parse(&row.status),
         contact_name: row.contact_name.clone(),
         contact_email: row.contact_email.clone(),
@@ -56,8 +57,8 @@ fn booking_view(row: &sprint_booking::Model, slot: &sprint_slot::Model) -> Booki
 }
 
 async fn views(db: &impl ConnectionTrait, rows: Vec<sprint_booking::Model>) -> Result<Vec<BookingView>, DomainError> {
-    let ids: Vec<Uuid> = rows.iter().map(|b| b.slot_id).collect();
-    let slots: HashMap<Uuid, sprint_slot::Model> = sprint_slot::Entity::find()
+    let ids: Vec<SlotId> = rows.iter().map(|b| b.slot_id).collect();
+    let slots: HashMap<SlotId, sprint_slot::Model> = sprint_slot::Entity::find()
         .filter(sprint_slot::Column::Id.is_in(ids))
         .all(db)
         .await
@@ -69,7 +70,7 @@ async fn views(db: &impl ConnectionTrait, rows: Vec<sprint_booking::Model>) -> R
 }
 
 /// Takes one seat of `slot_id` if it has one and has not started. `false` when full.
-async fn take_seat(db: &impl ConnectionTrait, slot_id: Uuid, today: NaiveDate) -> Result<bool, DomainError> {
+async fn take_seat(db: &impl ConnectionTrait, slot_id: SlotId, today: NaiveDate) -> Result<bool, DomainError> {
     let taken = sprint_slot::Entity::update_many()
         .col_expr(sprint_slot::Column::Booked, crate::db::increment(sprint_slot::Column::Booked))
         .filter(sprint_slot::Column::Id.eq(slot_id))
@@ -81,7 +82,7 @@ async fn take_seat(db: &impl ConnectionTrait, slot_id: Uuid, today: NaiveDate) -
     Ok(taken.rows_affected == 1)
 }
 
-async fn release_seat(db: &impl ConnectionTrait, slot_id: Uuid) -> Result<(), DomainError> {
+async fn release_seat(db: &impl ConnectionTrait, slot_id: SlotId) -> Result<(), DomainError> {
     sprint_slot::Entity::update_many()
         .col_expr(sprint_slot::Column::Booked, crate::db::decrement(sprint_slot::Column::Booked))
         .filter(sprint_slot::Column::Id.eq(slot_id))
@@ -118,7 +119,7 @@ pub async fn book(
     db: &DatabaseConnection,
     scope: &TenantScope,
     stripe: Option<&Stripe>,
-    audit_id: Uuid,
+    audit_id: AuditId,
     spec: &BookingSpec,
     base_url: &str,
     now: DateTime<Utc>,
@@ -136,7 +137,7 @@ pub async fn book(
         .transpose()
         .map_err(|e| DomainError::Internal(e.to_string()))?;
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
-    let slot = sprint_slot::Entity::find_by_id(spec.slot_id)
+    let slot = sprint_slot::Entity::find_by_id(SlotId::from(spec.slot_id))
         .one(&txn)
         .await
         .map_err(internal)?
@@ -146,11 +147,11 @@ pub async fn book(
     }
     let deposit_due = slot.deposit_cents > 0 && stripe.is_some();
     let row = sprint_booking::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(crate::ids::new_id()),
         slot_id: Set(slot.id),
         org_id: Set(scope.org_id()),
         workspace_id: Set(scope.workspace_id()),
-        product_id: Set(detail.summary.product_id),
+        product_id: Set(detail.summary.product_id.into()),
         audit_id: Set(audit_id),
         product_name: Set(detail.product_name.clone()),
         snapshot: Set(snapshot),
@@ -214,7 +215,7 @@ pub async fn deposit_url(
     db: &DatabaseConnection,
     scope: &TenantScope,
     stripe: Option<&Stripe>,
-    id: Uuid,
+    id: BookingId,
     base_url: &str,
 ) -> Result<String, DomainError> {
     let row = scoped_row(db, scope, id).await?;
@@ -226,18 +227,12 @@ pub async fn deposit_url(
     start_deposit(db, stripe, &row, &slot, base_url).await
 }
 
-async fn scoped_row(db: &impl ConnectionTrait, scope: &TenantScope, id: Uuid) -> Result<sprint_booking::Model, DomainError> {
-    sprint_booking::Entity::find_by_id(id)
-        .filter(sprint_booking::Column::OrgId.eq(scope.org_id()))
-        .filter(sprint_booking::Column::WorkspaceId.eq(scope.workspace_id()))
-        .one(db)
-        .await
-        .map_err(internal)?
-        .ok_or(DomainError::NotFound)
+async fn scoped_row(db: &impl ConnectionTrait, scope: &TenantScope, id: BookingId) -> Result<sprint_booking::Model, DomainError> {
+    crate::tenancy::scoped::find::<sprint_booking::Entity>(db, scope, id).await
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), %id))]
-pub async fn get(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Result<BookingView, DomainError> {
+pub async fn get(db: &DatabaseConnection, scope: &TenantScope, id: BookingId) -> Result<BookingView, DomainError> {
     let row = scoped_row(db, scope, id).await?;
     views(db, vec![row]).await?.pop().ok_or(DomainError::NotFound)
 }
@@ -245,9 +240,7 @@ pub async fn get(db: &DatabaseConnection, scope: &TenantScope, id: Uuid) -> Resu
 /// The tenant's bookings, newest first.
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
 pub async fn list(db: &DatabaseConnection, scope: &TenantScope) -> Result<Vec<BookingView>, DomainError> {
-    let rows = sprint_booking::Entity::find()
-        .filter(sprint_booking::Column::OrgId.eq(scope.org_id()))
-        .filter(sprint_booking::Column::WorkspaceId.eq(scope.workspace_id()))
+    let rows = crate::tenancy::scoped::select::<sprint_booking::Entity>(scope)
         .order_by_desc(sprint_booking::Column::CreatedAt)
         .all(db)
         .await
@@ -258,8 +251,10 @@ pub async fn list(db: &DatabaseConnection, scope: &TenantScope) -> Result<Vec<Bo
 /// A Checkout Session of a deposit was completed: if Stripe says it is paid, the booking goes
 /// to the operator. Returns the booking id when this call moved it (a replay does not).
 #[tracing::instrument(skip_all, fields(session = %checkout.id))]
-pub async fn deposit_paid(db: &DatabaseConnection, checkout: &CheckoutState, now: DateTime<Utc>) -> Result<Option<Uuid>, DomainError> {
-    let Some(id) = checkout.metadata.get("booking_id").and_then(|v| Uuid::parse_str(v).ok()) else { return Ok(None) };
+pub async fn deposit_paid(db: &DatabaseConnection, checkout: &CheckoutState, now: DateTime<Utc>) -> Result<Option<BookingId>, DomainError> {
+    let Some(id) = checkout.metadata.get("booking_id").and_then(|v| uuid::Uuid::parse_str(v).ok()).map(BookingId::from) else {
+        return Ok(None);
+    };
     if !checkout.paid {
         return Ok(None);
     }
@@ -277,7 +272,7 @@ pub async fn deposit_paid(db: &DatabaseConnection, checkout: &CheckoutState, now
 }
 
 /// Bookings whose deposit was not paid within [`DEPOSIT_HOLD`] give their seat back.
-pub async fn expire_unpaid(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<Uuid>, DomainError> {
+pub async fn expire_unpaid(db: &DatabaseConnection, _jobs: &CrossTenant, now: DateTime<Utc>) -> Result<Vec<BookingId>, DomainError> {
     let stale = sprint_booking::Entity::find()
         .filter(sprint_booking::Column::Status.eq(BookingStatus::AwaitingDeposit.as_str()))
         .filter(sprint_booking::Column::CreatedAt.lt(now - DEPOSIT_HOLD))
@@ -325,7 +320,7 @@ pub async fn create_slot(
     now: DateTime<Utc>,
 ) -> Result<SlotView, DomainError> {
     let row = sprint_slot::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(crate::ids::new_id()),
         starts_on: Set(spec.starts_on),
         title: Set(spec.title.clone()),
         capacity: Set(spec.capacity as i32),
@@ -360,7 +355,7 @@ pub async fn all_bookings(db: &DatabaseConnection, _operator: &Operator) -> Resu
 }
 
 /// One booking with the snapshot its founder shared (and nothing else of theirs).
-pub async fn operator_booking(db: &DatabaseConnection, _operator: &Operator, id: Uuid) -> Result<OperatorBooking, DomainError> {
+pub async fn operator_booking(db: &DatabaseConnection, _operator: &Operator, id: BookingId) -> Result<OperatorBooking, DomainError> {
     let row = sprint_booking::Entity::find_by_id(id).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
     let snapshot = match &row.snapshot {
         Some(json) => Some(serde_json::from_str(json).map_err(|e| DomainError::Internal(format!("snapshot: {e}")))?),
@@ -376,7 +371,7 @@ pub async fn operator_booking(db: &DatabaseConnection, _operator: &Operator, id:
 pub async fn decide(
     db: &DatabaseConnection,
     operator: &Operator,
-    id: Uuid,
+    id: BookingId,
     decision: BookingDecision,
     now: DateTime<Utc>,
 ) -> Result<BookingView, DomainError> {
@@ -398,6 +393,7 @@ pub async fn decide(
             release_seat(&txn, row.slot_id).await?;
         }
         BookingDecision::Reschedule { slot_id } => {
+            let slot_id = SlotId::from(slot_id);
             if !status.holds_seat() {
                 return Err(refuse("moved"));
             }
@@ -426,7 +422,7 @@ pub async fn decide(
 }
 
 /// A booking by id for a mail job (no tenant or operator in the loop).
-pub async fn load_for_job(db: &DatabaseConnection, id: Uuid) -> Result<Option<BookingView>, DomainError> {
+pub async fn load_for_job(db: &DatabaseConnection, _jobs: &CrossTenant, id: BookingId) -> Result<Option<BookingView>, DomainError> {
     let Some(row) = sprint_booking::Entity::find_by_id(id).one(db).await.map_err(internal)? else { return Ok(None) };
     Ok(views(db, vec![row]).await?.pop())
 }

@@ -4,18 +4,22 @@
 //! an `AuthContext`. Every query on tenant data takes a `&TenantScope`, so code that forgot to
 //! authenticate does not compile.
 
+pub mod cross_tenant;
 pub mod operator;
+pub mod scoped;
+
+pub use cross_tenant::CrossTenant;
 
 use crate::db::internal;
 use crate::entities::{membership, workspace};
+use crate::ids::{OrgId, UserId, WorkspaceId};
 use domain::DomainError;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use uuid::Uuid;
 
 /// A signed-in user, proven by a live session.
 #[derive(Debug, Clone)]
 pub struct AuthContext {
-    user_id: Uuid,
+    user_id: UserId,
     email: String,
     email_verified: bool,
     /// Keyed hash of the session cookie (never the cookie itself).
@@ -23,10 +27,10 @@ pub struct AuthContext {
 }
 
 impl AuthContext {
-    pub(crate) fn new(user_id: Uuid, email: String, email_verified: bool, session_id: String) -> Self {
+    pub(crate) fn new(user_id: UserId, email: String, email_verified: bool, session_id: String) -> Self {
         Self { user_id, email, email_verified, session_id }
     }
-    pub fn user_id(&self) -> Uuid {
+    pub fn user_id(&self) -> UserId {
         self.user_id
     }
     pub fn email(&self) -> &str {
@@ -67,9 +71,9 @@ impl Role {
 /// The organisation and workspace the current request acts in.
 #[derive(Debug, Clone)]
 pub struct TenantScope {
-    org_id: Uuid,
-    workspace_id: Uuid,
-    user_id: Uuid,
+    org_id: OrgId,
+    workspace_id: WorkspaceId,
+    user_id: UserId,
     role: Role,
 }
 
@@ -96,13 +100,13 @@ impl TenantScope {
         Ok(Self { org_id: membership.org_id, workspace_id: workspace.id, user_id: auth.user_id(), role: Role::parse(&membership.role) })
     }
 
-    pub fn org_id(&self) -> Uuid {
+    pub fn org_id(&self) -> OrgId {
         self.org_id
     }
-    pub fn workspace_id(&self) -> Uuid {
+    pub fn workspace_id(&self) -> WorkspaceId {
         self.workspace_id
     }
-    pub fn user_id(&self) -> Uuid {
+    pub fn user_id(&self) -> UserId {
         self.user_id
     }
     pub fn role(&self) -> Role {

@@ -2,13 +2,13 @@
 //! Operator-only functions take an [`Operator`], which only [`Operator::from_auth`] builds, so
 //! none can be reached without the check.
 
+use crate::ids::UserId;
 use crate::tenancy::AuthContext;
 use domain::DomainError;
-use uuid::Uuid;
 
 #[derive(Debug, Clone)]
 pub struct Operator {
-    user_id: Uuid,
+    user_id: UserId,
 }
 
 impl Operator {
@@ -22,7 +22,7 @@ impl Operator {
         }
     }
 
-    pub fn user_id(&self) -> Uuid {
+    pub fn user_id(&self) -> UserId {
         self.user_id
     }
 }

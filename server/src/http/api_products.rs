@@ -31,8 +31,10 @@ fn body(result: Result<Json<ProductForm>, JsonRejection>) -> Result<ProductForm,
 }
 
 /// An id that is not a UUID cannot exist: answer exactly as for a missing row.
-pub(crate) fn id(result: Result<Path<Uuid>, PathRejection>) -> Result<Uuid, ApiError> {
-    result.map(|Path(id)| id).map_err(|_| ApiError(DomainError::NotFound))
+/// The path's id as the type the service takes (`ProductId`, `AuditId`); a malformed one is a
+/// 404 like a missing one.
+pub(crate) fn id<T: From<Uuid>>(result: Result<Path<Uuid>, PathRejection>) -> Result<T, ApiError> {
+    result.map(|Path(id)| T::from(id)).map_err(|_| ApiError(DomainError::NotFound))
 }
 
 #[tracing::instrument(skip_all)]
@@ -66,9 +68,9 @@ async fn update(
     path: Result<Path<Uuid>, PathRejection>,
     payload: Result<Json<ProductForm>, JsonRejection>,
 ) -> Result<Json<ProductView>, ApiError> {
-    let id = id(path)?;
+    let id: platform::ids::ProductId = id(path)?;
     // Look the product up first: another tenant's id is a 404 even when the body is invalid.
-    platform::products::get(&state.ctx.db, &scope, id).await?;
+    platform::products::check(&state.ctx.db, &scope, id).await?;
     let spec = body(payload)?.validate()?;
     Ok(Json(platform::products::update(&state.ctx.db, &scope, id, &spec).await?))
 }

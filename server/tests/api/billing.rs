@@ -278,7 +278,15 @@ async fn past_due_keeps_the_plan_for_the_grace_period_then_downgrades_without_de
     let audit = app.call(&client, "audits/request", &[("product_id", &paused_products[0].id.to_string())]).await;
     assert_eq!(audit.status(), StatusCode::PAYMENT_REQUIRED, "a paused product is not audited");
     // Paused monitors are not checked: nothing of theirs is due.
-    let due = platform::monitors::claim_due(&app.db, &domain::plans::PlanTable::default(), start + Duration::days(30), 100).await.unwrap();
+    let due = platform::monitors::claim_due(
+        &app.db,
+        &platform::tenancy::CrossTenant::for_worker_startup(),
+        &domain::plans::PlanTable::default(),
+        start + Duration::days(30),
+        100,
+    )
+    .await
+    .unwrap();
     assert!(due.iter().all(|d| running.iter().any(|m| m.id == d.monitor_id)));
 
     // The payment finally succeeds: everything resumes at once.

@@ -226,7 +226,7 @@ async fn another_tenants_product_is_not_found_on_every_route(app: &TestApp) {
     crate::sprints::complete_as_failing(app, &audit, "acme.example").await;
     let slot = Uuid::new_v4();
     sprint_slot::ActiveModel {
-        id: Set(slot),
+        id: Set(slot.into()),
         starts_on: Set((chrono::Utc::now() + chrono::Duration::days(7)).date_naive()),
         title: Set("Sprint".into()),
         capacity: Set(5),

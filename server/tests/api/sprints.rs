@@ -71,7 +71,14 @@ pub async fn complete_as_failing(app: &TestApp, audit_id: &str, apex: &str) {
         counts: Counts::of(&checks),
         checks,
     };
-    platform::audits::complete(&app.db, audit_id.parse().unwrap(), &card).await.unwrap();
+    platform::audits::complete(
+        &app.db,
+        &platform::tenancy::CrossTenant::for_worker_startup(),
+        audit_id.parse::<uuid::Uuid>().unwrap().into(),
+        &card,
+    )
+    .await
+    .unwrap();
 }
 
 async fn operator(app: &TestApp) -> reqwest::Client {

@@ -27,7 +27,7 @@ pub async fn send(delivery: &Delivery, deps: &Deps) -> Result<(), String> {
         }
         ChannelKind::Webhook => {
             let secret = delivery.secret.signing_secret.as_deref().ok_or("the webhook channel has no signing secret")?;
-            let body = webhook::body(delivery.id, event, &deps.base_url);
+            let body = webhook::body(delivery.id.into(), event, &deps.base_url);
             let timestamp = chrono::Utc::now().timestamp();
             let headers = vec![
                 (webhook::TIMESTAMP_HEADER, timestamp.to_string()),

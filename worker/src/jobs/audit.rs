@@ -7,27 +7,43 @@
 //! stores exactly one scorecard.
 
 use super::deps::Deps;
-use apalis::prelude::{Attempt, BoxDynError, Data};
+use super::QueueJob;
+use crate::runner::RunnerSettings;
+use apalis::prelude::BoxDynError;
 use domain::product::ProductView;
 use engine::{run_audit, AuditOptions, Target};
 use platform::alerts::AlertEvent;
 use platform::jobs::{AuditJob, Job};
 use std::time::Duration;
 
-#[tracing::instrument(name = "job.audit", skip_all, fields(audit_id = %job.audit_id, attempt = attempt.current()))]
-pub async fn run_audit_job(job: AuditJob, deps: Data<Deps>, attempt: Attempt) -> Result<(), BoxDynError> {
-    super::on_own_task(audit(job, (*deps).clone(), attempt.current())).await
+/// The audit queue: a few at once (each runs dozens of checks), each within the engine's
+/// deadline plus time to store the result.
+pub struct RunAudit;
+
+impl QueueJob for RunAudit {
+    type Payload = AuditJob;
+    const NAME: &'static str = "audit";
+    fn concurrency(settings: &RunnerSettings) -> usize {
+        settings.audit_concurrency
+    }
+    fn timeout(settings: &RunnerSettings, _deps: &Deps) -> Duration {
+        settings.audit_timeout
+    }
+    fn run(job: AuditJob, deps: Deps, attempt: usize) -> impl std::future::Future<Output = Result<(), BoxDynError>> + Send + 'static {
+        audit(job, deps, attempt)
+    }
 }
 
+#[tracing::instrument(name = "job.audit", skip_all, fields(audit_id = %job.audit_id, attempt = attempt))]
 async fn audit(job: AuditJob, deps: Deps, attempt: usize) -> Result<(), BoxDynError> {
-    let Some(run) = platform::audits::start(&deps.db, job.audit_id).await? else {
+    let Some(run) = platform::audits::start(&deps.db, &deps.all, job.audit_id).await? else {
         tracing::info!("audit already finished or gone; nothing to do");
         return Ok(());
     };
     let target = match target_of(&run.product) {
         Ok(target) => target,
         Err(reason) => {
-            platform::audits::fail(&deps.db, job.audit_id, &reason).await?;
+            platform::audits::fail(&deps.db, &deps.all, job.audit_id, &reason).await?;
             return Ok(());
         }
     };
@@ -44,10 +60,11 @@ async fn audit(job: AuditJob, deps: Deps, attempt: usize) -> Result<(), BoxDynEr
     let (progress_tx, mut progress_rx) = tokio::sync::watch::channel((0usize, 0usize));
     let db = deps.db.clone();
     let audit_id = job.audit_id;
+    let all = deps.all;
     let writer = tokio::spawn(async move {
         while progress_rx.changed().await.is_ok() {
             let (done, total) = *progress_rx.borrow_and_update();
-            if let Err(err) = platform::audits::record_progress(&db, audit_id, done as u32, total as u32).await {
+            if let Err(err) = platform::audits::record_progress(&db, &all, audit_id, done as u32, total as u32).await {
                 tracing::warn!(%err, "progress not saved");
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
@@ -67,14 +84,14 @@ async fn audit(job: AuditJob, deps: Deps, attempt: usize) -> Result<(), BoxDynEr
             // The engine refuses before sending anything (a private address, say): retrying
             // cannot help, so the run fails with the reason.
             tracing::info!(%err, "audit could not start");
-            platform::audits::fail(&deps.db, job.audit_id, &err.to_string()).await?;
+            platform::audits::fail(&deps.db, &deps.all, job.audit_id, &err.to_string()).await?;
             return Ok(());
         }
     };
-    let completion = match platform::audits::complete(&deps.db, job.audit_id, &card).await {
+    let completion = match platform::audits::complete(&deps.db, &deps.all, job.audit_id, &card).await {
         Ok(c) => c,
         Err(err) if attempt + 1 >= AuditJob::MAX_ATTEMPTS => {
-            platform::audits::fail(&deps.db, job.audit_id, "the scorecard could not be saved").await.ok();
+            platform::audits::fail(&deps.db, &deps.all, job.audit_id, "the scorecard could not be saved").await.ok();
             return Err(err.into());
         }
         Err(err) => return Err(err.into()),
@@ -88,7 +105,7 @@ async fn audit(job: AuditJob, deps: Deps, attempt: usize) -> Result<(), BoxDynEr
             grade_now: regression.grade_now,
             new_failures: regression.new_failures.iter().map(|f| format!("{} ({}): {}", f.title, f.severity.as_str(), f.id)).collect(),
         };
-        let ids = platform::alerts::raise(&deps.db, &deps.plans, &deps.alerts, run.org_id, run.workspace_id, &event).await?;
+        let ids = platform::alerts::raise(&deps.db, &deps.all, &deps.plans, &deps.alerts, run.org_id, run.workspace_id, &event).await?;
         deps.queues.deliver_all(&ids).await;
     }
     Ok(())

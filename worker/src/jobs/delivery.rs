@@ -4,19 +4,36 @@
 //! on the dashboard.
 
 use super::deps::Deps;
-use apalis::prelude::{BoxDynError, Data};
+use super::QueueJob;
+use crate::runner::RunnerSettings;
+use apalis::prelude::BoxDynError;
 use platform::jobs::DeliveryJob;
+use std::time::Duration;
 
 /// Longer than any single delivery takes (SMTP and HTTP time out well before).
 const LEASE_SECS: i64 = 120;
 
-#[tracing::instrument(name = "job.delivery", skip_all, fields(notification_id = %job.notification_id))]
-pub async fn deliver(job: DeliveryJob, deps: Data<Deps>) -> Result<(), BoxDynError> {
-    super::on_own_task(deliver_one(job, (*deps).clone())).await
+/// The delivery queue: many at once (each mostly waits on a remote server).
+pub struct Deliver;
+
+impl QueueJob for Deliver {
+    type Payload = DeliveryJob;
+    const NAME: &'static str = "delivery";
+    fn concurrency(_settings: &RunnerSettings) -> usize {
+        8
+    }
+    fn timeout(_settings: &RunnerSettings, _deps: &Deps) -> Duration {
+        Duration::from_secs(60)
+    }
+    fn run(job: DeliveryJob, deps: Deps, _attempt: usize) -> impl std::future::Future<Output = Result<(), BoxDynError>> + Send + 'static {
+        deliver_one(job, deps)
+    }
 }
 
-pub async fn deliver_one(job: DeliveryJob, deps: Deps) -> Result<(), BoxDynError> {
-    let Some(delivery) = platform::alerts::claim(&deps.db, &deps.key, job.notification_id, chrono::Duration::seconds(LEASE_SECS)).await?
+#[tracing::instrument(name = "job.delivery", skip_all, fields(notification_id = %job.notification_id))]
+async fn deliver_one(job: DeliveryJob, deps: Deps) -> Result<(), BoxDynError> {
+    let Some(delivery) =
+        platform::alerts::claim(&deps.db, &deps.all, &deps.key, job.notification_id, chrono::Duration::seconds(LEASE_SECS)).await?
     else {
         tracing::debug!("not due, already delivered or given up");
         return Ok(());
@@ -24,11 +41,12 @@ pub async fn deliver_one(job: DeliveryJob, deps: Deps) -> Result<(), BoxDynError
     let kind = delivery.kind.as_str();
     match crate::alerts::send(&delivery, &deps).await {
         Ok(()) => {
-            platform::alerts::delivered(&deps.db, delivery.id).await?;
+            platform::alerts::delivered(&deps.db, &deps.all, delivery.id).await?;
             tracing::info!(kind, attempt = delivery.attempt, "alert delivered");
         }
         Err(error) => {
-            let gave_up = platform::alerts::attempt_failed(&deps.db, &deps.alerts, delivery.id, delivery.attempt, &error).await?;
+            let gave_up =
+                platform::alerts::attempt_failed(&deps.db, &deps.all, &deps.alerts, delivery.id, delivery.attempt, &error).await?;
             if gave_up {
                 tracing::warn!(kind, attempt = delivery.attempt, %error, "alert delivery failed for good");
             } else {

@@ -1,22 +1,42 @@
 //! Sends one [`EmailJob`]: issues the link token at send time and hands the mail to the
 //! [`Mailer`]. Failures return an error so apalis retries them with backoff.
 
+use super::deps::Deps;
+use super::QueueJob;
+use crate::runner::RunnerSettings;
 use crate::templates;
-use apalis::prelude::{Attempt, BoxDynError, Data};
+use apalis::prelude::BoxDynError;
 use domain::sprint::BookingStatus;
 use platform::accounts::tokens::Purpose;
 use platform::jobs::{BookingMail, EmailJob};
 
-pub use super::deps::EmailDeps;
+use std::time::Duration;
 
-#[tracing::instrument(name = "job.email", skip_all, fields(kind = job_kind(&job), attempt = attempt.current()))]
-pub async fn send_email(job: EmailJob, deps: Data<EmailDeps>, attempt: Attempt) -> Result<(), BoxDynError> {
+/// The email queue.
+pub struct SendEmail;
+
+impl QueueJob for SendEmail {
+    type Payload = EmailJob;
+    const NAME: &'static str = "email";
+    fn concurrency(_settings: &RunnerSettings) -> usize {
+        4
+    }
+    fn timeout(_settings: &RunnerSettings, _deps: &Deps) -> Duration {
+        Duration::from_secs(60)
+    }
+    fn run(job: EmailJob, deps: Deps, attempt: usize) -> impl std::future::Future<Output = Result<(), BoxDynError>> + Send + 'static {
+        send_email(job, deps, attempt)
+    }
+}
+
+#[tracing::instrument(name = "job.email", skip_all, fields(kind = job_kind(&job), attempt = attempt))]
+async fn send_email(job: EmailJob, deps: Deps, attempt: usize) -> Result<(), BoxDynError> {
     let (user_id, purpose) = match job {
         EmailJob::VerifyEmail { user_id } => (user_id, Purpose::VerifyEmail),
         EmailJob::ResetPassword { user_id } => (user_id, Purpose::ResetPassword),
         EmailJob::SprintBooking { booking_id, event } => return send_booking_mail(&deps, booking_id, event).await,
     };
-    let Some((user, token)) = platform::accounts::issue_mail_token(&deps.db, &deps.key, user_id, purpose).await? else {
+    let Some((user, token)) = platform::accounts::issue_mail_token(&deps.db, &deps.all, &deps.key, user_id, purpose).await? else {
         tracing::info!(%user_id, "mail no longer applies; skipped");
         return Ok(());
     };
@@ -33,8 +53,8 @@ pub async fn send_email(job: EmailJob, deps: Data<EmailDeps>, attempt: Attempt) 
 
 /// The founder's mail, and the operators' for a booking they have to act on. A retry after a
 /// partial failure may repeat a mail that went out; it never loses one.
-async fn send_booking_mail(deps: &EmailDeps, booking_id: uuid::Uuid, event: BookingMail) -> Result<(), BoxDynError> {
-    let Some(booking) = platform::sprints::load_for_job(&deps.db, booking_id).await? else {
+async fn send_booking_mail(deps: &Deps, booking_id: platform::ids::BookingId, event: BookingMail) -> Result<(), BoxDynError> {
+    let Some(booking) = platform::sprints::load_for_job(&deps.db, &deps.all, booking_id).await? else {
         tracing::info!(%booking_id, "booking gone; mail skipped");
         return Ok(());
     };

@@ -5,42 +5,51 @@
 //! so several processes running it at once do no harm.
 
 use super::deps::Deps;
-use apalis::prelude::{BoxDynError, Data};
-use apalis_cron::Tick;
+use super::ScheduledJob;
+use crate::runner::RunnerSettings;
+use apalis::prelude::BoxDynError;
 use chrono::{Duration, Utc};
 use platform::jobs::AuditJob;
 
-#[tracing::instrument(name = "job.maintenance", skip_all)]
-pub async fn maintenance_tick(_tick: Tick, deps: Data<Deps>) -> Result<(), BoxDynError> {
-    let deps = (*deps).clone();
-    super::on_own_task(async move { run_once(&deps, Utc::now()).await }).await
+/// The sweep, on `RunnerSettings::maintenance_cron`.
+pub struct Sweep;
+
+impl ScheduledJob for Sweep {
+    const NAME: &'static str = "maintenance";
+    fn schedule(settings: &RunnerSettings, _deps: &Deps) -> String {
+        settings.maintenance_cron.clone()
+    }
+    fn tick(deps: Deps, now: chrono::DateTime<Utc>) -> impl std::future::Future<Output = Result<(), BoxDynError>> + Send + 'static {
+        async move { run_once(&deps, now).await }
+    }
 }
 
 /// One sweep as of `now`.
+#[tracing::instrument(name = "job.maintenance", skip_all)]
 pub async fn run_once(deps: &Deps, now: chrono::DateTime<Utc>) -> Result<(), BoxDynError> {
     // A past-due subscription past its grace period falls to Free (and what exceeds Free
     // pauses). First, so a product this pauses gets no scheduled audit in the same sweep.
     if let Some(stripe) = &deps.stripe {
-        for change in platform::billing::end_grace_periods(&deps.db, &deps.plans, stripe.prices(), stripe.grace(), now).await? {
+        for change in platform::billing::end_grace_periods(&deps.db, &deps.all, &deps.plans, stripe.prices(), stripe.grace(), now).await? {
             tracing::info!(org_id = %change.org_id, to = change.to.as_str(), "grace period ended");
         }
     }
-    for audit_id in platform::audits::schedule_due(&deps.db, now, &deps.plans).await? {
+    for audit_id in platform::audits::schedule_due(&deps.db, &deps.all, now, &deps.plans).await? {
         deps.queues.audits.push(AuditJob { audit_id }).await?;
         tracing::info!(%audit_id, "scheduled audit queued");
     }
     // A queued audit that nobody started within two minutes lost its job.
-    for audit_id in platform::audits::stale_queued(&deps.db, now - Duration::minutes(2)).await? {
+    for audit_id in platform::audits::stale_queued(&deps.db, &deps.all, now - Duration::minutes(2)).await? {
         tracing::warn!(%audit_id, "re-queueing an audit whose job was lost");
         deps.queues.audits.push(AuditJob { audit_id }).await?;
     }
-    let due = platform::alerts::due(&deps.db, now, 500).await?;
+    let due = platform::alerts::due(&deps.db, &deps.all, now, 500).await?;
     deps.queues.deliver_all(&due).await;
     // Seats held for a deposit that never came go back to their slot.
-    for booking_id in platform::sprints::expire_unpaid(&deps.db, now).await? {
+    for booking_id in platform::sprints::expire_unpaid(&deps.db, &deps.all, now).await? {
         tracing::info!(%booking_id, "unpaid sprint booking expired");
     }
-    let expired = platform::monitors::rollups::expire(&deps.db, now, deps.monitors.retention).await?;
+    let expired = platform::monitors::rollups::expire(&deps.db, &deps.all, now, deps.monitors.retention).await?;
     if expired > 0 {
         tracing::info!(expired, "old monitor results removed");
     }

@@ -1,3 +1,3 @@
 //! Uptime monitoring: the checks themselves (`probe`). Scheduling and recording are jobs
-//! (`jobs::monitor`); state, incidents and rollups live in `platform::monitors`.
+//! (`jobs::monitor_schedule`, `jobs::monitor_batch`); state, incidents and rollups live in `platform::monitors`.
 pub mod probe;

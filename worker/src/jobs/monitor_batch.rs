@@ -1,61 +1,46 @@
-//! Monitors: a scheduler tick (apalis-cron, every few seconds) claims the due monitors and
-//! queues them in batches; a batch job checks its monitors concurrently, records the results
-//! in one transaction, and raises the alerts their state changes call for.
+//! A batch of monitor checks: checks its monitors concurrently, records the results a few at
+//! a time, and raises the alerts their state changes call for.
 
 use super::deps::Deps;
-use apalis::prelude::{BoxDynError, Data};
-use apalis_cron::Tick;
+use super::QueueJob;
+use crate::runner::RunnerSettings;
+use apalis::prelude::BoxDynError;
 use chrono::Utc;
 use platform::alerts::AlertEvent;
+use platform::ids::{MonitorId, ProductId};
 use platform::jobs::MonitorBatchJob;
 use platform::monitors::{CheckResult, MonitorTarget, Transition};
 use std::collections::HashMap;
-use uuid::Uuid;
+use std::time::Duration;
 
-/// Due monitors claimed per round; the tick keeps claiming until none are due.
-const CLAIM_LIMIT: u64 = 2000;
+/// The monitor queue: many batches at once; a batch may take three check timeouts (its checks
+/// run concurrently, a few at a time) and the time to store them.
+pub struct CheckBatch;
 
-#[tracing::instrument(name = "job.monitor_schedule", skip_all)]
-pub async fn schedule_tick(_tick: Tick, deps: Data<Deps>) -> Result<(), BoxDynError> {
-    let deps = (*deps).clone();
-    super::on_own_task(async move { schedule_due(&deps, Utc::now()).await.map(|_| ()) }).await
-}
-
-/// Claims every monitor due at `now` and queues the batches; returns how many were queued.
-pub async fn schedule_due(deps: &Deps, now: chrono::DateTime<Utc>) -> Result<usize, BoxDynError> {
-    let mut queued = 0;
-    loop {
-        let due = platform::monitors::claim_due(&deps.db, &deps.plans, now, CLAIM_LIMIT).await?;
-        let claimed = due.len();
-        for chunk in due.chunks(deps.monitors.batch_size.max(1)) {
-            let job = MonitorBatchJob { checks: chunk.iter().map(|d| (d.monitor_id, d.slot)).collect() };
-            // A failed push loses these slots (the next ones are already scheduled); say so.
-            if let Err(err) = deps.queues.monitors.push(job).await {
-                tracing::error!(%err, monitors = chunk.len(), "monitor batch not queued; these checks are skipped this round");
-            } else {
-                queued += chunk.len();
-            }
-        }
-        if (claimed as u64) < CLAIM_LIMIT {
-            break;
-        }
+impl QueueJob for CheckBatch {
+    type Payload = MonitorBatchJob;
+    const NAME: &'static str = "monitor";
+    fn concurrency(settings: &RunnerSettings) -> usize {
+        settings.monitor_concurrency
     }
-    if queued > 0 {
-        tracing::debug!(queued, "monitor checks queued");
+    fn timeout(_settings: &RunnerSettings, deps: &Deps) -> Duration {
+        deps.monitors.check_timeout * 3 + Duration::from_secs(30)
     }
-    Ok(queued)
-}
-
-#[tracing::instrument(name = "job.monitor_batch", skip_all, fields(checks = job.checks.len()))]
-pub async fn run_batch(job: MonitorBatchJob, deps: Data<Deps>) -> Result<(), BoxDynError> {
-    super::on_own_task(batch(job, (*deps).clone())).await
+    fn run(
+        job: MonitorBatchJob,
+        deps: Deps,
+        _attempt: usize,
+    ) -> impl std::future::Future<Output = Result<(), BoxDynError>> + Send + 'static {
+        batch(job, deps)
+    }
 }
 
 /// Checks one batch, storing the results as they come.
+#[tracing::instrument(name = "job.monitor_batch", skip_all, fields(checks = job.checks.len()))]
 pub async fn batch(job: MonitorBatchJob, deps: Deps) -> Result<(), BoxDynError> {
-    let slots: HashMap<Uuid, chrono::DateTime<Utc>> = job.checks.iter().copied().collect();
-    let ids: Vec<Uuid> = slots.keys().copied().collect();
-    let targets = platform::monitors::load_targets(&deps.db, &ids).await?;
+    let slots: HashMap<MonitorId, chrono::DateTime<Utc>> = job.checks.iter().copied().collect();
+    let ids: Vec<MonitorId> = slots.keys().copied().collect();
+    let targets = platform::monitors::load_targets(&deps.db, &deps.all, &ids).await?;
     // Checks run on their own tasks (bounded by a semaphore), each owning what it needs.
     let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(deps.monitors.batch_concurrency.max(1)));
     let mut running = tokio::task::JoinSet::new();
@@ -101,10 +86,10 @@ pub async fn batch(job: MonitorBatchJob, deps: Deps) -> Result<(), BoxDynError> 
 
 /// Results stored together, at most this many or this old.
 const FLUSH_EVERY: usize = 25;
-const FLUSH_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
+const FLUSH_AFTER: Duration = Duration::from_millis(500);
 
 async fn store(deps: &Deps, results: Vec<CheckResult>) -> Result<(), BoxDynError> {
-    let transitions = platform::monitors::record(&deps.db, &results).await?;
+    let transitions = platform::monitors::record(&deps.db, &deps.all, &results).await?;
     if !transitions.is_empty() {
         alert(deps, transitions).await?;
     }
@@ -127,7 +112,7 @@ async fn check_one(probe: &crate::monitor::probe::Prober, target: &MonitorTarget
 }
 
 async fn alert(deps: &Deps, transitions: Vec<Transition>) -> Result<(), BoxDynError> {
-    let product_ids: Vec<Uuid> = transitions
+    let product_ids: Vec<ProductId> = transitions
         .iter()
         .map(|t| match t {
             Transition::IncidentOpened { monitor, .. }
@@ -135,7 +120,7 @@ async fn alert(deps: &Deps, transitions: Vec<Transition>) -> Result<(), BoxDynEr
             | Transition::CertExpiring { monitor, .. } => monitor.product_id,
         })
         .collect();
-    let names: HashMap<Uuid, String> = platform::products::names_for_job(&deps.db, &product_ids).await?;
+    let names: HashMap<ProductId, String> = platform::products::names_for_job(&deps.db, &deps.all, &product_ids).await?;
     for transition in transitions {
         let (monitor, event) = match transition {
             Transition::IncidentOpened { incident_id, monitor, at, cause } => {
@@ -177,7 +162,8 @@ async fn alert(deps: &Deps, transitions: Vec<Transition>) -> Result<(), BoxDynEr
                 (monitor, event)
             }
         };
-        let ids = platform::alerts::raise(&deps.db, &deps.plans, &deps.alerts, monitor.org_id, monitor.workspace_id, &event).await?;
+        let ids =
+            platform::alerts::raise(&deps.db, &deps.all, &deps.plans, &deps.alerts, monitor.org_id, monitor.workspace_id, &event).await?;
         deps.queues.deliver_all(&ids).await;
     }
     Ok(())
