@@ -8,7 +8,7 @@
 
 use super::deps::Deps;
 use super::QueueJob;
-use crate::runner::RunnerSettings;
+use crate::settings::RunnerSettings;
 use apalis::prelude::BoxDynError;
 use domain::product::ProductView;
 use engine::{run_audit, AuditOptions, Target};

@@ -4,7 +4,7 @@
 
 use super::deps::Deps;
 use super::ScheduledJob;
-use crate::runner::RunnerSettings;
+use crate::settings::RunnerSettings;
 use apalis::prelude::BoxDynError;
 use chrono::Utc;
 

@@ -5,7 +5,7 @@
 
 use super::deps::Deps;
 use super::QueueJob;
-use crate::runner::RunnerSettings;
+use crate::settings::RunnerSettings;
 use apalis::prelude::BoxDynError;
 use platform::jobs::DeliveryJob;
 use std::time::Duration;

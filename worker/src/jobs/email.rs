@@ -3,7 +3,7 @@
 
 use super::deps::Deps;
 use super::QueueJob;
-use crate::runner::RunnerSettings;
+use crate::settings::RunnerSettings;
 use crate::templates;
 use apalis::prelude::BoxDynError;
 use domain::sprint::BookingStatus;

@@ -11,7 +11,7 @@ pub mod maintenance;
 pub mod monitor_batch;
 pub mod monitor_schedule;
 
-use crate::runner::RunnerSettings;
+use crate::settings::RunnerSettings;
 use apalis::prelude::BoxDynError;
 use chrono::{DateTime, Utc};
 use deps::Deps;
