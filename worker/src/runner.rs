@@ -73,42 +73,34 @@ fn register_queue<J: QueueJob>(monitor: Monitor, deps: &Deps, settings: &RunnerS
     let concurrency = J::concurrency(settings);
     let timeout = J::timeout(settings, &deps);
     let queue = <J::Payload as Job>::QUEUE;
+    // The two databases' configs and storages are different types with the same builders.
+    macro_rules! serve_from {
+        ($config:ty, $storage:ty, $pool:expr) => {{
+            let config = <$config>::default()
+                .queue(queue)
+                .heartbeat_interval(settings.heartbeat)
+                .missed_heartbeats(settings.missed_heartbeats)
+                .batch_size(concurrency.max(1));
+            let storage = <$storage>::new(&$pool).with_config(config);
+            monitor.register(move |_| {
+                WorkerBuilder::new(worker_name(J::NAME))
+                    .backend(storage.clone().poll_with_strategy(EveryInterval::new(poll)))
+                    .data(deps.clone())
+                    .concurrency(concurrency)
+                    .retry(retry.clone())
+                    .timeout(timeout)
+                    .build(serve::<J>)
+            })
+        }};
+    }
     Ok(match deps.db.get_database_backend() {
         sea_orm::DbBackend::Postgres => {
             let pool = deps.db.get_postgres_connection_pool().clone();
-            let config = apalis_postgres::Config::default()
-                .queue(queue)
-                .heartbeat_interval(settings.heartbeat)
-                .missed_heartbeats(settings.missed_heartbeats)
-                .batch_size(concurrency.max(1));
-            let storage = apalis_postgres::PostgresStorage::<J::Payload>::new(&pool).with_config(config);
-            monitor.register(move |_| {
-                WorkerBuilder::new(worker_name(J::NAME))
-                    .backend(storage.clone().poll_with_strategy(EveryInterval::new(poll)))
-                    .data(deps.clone())
-                    .concurrency(concurrency)
-                    .retry(retry.clone())
-                    .timeout(timeout)
-                    .build(serve::<J>)
-            })
+            serve_from!(apalis_postgres::Config, apalis_postgres::PostgresStorage<J::Payload>, pool)
         }
         _ => {
             let pool = deps.db.get_sqlite_connection_pool().clone();
-            let config = apalis_sqlite::Config::default()
-                .queue(queue)
-                .heartbeat_interval(settings.heartbeat)
-                .missed_heartbeats(settings.missed_heartbeats)
-                .batch_size(concurrency.max(1));
-            let storage = apalis_sqlite::SqliteStorage::<J::Payload>::new(&pool).with_config(config);
-            monitor.register(move |_| {
-                WorkerBuilder::new(worker_name(J::NAME))
-                    .backend(storage.clone().poll_with_strategy(EveryInterval::new(poll)))
-                    .data(deps.clone())
-                    .concurrency(concurrency)
-                    .retry(retry.clone())
-                    .timeout(timeout)
-                    .build(serve::<J>)
-            })
+            serve_from!(apalis_sqlite::Config, apalis_sqlite::SqliteStorage<J::Payload>, pool)
         }
     })
 }

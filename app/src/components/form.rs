@@ -36,6 +36,10 @@ pub fn TextField<T: Clone + Send + Sync + 'static>(
     result: Signal<ActionResult<T>>,
     name: &'static str,
     label: &'static str,
+    /// The argument of the server function whose struct this field belongs to: the input is
+    /// then named `group[name]` (errors still name the field `name`).
+    #[prop(optional)]
+    group: &'static str,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] value: String,
     #[prop(optional)] hint: &'static str,
@@ -43,12 +47,13 @@ pub fn TextField<T: Clone + Send + Sync + 'static>(
     #[prop(default = false)] required: bool,
 ) -> impl IntoView {
     let invalid = move || result.get().and_then(|r| r.err()).and_then(|e| e.field(name)).is_some();
+    let input_name = if group.is_empty() { name.to_owned() } else { format!("{group}[{name}]") };
     view! {
         <div class="field">
             <label for=name>{label}</label>
             <input
                 id=name
-                name=name
+                name=input_name
                 type=kind
                 value=value
                 required=required

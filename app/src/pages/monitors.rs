@@ -28,72 +28,21 @@ async fn validate_monitor(
     Ok(form.validate(limits.monitor_min_interval_secs, &ctx.guard)?)
 }
 
+/// The form arrives as `form[name]` fields (what `MonitorFields` renders).
 #[server(endpoint = "monitors/create")]
-#[allow(clippy::too_many_arguments)]
-pub async fn create_monitor(
-    product_id: Uuid,
-    name: String,
-    kind: String,
-    target: String,
-    #[server(default)] interval_secs: String,
-    #[server(default)] expected_status: String,
-    #[server(default)] keyword: String,
-    #[server(default)] latency_threshold_ms: String,
-    #[server(default)] confirm_failures: String,
-    #[server(default)] confirm_successes: String,
-    enabled: Option<String>,
-) -> Result<MonitorView, AppError> {
+pub async fn create_monitor(product_id: Uuid, form: MonitorForm) -> Result<MonitorView, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
     // Another tenant's product is not found, whatever the form says; the checked product is
     // what `monitors::create` takes.
     let product = platform::products::check(&ctx.db, &scope, product_id.into()).await?;
-    let enabled = enabled.unwrap_or_default();
-    let form = MonitorForm {
-        name,
-        kind,
-        target,
-        interval_secs,
-        expected_status,
-        keyword,
-        latency_threshold_ms,
-        confirm_failures,
-        confirm_successes,
-        enabled,
-    };
     let spec = validate_monitor(&ctx, &scope, form).await?;
     Ok(platform::monitors::create(&ctx.db, &scope, &ctx.plans, product, &spec).await?)
 }
 
 #[server(endpoint = "monitors/update")]
-#[allow(clippy::too_many_arguments)]
-pub async fn update_monitor(
-    id: Uuid,
-    name: String,
-    kind: String,
-    target: String,
-    #[server(default)] interval_secs: String,
-    #[server(default)] expected_status: String,
-    #[server(default)] keyword: String,
-    #[server(default)] latency_threshold_ms: String,
-    #[server(default)] confirm_failures: String,
-    #[server(default)] confirm_successes: String,
-    enabled: Option<String>,
-) -> Result<MonitorView, AppError> {
+pub async fn update_monitor(id: Uuid, form: MonitorForm) -> Result<MonitorView, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
     platform::monitors::get(&ctx.db, &scope, id.into()).await?;
-    let enabled = enabled.unwrap_or_default();
-    let form = MonitorForm {
-        name,
-        kind,
-        target,
-        interval_secs,
-        expected_status,
-        keyword,
-        latency_threshold_ms,
-        confirm_failures,
-        confirm_successes,
-        enabled,
-    };
     let spec = validate_monitor(&ctx, &scope, form).await?;
     Ok(platform::monitors::update(&ctx.db, &scope, &ctx.plans, id.into(), &spec).await?)
 }
@@ -169,7 +118,7 @@ fn Field<T: Clone + Send + Sync + 'static>(
             <label for=id.clone()>{label}</label>
             <input
                 id=id.clone()
-                name=name
+                name=format!("form[{name}]")
                 type=kind
                 value=value
                 required=required
@@ -195,7 +144,7 @@ fn MonitorFields(result: Signal<ActionResult<MonitorView>>, prefix: String, init
         <div class="form-grid">
             <div class="field">
                 <label for=kind_id.clone()>"Kind"</label>
-                <select id=kind_id.clone() name="kind" aria-invalid=move || kind_error().is_some().then_some("true")
+                <select id=kind_id.clone() name="form[kind]" aria-invalid=move || kind_error().is_some().then_some("true")
                     aria-describedby=kind_error_id.clone()>
                     {kinds.into_iter().map(|k| view! {
                         <option value=k.as_str() selected=initial.kind == k.as_str()>{k.label()}</option>
@@ -220,7 +169,7 @@ fn MonitorFields(result: Signal<ActionResult<MonitorView>>, prefix: String, init
                 hint="Consecutive passed checks that resolve it (default 2)."/>
         </div>
         <div class="field field-check">
-            <input type="checkbox" id=enabled_id.clone() name="enabled" value="on" checked=initial.enabled == "on"/>
+            <input type="checkbox" id=enabled_id.clone() name="form[enabled]" value="on" checked=initial.enabled == "on"/>
             <label for=enabled_id>"Enabled (a paused monitor is not checked)"</label>
         </div>
     }
@@ -340,16 +289,16 @@ fn MonitorRow(monitor: MonitorView, changed: RwSignal<u32>) -> impl IntoView {
                 <td>
                     <ActionForm action=toggle attr:class="inline-form">
                         <input type="hidden" name="id" value=id.clone()/>
-                        <input type="hidden" name="name" value=toggled.name.clone()/>
-                        <input type="hidden" name="kind" value=toggled.kind.clone()/>
-                        <input type="hidden" name="target" value=toggled.target.clone()/>
-                        <input type="hidden" name="interval_secs" value=toggled.interval_secs.clone()/>
-                        <input type="hidden" name="expected_status" value=toggled.expected_status.clone()/>
-                        <input type="hidden" name="keyword" value=toggled.keyword.clone()/>
-                        <input type="hidden" name="latency_threshold_ms" value=toggled.latency_threshold_ms.clone()/>
-                        <input type="hidden" name="confirm_failures" value=toggled.confirm_failures.clone()/>
-                        <input type="hidden" name="confirm_successes" value=toggled.confirm_successes.clone()/>
-                        {(!toggled.enabled.is_empty()).then(|| view! { <input type="hidden" name="enabled" value="on"/> })}
+                        <input type="hidden" name="form[name]" value=toggled.name.clone()/>
+                        <input type="hidden" name="form[kind]" value=toggled.kind.clone()/>
+                        <input type="hidden" name="form[target]" value=toggled.target.clone()/>
+                        <input type="hidden" name="form[interval_secs]" value=toggled.interval_secs.clone()/>
+                        <input type="hidden" name="form[expected_status]" value=toggled.expected_status.clone()/>
+                        <input type="hidden" name="form[keyword]" value=toggled.keyword.clone()/>
+                        <input type="hidden" name="form[latency_threshold_ms]" value=toggled.latency_threshold_ms.clone()/>
+                        <input type="hidden" name="form[confirm_failures]" value=toggled.confirm_failures.clone()/>
+                        <input type="hidden" name="form[confirm_successes]" value=toggled.confirm_successes.clone()/>
+                        {(!toggled.enabled.is_empty()).then(|| view! { <input type="hidden" name="form[enabled]" value="on"/> })}
                         <button type="submit" class="button-link" aria-label=format!("{} {}", if m.enabled { "Pause" } else { "Resume" }, name)>
                             {if m.enabled { "Pause" } else { "Resume" }}
                         </button>

@@ -9,50 +9,20 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-#[cfg(feature = "ssr")]
-fn form_of(
-    name: String,
-    apex_domain: String,
-    app_host: String,
-    api_host: String,
-    mail_domain: String,
-    dkim_selectors: String,
-    endpoints: String,
-) -> ProductForm {
-    ProductForm { name, apex_domain, app_host, api_host, mail_domain, dkim_selectors, endpoints }
-}
-
+/// The form arrives as `form[name]` fields (what `ProductFields` renders).
 #[server(endpoint = "products/create")]
-pub async fn create_product(
-    name: String,
-    apex_domain: String,
-    app_host: String,
-    api_host: String,
-    mail_domain: String,
-    dkim_selectors: String,
-    endpoints: String,
-) -> Result<uuid::Uuid, AppError> {
+pub async fn create_product(form: ProductForm) -> Result<uuid::Uuid, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    let spec = form_of(name, apex_domain, app_host, api_host, mail_domain, dkim_selectors, endpoints).validate()?;
+    let spec = form.validate()?;
     let product = platform::usecases::create_product(&ctx.db, &scope, &ctx.plans, &spec).await?;
     leptos_axum::redirect(&format!("/app/products/{}", product.id));
     Ok(product.id)
 }
 
 #[server(endpoint = "products/update")]
-#[allow(clippy::too_many_arguments)]
-pub async fn update_product(
-    id: uuid::Uuid,
-    name: String,
-    apex_domain: String,
-    app_host: String,
-    api_host: String,
-    mail_domain: String,
-    dkim_selectors: String,
-    endpoints: String,
-) -> Result<uuid::Uuid, AppError> {
+pub async fn update_product(id: uuid::Uuid, form: ProductForm) -> Result<uuid::Uuid, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    let spec = form_of(name, apex_domain, app_host, api_host, mail_domain, dkim_selectors, endpoints).validate()?;
+    let spec = form.validate()?;
     let product = platform::products::update(&ctx.db, &scope, id.into(), &spec).await?;
     leptos_axum::redirect(&format!("/app/products/{}", product.id));
     Ok(product.id)
@@ -77,24 +47,24 @@ fn ProductFields(result: Signal<ActionResult<uuid::Uuid>>, initial: ProductForm)
         <FormError result/>
         <fieldset>
             <legend>"Product"</legend>
-            <TextField result name="name" label="Name" value=initial.name required=true/>
-            <TextField result name="apex_domain" label="Apex domain" value=initial.apex_domain required=true
+            <TextField result group="form" name="name" label="Name" value=initial.name required=true/>
+            <TextField result group="form" name="apex_domain" label="Apex domain" value=initial.apex_domain required=true
                 hint="The registrable domain, e.g. example.com or example.co.uk."/>
-            <TextField result name="app_host" label="App host" value=initial.app_host hint="Optional, e.g. app.example.com."/>
-            <TextField result name="api_host" label="API host" value=initial.api_host hint="Optional, e.g. api.example.com."/>
+            <TextField result group="form" name="app_host" label="App host" value=initial.app_host hint="Optional, e.g. app.example.com."/>
+            <TextField result group="form" name="api_host" label="API host" value=initial.api_host hint="Optional, e.g. api.example.com."/>
         </fieldset>
         <fieldset>
             <legend>"Email"</legend>
-            <TextField result name="mail_domain" label="Mail domain" value=initial.mail_domain
+            <TextField result group="form" name="mail_domain" label="Mail domain" value=initial.mail_domain
                 hint="The domain you send mail from. Empty means the apex domain."/>
-            <TextField result name="dkim_selectors" label="DKIM selectors" value=initial.dkim_selectors
+            <TextField result group="form" name="dkim_selectors" label="DKIM selectors" value=initial.dkim_selectors
                 hint="Comma-separated, e.g. google, s1. Empty lets the audit try common selectors."/>
         </fieldset>
         <fieldset>
             <legend>"Endpoints"</legend>
             <div class="field">
                 <label for="endpoints">"Endpoints"</label>
-                <textarea id="endpoints" name="endpoints" rows="6" aria-invalid=move || invalid("endpoints")().then_some("true")
+                <textarea id="endpoints" name="form[endpoints]" rows="6" aria-invalid=move || invalid("endpoints")().then_some("true")
                     aria-describedby="endpoints-hint endpoints-error">{initial.endpoints}</textarea>
                 <p class="hint" id="endpoints-hint">
                     "One per line: " <code>"PATH=ACCESS[,KIND]"</code>" where ACCESS is public, authenticated or admin and KIND is login, chat or health. "

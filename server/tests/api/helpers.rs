@@ -260,7 +260,8 @@ impl TestApp {
 
     /// Calls a server function the way the hydrated app does (form-encoded POST).
     pub async fn call(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        client.post(self.url(&format!("/api/{endpoint}"))).form(form).send().await.unwrap()
+        let form = as_browser_sends(endpoint, form);
+        client.post(self.url(&format!("/api/{endpoint}"))).form(&form).send().await.unwrap()
     }
 
     pub async fn sign_up(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
@@ -373,4 +374,17 @@ pub async fn job_states(app: &TestApp) -> Vec<String> {
         _ => "SELECT status || ' ' || attempts || ' ' || coalesce(last_result, '') || ' run_at=' || run_at || ' lock_by=' || coalesce(lock_by, '') AS state FROM Jobs",
     };
     Row::find_by_statement(Statement::from_string(backend, sql)).all(&app.db).await.unwrap().into_iter().map(|r| r.state).collect()
+}
+
+/// Server functions that take a typed form struct (`form: ProductForm`, `form: MonitorForm`)
+/// read its fields as `form[name]`, as the browser's ActionForm names them; tests list the
+/// fields plainly and this names them so. Ids stay top-level arguments.
+pub fn as_browser_sends(endpoint: &str, form: &[(&str, impl AsRef<str>)]) -> Vec<(String, String)> {
+    let typed = matches!(endpoint, "products/create" | "products/update" | "monitors/create" | "monitors/update");
+    form.iter()
+        .map(|(key, value)| {
+            let key = if typed && !matches!(*key, "id" | "product_id") { format!("form[{key}]") } else { key.to_string() };
+            (key, value.as_ref().to_owned())
+        })
+        .collect()
 }

@@ -90,6 +90,7 @@ async fn monitors_intervals_and_features_stop_at_the_plan(app: &TestApp) {
     let call = |form: Vec<(&'static str, String)>| {
         let client = client.clone();
         let url = app.url("/api/monitors/create");
+        let form = crate::helpers::as_browser_sends("monitors/create", &form);
         async move { client.post(url).form(&form).send().await.unwrap() }
     };
     // Free: 5 monitors, the main-URL one included; every 5 minutes at most.

@@ -209,7 +209,7 @@ async fn booking_the_last_seat(db: Db) {
     let theirs = theirs[0]["id"].as_str().unwrap().to_owned();
     let moved: Value =
         app.call(&ops, "admin/decide", &[("id", &theirs), ("decision", "reschedule"), ("slot_id", &later)]).await.json().await.unwrap();
-    assert_eq!(moved["slot"]["id"], later.as_str());
+    assert_eq!(moved["slot"]["id"], later.as_str(), "{moved}");
     let slots = sprint_slot::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(slots.iter().map(|s| s.booked).sum::<i32>(), 1, "the old seat was given back");
     app.stop().await;
