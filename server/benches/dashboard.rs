@@ -11,10 +11,10 @@ mod support;
 
 use chrono::{Duration as ChronoDuration, DurationRound, Utc};
 use platform::entities::{audit, incident, membership, monitor, monitor_rollup, organization, user};
+use platform::ids::{AuditId, IncidentId, MonitorId, OrgId, ProductId};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use std::time::{Duration, Instant};
 use support::{ms, percentile, BenchDb, Which};
-use uuid::Uuid;
 
 const PRODUCTS: usize = 10;
 const MONITORS_PER_PRODUCT: usize = 100;
@@ -117,7 +117,7 @@ fn client_for(base: &str) -> reqwest::Client {
 }
 
 /// Products, monitors, rollups, audits and incidents; returns the number of rollup rows.
-async fn seed(db: &sea_orm::DatabaseConnection, org_id: Uuid) -> usize {
+async fn seed(db: &sea_orm::DatabaseConnection, org_id: OrgId) -> usize {
     let now = Utc::now();
     let (_, workspace_id, products) = support::workspace_for(db, org_id, PRODUCTS, now).await;
     let this_hour = now.duration_trunc(ChronoDuration::hours(1)).unwrap();
@@ -126,7 +126,7 @@ async fn seed(db: &sea_orm::DatabaseConnection, org_id: Uuid) -> usize {
     let mut rollups = 0;
     for (p, product_id) in products.iter().enumerate() {
         for m in 0..MONITORS_PER_PRODUCT {
-            let id = Uuid::new_v4();
+            let id = MonitorId::new_random();
             let down = m == 0 && p % 3 == 0;
             monitors.push(monitor::ActiveModel {
                 id: Set(id),
@@ -177,7 +177,7 @@ async fn seed(db: &sea_orm::DatabaseConnection, org_id: Uuid) -> usize {
             let at = now - ChronoDuration::days(3 * a);
             let score = 60 + ((p as i32 * 7 + a as i32 * 3) % 40);
             audit::ActiveModel {
-                id: Set(Uuid::new_v4()),
+                id: Set(AuditId::new_random()),
                 org_id: Set(org_id),
                 workspace_id: Set(workspace_id),
                 product_id: Set(*product_id),
@@ -231,9 +231,9 @@ async fn seed(db: &sea_orm::DatabaseConnection, org_id: Uuid) -> usize {
 }
 
 fn rollup(
-    monitor_id: Uuid,
-    org_id: Uuid,
-    product_id: Uuid,
+    monitor_id: MonitorId,
+    org_id: OrgId,
+    product_id: ProductId,
     period: &str,
     bucket_start: chrono::DateTime<Utc>,
     checks: i32,
@@ -272,7 +272,7 @@ async fn incident_row(
     resolved_at: Option<chrono::DateTime<Utc>>,
 ) {
     incident::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(IncidentId::new_random()),
         org_id: Set(m.org_id),
         product_id: Set(m.product_id),
         monitor_id: Set(m.id),

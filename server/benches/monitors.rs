@@ -15,12 +15,12 @@ mod support;
 
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use platform::entities::{monitor, monitor_result};
+use platform::ids::{MonitorId, OrgId, ProductId, WorkspaceId};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use support::{cpu_time, percentile, proc_status_kb, BenchDb, Which};
-use uuid::Uuid;
 
 const CHILD_FLAG: &str = "LAUNCHREADY_BENCH_TARGET_CHILD";
 
@@ -182,9 +182,9 @@ fn offset_ms(i: usize, count: usize, interval: i64) -> i64 {
 #[allow(clippy::too_many_arguments)]
 async fn seed_monitors(
     db: &sea_orm::DatabaseConnection,
-    org_id: Uuid,
-    workspace_id: Uuid,
-    products: &[Uuid],
+    org_id: OrgId,
+    workspace_id: WorkspaceId,
+    products: &[ProductId],
     count: usize,
     port: u16,
     start: DateTime<Utc>,
@@ -193,7 +193,7 @@ async fn seed_monitors(
     let now = Utc::now();
     let rows: Vec<monitor::ActiveModel> = (0..count)
         .map(|i| monitor::ActiveModel {
-            id: Set(Uuid::new_v4()),
+            id: Set(MonitorId::new_random()),
             org_id: Set(org_id),
             workspace_id: Set(workspace_id),
             product_id: Set(products[i % products.len()]),

@@ -129,7 +129,7 @@ async fn pages_create_and_show_a_product(app: &TestApp) {
         .post(app.url("/api/products/create"))
         .header("accept", "text/html")
         .header("referer", app.url("/app/products/new"))
-        .form(&bad)
+        .form(&crate::helpers::as_browser_sends("products/create", &bad))
         .send()
         .await
         .unwrap();

@@ -19,8 +19,8 @@ impl ScheduledJob for Reconcile {
     fn schedule(_settings: &RunnerSettings, _deps: &Deps) -> String {
         RECONCILE_CRON.into()
     }
-    fn tick(deps: Deps, now: chrono::DateTime<Utc>) -> impl std::future::Future<Output = Result<(), BoxDynError>> + Send + 'static {
-        async move { reconcile(&deps, now).await }
+    async fn tick(deps: Deps, now: chrono::DateTime<Utc>) -> Result<(), BoxDynError> {
+        reconcile(&deps, now).await
     }
 }
 

@@ -19,8 +19,8 @@ impl ScheduledJob for Sweep {
     fn schedule(settings: &RunnerSettings, _deps: &Deps) -> String {
         settings.maintenance_cron.clone()
     }
-    fn tick(deps: Deps, now: chrono::DateTime<Utc>) -> impl std::future::Future<Output = Result<(), BoxDynError>> + Send + 'static {
-        async move { run_once(&deps, now).await }
+    async fn tick(deps: Deps, now: chrono::DateTime<Utc>) -> Result<(), BoxDynError> {
+        run_once(&deps, now).await
     }
 }
 

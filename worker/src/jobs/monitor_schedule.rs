@@ -19,8 +19,8 @@ impl ScheduledJob for ScheduleMonitors {
     fn schedule(_settings: &RunnerSettings, deps: &Deps) -> String {
         format!("*/{} * * * * *", deps.monitors.schedule_every_secs.clamp(1, 59))
     }
-    fn tick(deps: Deps, now: chrono::DateTime<Utc>) -> impl std::future::Future<Output = Result<(), BoxDynError>> + Send + 'static {
-        async move { schedule_due(&deps, now).await.map(|_| ()) }
+    async fn tick(deps: Deps, now: chrono::DateTime<Utc>) -> Result<(), BoxDynError> {
+        schedule_due(&deps, now).await.map(|_| ())
     }
 }
 
