@@ -89,7 +89,7 @@ pub async fn dashboard(db: &DatabaseConnection, scope: &TenantScope) -> Result<D
             p95_ms_7d: p95_ms(&histogram),
             server_errors_7d: server_errors,
             monitors: product_monitors.len() as u32,
-            monitors_down: product_monitors.iter().filter(|m| m.enabled && m.state == MonitorState::Down.as_str()).count() as u32,
+            monitors_down: product_monitors.iter().filter(|m| m.enabled && m.state.0 == MonitorState::Down).count() as u32,
             open_incidents: open.iter().filter(|i| i.product_id == p.id).cloned().collect(),
             failed_deliveries_7d: failed.iter().filter(|id| **id == Some(p.id)).count() as u32,
             top_failing,

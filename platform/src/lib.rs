@@ -23,4 +23,5 @@ pub mod products;
 pub mod quota;
 pub mod sprints;
 pub mod tenancy;
+pub mod text_enum;
 pub mod usecases;

@@ -10,8 +10,11 @@
 mod support;
 
 use chrono::{Duration as ChronoDuration, DurationRound, Utc};
+use domain::audit::{AuditStatus, AuditTrigger};
+use domain::monitor::{MonitorKind, MonitorState};
 use platform::entities::{audit, incident, membership, monitor, monitor_rollup, organization, user};
 use platform::ids::{AuditId, IncidentId, MonitorId, OrgId, ProductId};
+use platform::text_enum::Text;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use std::time::{Duration, Instant};
 use support::{ms, percentile, BenchDb, Which};
@@ -133,7 +136,7 @@ async fn seed(db: &sea_orm::DatabaseConnection, org_id: OrgId) -> usize {
                 org_id: Set(org_id),
                 workspace_id: Set(workspace_id),
                 product_id: Set(*product_id),
-                kind: Set("http".into()),
+                kind: Set(Text(MonitorKind::Http)),
                 name: Set(format!("Endpoint {m}")),
                 target: Set(format!("https://p{p}.bench.test/e{m}")),
                 interval_secs: Set(60),
@@ -146,7 +149,7 @@ async fn seed(db: &sea_orm::DatabaseConnection, org_id: OrgId) -> usize {
                 enabled: Set(true),
                 is_primary: Set(m == 0),
                 paused_by_plan: Set(false),
-                state: Set(if down { "down" } else { "up" }.into()),
+                state: Set(Text(if down { MonitorState::Down } else { MonitorState::Up })),
                 consecutive_failures: Set(0),
                 consecutive_successes: Set(0),
                 last_checked_at: Set(Some(now)),
@@ -181,9 +184,9 @@ async fn seed(db: &sea_orm::DatabaseConnection, org_id: OrgId) -> usize {
                 org_id: Set(org_id),
                 workspace_id: Set(workspace_id),
                 product_id: Set(*product_id),
-                trigger: Set("scheduled".into()),
+                trigger: Set(Text(AuditTrigger::Scheduled)),
                 scheduled_for: Set(None),
-                status: Set("done".into()),
+                status: Set(Text(AuditStatus::Done)),
                 requested_by: Set(None),
                 active: Set(false),
                 checks_done: Set(52),

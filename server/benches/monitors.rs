@@ -14,8 +14,10 @@
 mod support;
 
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use domain::monitor::{MonitorKind, MonitorState};
 use platform::entities::{monitor, monitor_result};
 use platform::ids::{MonitorId, OrgId, ProductId, WorkspaceId};
+use platform::text_enum::Text;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -197,7 +199,7 @@ async fn seed_monitors(
             org_id: Set(org_id),
             workspace_id: Set(workspace_id),
             product_id: Set(products[i % products.len()]),
-            kind: Set("http".into()),
+            kind: Set(Text(MonitorKind::Http)),
             name: Set(format!("Health {i}")),
             target: Set(format!("http://127.0.0.1:{port}/health")),
             interval_secs: Set(interval as i32),
@@ -209,7 +211,7 @@ async fn seed_monitors(
             enabled: Set(true),
             is_primary: Set(false),
             paused_by_plan: Set(false),
-            state: Set("unknown".into()),
+            state: Set(Text(MonitorState::Unknown)),
             consecutive_failures: Set(0),
             consecutive_successes: Set(0),
             last_checked_at: Set(None),

@@ -6,6 +6,7 @@ use crate::entities::notification_channel;
 use crate::ids::ChannelId;
 use crate::infra::secret::SecretKey;
 use crate::tenancy::TenantScope;
+use crate::text_enum::Text;
 use chrono::Utc;
 use domain::channel::{hint_of, ChannelCreated, ChannelSpec, ChannelView};
 use domain::plans::{ChannelKind, PlanTable};
@@ -90,7 +91,7 @@ pub async fn create(
         org_id: Set(scope.org_id()),
         workspace_id: Set(scope.workspace_id()),
         name: Set(spec.name.clone()),
-        kind: Set(spec.kind.as_str().into()),
+        kind: Set(Text(spec.kind)),
         hint: Set(hint_of(spec.kind, &spec.target)),
         secret: Set(secret.seal(key)),
         enabled: Set(true),
@@ -127,12 +128,5 @@ pub(crate) async fn get_row(
 }
 
 fn to_view(row: notification_channel::Model) -> ChannelView {
-    ChannelView {
-        id: row.id.into(),
-        name: row.name,
-        kind: ChannelKind::parse(&row.kind).unwrap_or(ChannelKind::Email),
-        hint: row.hint,
-        enabled: row.enabled,
-        created_at: row.created_at,
-    }
+    ChannelView { id: row.id.into(), name: row.name, kind: row.kind.0, hint: row.hint, enabled: row.enabled, created_at: row.created_at }
 }

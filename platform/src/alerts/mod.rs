@@ -213,7 +213,7 @@ pub async fn raise(
         .await
         .map_err(internal)?
         .into_iter()
-        .filter(|c| ChannelKind::parse(&c.kind).is_some_and(|k| allowed.contains(&k)))
+        .filter(|c| allowed.contains(&c.kind.0))
         .filter(|c| match event {
             AlertEvent::Test { channel_id, .. } => c.id == *channel_id,
             _ => true,
@@ -347,14 +347,7 @@ pub async fn claim(
             return Ok(None);
         }
     };
-    Ok(Some(Delivery {
-        id,
-        org_id: row.org_id,
-        kind: ChannelKind::parse(&channel.kind).unwrap_or(ChannelKind::Email),
-        secret,
-        event,
-        attempt: row.attempts.max(1) as u32,
-    }))
+    Ok(Some(Delivery { id, org_id: row.org_id, kind: channel.kind.0, secret, event, attempt: row.attempts.max(1) as u32 }))
 }
 
 pub async fn delivered(db: &DatabaseConnection, _jobs: &CrossTenant, id: NotificationId) -> Result<(), DomainError> {

@@ -9,6 +9,7 @@ use crate::entities::{audit, finding, product};
 use crate::ids::{AuditId, OrgId, ProductId, UserId, WorkspaceId};
 use crate::tenancy::CrossTenant;
 use crate::tenancy::TenantScope;
+use crate::text_enum::Text;
 use chrono::{DateTime, Utc};
 use domain::audit::{AuditDetail, AuditDiff, AuditStatus, AuditSummary, AuditTrigger, FindingRef};
 use domain::scorecard::{Counts, Finding, Grade, Scorecard, Severity, Status};
@@ -75,9 +76,9 @@ fn new_row(
         org_id: Set(org_id),
         workspace_id: Set(workspace_id),
         product_id: Set(product_id),
-        trigger: Set(trigger.as_str().into()),
+        trigger: Set(Text(trigger)),
         scheduled_for: Set(slot),
-        status: Set("queued".into()),
+        status: Set(Text(AuditStatus::Queued)),
         requested_by: Set(by),
         active: Set(false),
         checks_done: Set(0),
@@ -131,7 +132,7 @@ pub async fn detail(db: &DatabaseConnection, scope: &TenantScope, id: AuditId) -
     let product = crate::products::get(db, scope, row.product_id).await?;
     let findings = findings_of(db, row.id).await?;
     let diff = match previous_done(db, &row).await? {
-        Some(previous) if row.status == "done" => {
+        Some(previous) if row.status.0 == AuditStatus::Done => {
             let before = findings_of(db, previous.id).await?;
             Some(AuditDiff::between(previous.id.into(), previous.score.map(|s| s as u32), previous.grade.clone(), &before, &findings))
         }
@@ -199,8 +200,8 @@ pub(crate) fn summary_of(row: &audit::Model) -> AuditSummary {
     AuditSummary {
         id: row.id.into(),
         product_id: row.product_id.into(),
-        trigger: AuditTrigger::parse(&row.trigger),
-        status: AuditStatus::parse(&row.status),
+        trigger: row.trigger.0,
+        status: row.status.0,
         checks_done: row.checks_done.max(0) as u32,
         checks_total: row.checks_total.max(0) as u32,
         score: row.score.map(|s| s.max(0) as u32),

@@ -1,6 +1,8 @@
 //! Row of `audits`: one run of the engine against a product. Generated shape; behaviour lives
 //! in `crate::audits`.
 use crate::ids::{AuditId, OrgId, ProductId, UserId, WorkspaceId};
+use crate::text_enum::Text;
+use domain::audit::{AuditStatus, AuditTrigger};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,11 +13,9 @@ pub struct Model {
     pub org_id: OrgId,
     pub workspace_id: WorkspaceId,
     pub product_id: ProductId,
-    /// manual | scheduled | api
-    pub trigger: String,
+    pub trigger: Text<AuditTrigger>,
     pub scheduled_for: Option<DateTimeUtc>,
-    /// queued | running | done | failed
-    pub status: String,
+    pub status: Text<AuditStatus>,
     pub requested_by: Option<UserId>,
     pub active: bool,
     pub checks_done: i32,

@@ -1,5 +1,7 @@
 //! Row of `monitors`. Generated shape; behaviour lives in `crate::monitors`.
 use crate::ids::{IncidentId, MonitorId, OrgId, ProductId, WorkspaceId};
+use crate::text_enum::Text;
+use domain::monitor::{MonitorKind, MonitorState};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,8 +12,7 @@ pub struct Model {
     pub org_id: OrgId,
     pub workspace_id: WorkspaceId,
     pub product_id: ProductId,
-    /// http | tls_expiry | dns
-    pub kind: String,
+    pub kind: Text<MonitorKind>,
     pub name: String,
     /// A URL (http), a host[:port] (tls_expiry) or a host name (dns).
     pub target: String,
@@ -27,8 +28,7 @@ pub struct Model {
     /// Set while the plan allows fewer monitors than the organisation has, or the product is
     /// paused: the monitor is not checked, and it resumes by itself when there is room again.
     pub paused_by_plan: bool,
-    /// unknown | up | down
-    pub state: String,
+    pub state: Text<MonitorState>,
     pub consecutive_failures: i32,
     pub consecutive_successes: i32,
     pub last_checked_at: Option<DateTimeUtc>,

@@ -1,6 +1,8 @@
 //! Row of `notification_channels`. `secret` is sealed (`crate::infra::sealed`); `hint` is what the
 //! owner may see of the destination.
 use crate::ids::{ChannelId, OrgId, WorkspaceId};
+use crate::text_enum::Text;
+use domain::plans::ChannelKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
@@ -12,7 +14,7 @@ pub struct Model {
     pub workspace_id: WorkspaceId,
     pub name: String,
     /// email | slack | webhook
-    pub kind: String,
+    pub kind: Text<ChannelKind>,
     pub hint: String,
     pub secret: String,
     pub enabled: bool,

@@ -1,5 +1,7 @@
 //! Row of `sprint_bookings`. Generated shape; behaviour lives in `crate::sprints`.
 use crate::ids::{AuditId, BookingId, OrgId, ProductId, SlotId, UserId, WorkspaceId};
+use crate::text_enum::Text;
+use domain::sprint::BookingStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -19,7 +21,7 @@ pub struct Model {
     pub contact_email: String,
     pub notes: String,
     /// awaiting_deposit | requested | confirmed | declined | expired
-    pub status: String,
+    pub status: Text<BookingStatus>,
     pub deposit_cents: i64,
     pub checkout_session_id: Option<String>,
     pub deposit_paid_at: Option<DateTimeUtc>,

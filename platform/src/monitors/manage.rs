@@ -6,6 +6,7 @@ use crate::entities::monitor;
 use crate::ids::{MonitorId, ProductId};
 use crate::products::ProductRef;
 use crate::tenancy::TenantScope;
+use crate::text_enum::Text;
 use chrono::{DateTime, Utc};
 use domain::monitor::{MonitorKind, MonitorSpec, MonitorState, MonitorView};
 use domain::plans::{Plan, PlanTable, Resource};
@@ -104,7 +105,7 @@ fn new_row(product: ProductRef, spec: &MonitorSpec, primary: bool, paused: bool)
         product_id: Set(product.id()),
         is_primary: Set(primary),
         paused_by_plan: Set(paused),
-        state: Set(MonitorState::Unknown.as_str().into()),
+        state: Set(Text(MonitorState::Unknown)),
         consecutive_failures: Set(0),
         consecutive_successes: Set(0),
         last_checked_at: Set(None),
@@ -122,7 +123,7 @@ fn new_row(product: ProductRef, spec: &MonitorSpec, primary: bool, paused: bool)
 
 fn spec_columns(spec: &MonitorSpec, now: DateTime<Utc>) -> monitor::ActiveModel {
     monitor::ActiveModel {
-        kind: Set(spec.kind.as_str().into()),
+        kind: Set(Text(spec.kind)),
         name: Set(spec.name.clone()),
         target: Set(spec.target.clone()),
         interval_secs: Set(spec.interval_secs as i32),
@@ -148,11 +149,11 @@ pub async fn update(
     let existing = crate::tenancy::scoped::find::<monitor::Entity>(db, scope, id).await?;
     ensure_interval(plans, crate::quota::plan_of(db, scope.org_id()).await?, spec)?;
     let now = Utc::now();
-    let changed_target = existing.target != spec.target || existing.kind != spec.kind.as_str();
+    let changed_target = existing.target != spec.target || existing.kind.0 != spec.kind;
     let mut row = monitor::ActiveModel { id: sea_orm::Unchanged(existing.id), ..spec_columns(spec, now) };
     if changed_target {
         // Another target: what was known about the old one no longer applies.
-        row.state = Set(MonitorState::Unknown.as_str().into());
+        row.state = Set(Text(MonitorState::Unknown));
         row.consecutive_failures = Set(0);
         row.consecutive_successes = Set(0);
         row.cert_expiry_stage = Set(None);
@@ -178,7 +179,7 @@ pub(crate) fn to_view(row: monitor::Model) -> MonitorView {
     MonitorView {
         id: row.id.uuid(),
         product_id: row.product_id.uuid(),
-        kind: MonitorKind::parse(&row.kind).unwrap_or(MonitorKind::Http),
+        kind: row.kind.0,
         name: row.name,
         target: row.target,
         interval_secs: row.interval_secs.max(0) as u32,
@@ -190,7 +191,7 @@ pub(crate) fn to_view(row: monitor::Model) -> MonitorView {
         enabled: row.enabled,
         is_primary: row.is_primary,
         paused: row.paused_by_plan,
-        state: MonitorState::parse(&row.state),
+        state: row.state.0,
         last_checked_at: row.last_checked_at,
         last_ok: row.last_ok,
         last_message: row.last_message,

@@ -6,6 +6,7 @@ use crate::db::internal;
 use crate::entities::{incident, monitor, monitor_result};
 use crate::ids::{IncidentId, MonitorId};
 use crate::tenancy::CrossTenant;
+use crate::text_enum::Text;
 use domain::monitor::MonitorState;
 use domain::DomainError;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -97,13 +98,13 @@ async fn apply(txn: &impl ConnectionTrait, m: &mut monitor::Model, r: &CheckResu
     m.last_ok = Some(r.ok);
     m.last_message = Some(clip(&r.message, 500));
     m.last_latency_ms = r.latency_ms.map(|v| v as i32);
-    let state = MonitorState::parse(&m.state);
+    let state = m.state.0;
     if r.ok {
         m.consecutive_successes += 1;
         m.consecutive_failures = 0;
         match state {
             MonitorState::Down if m.consecutive_successes >= m.confirm_successes => {
-                m.state = MonitorState::Up.as_str().into();
+                m.state = Text(MonitorState::Up);
                 if let Some(incident_id) = m.open_incident_id.take() {
                     let opened = incident::Entity::find_by_id(incident_id).one(txn).await.map_err(internal)?;
                     incident::Entity::update_many()
@@ -117,14 +118,14 @@ async fn apply(txn: &impl ConnectionTrait, m: &mut monitor::Model, r: &CheckResu
                     out.push(Transition::IncidentResolved { incident_id, monitor: who(), opened_at, at: r.checked_at });
                 }
             }
-            MonitorState::Unknown => m.state = MonitorState::Up.as_str().into(),
+            MonitorState::Unknown => m.state = Text(MonitorState::Up),
             _ => {}
         }
     } else {
         m.consecutive_failures += 1;
         m.consecutive_successes = 0;
         if state != MonitorState::Down && m.consecutive_failures >= m.confirm_failures {
-            m.state = MonitorState::Down.as_str().into();
+            m.state = Text(MonitorState::Down);
             let incident_id = IncidentId::new_random();
             incident::ActiveModel {
                 id: Set(incident_id),

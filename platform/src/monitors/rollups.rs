@@ -198,8 +198,7 @@ pub async fn status_page(
         .all(db)
         .await
         .map_err(internal)?;
-    let public: Vec<PublicMonitor> =
-        monitors.iter().map(|m| PublicMonitor { name: m.name.clone(), state: MonitorState::parse(&m.state) }).collect();
+    let public: Vec<PublicMonitor> = monitors.iter().map(|m| PublicMonitor { name: m.name.clone(), state: m.state.0 }).collect();
     let overall = if public.iter().any(|m| m.state == MonitorState::Down) {
         MonitorState::Down
     } else if public.is_empty() {

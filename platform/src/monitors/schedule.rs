@@ -103,7 +103,7 @@ pub async fn load_targets(db: &DatabaseConnection, _jobs: &CrossTenant, ids: &[M
         .map(|m| MonitorTarget {
             id: m.id,
             org_id: m.org_id,
-            kind: MonitorKind::parse(&m.kind).unwrap_or(MonitorKind::Http),
+            kind: m.kind.0,
             target: m.target,
             expected_status: m.expected_status.map(|s| s as u16),
             keyword: m.keyword,

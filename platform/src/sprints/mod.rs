@@ -11,6 +11,7 @@ use crate::infra::stripe::{CheckoutState, Stripe};
 use crate::tenancy::operator::Operator;
 use crate::tenancy::CrossTenant;
 use crate::tenancy::TenantScope;
+use crate::text_enum::Text;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::audit::AuditDetail;
 use domain::sprint::{
@@ -44,7 +45,7 @@ fn booking_view(row: &sprint_booking::Model, slot: &sprint_slot::Model) -> Booki
         product_id: row.product_id.into(),
         product_name: row.product_name.clone(),
         audit_id: row.audit_id.into(),
-        status: BookingStatus::parse(&row.status),
+        status: row.status.0,
         contact_name: row.contact_name.clone(),
         contact_email: row.contact_email.clone(),
         notes: row.notes.clone(),
@@ -158,7 +159,7 @@ pub async fn book(
         contact_name: Set(spec.contact_name.clone()),
         contact_email: Set(spec.contact_email.as_str().to_owned()),
         notes: Set(spec.notes.clone()),
-        status: Set(if deposit_due { BookingStatus::AwaitingDeposit } else { BookingStatus::Requested }.as_str().into()),
+        status: Set(Text(if deposit_due { BookingStatus::AwaitingDeposit } else { BookingStatus::Requested })),
         deposit_cents: Set(if deposit_due { slot.deposit_cents } else { 0 }),
         checkout_session_id: Set(None),
         deposit_paid_at: Set(None),
@@ -219,7 +220,7 @@ pub async fn deposit_url(
     base_url: &str,
 ) -> Result<String, DomainError> {
     let row = scoped_row(db, scope, id).await?;
-    if BookingStatus::parse(&row.status) != BookingStatus::AwaitingDeposit {
+    if row.status.0 != BookingStatus::AwaitingDeposit {
         return Err(DomainError::invalid("booking", "this booking has no deposit to pay"));
     }
     let stripe = stripe.ok_or_else(|| DomainError::invalid("booking", "payments are not configured on this installation"))?;
@@ -377,7 +378,7 @@ pub async fn decide(
 ) -> Result<BookingView, DomainError> {
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
     let row = sprint_booking::Entity::find_by_id(id).one(&txn).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
-    let status = BookingStatus::parse(&row.status);
+    let status = row.status.0;
     let refuse =
         |what: &str| DomainError::invalid("decision", format!("a booking that is {} cannot be {what}", status.label().to_lowercase()));
     match decision {

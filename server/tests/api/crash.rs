@@ -105,7 +105,7 @@ async fn wait_until(app: &TestApp, id: &str, what: &str, timeout: Duration, done
         assert!(
             tokio::time::Instant::now() < deadline,
             "audit {id} never {what}: status {} ({}/{})",
-            current.status,
+            current.status.0.as_str(),
             current.checks_done,
             current.checks_total
         );
