@@ -58,7 +58,7 @@ pub async fn record(db: &DatabaseConnection, _jobs: &CrossTenant, results: &[Che
     for id in touched {
         let m = &monitors[&id];
         monitor::Entity::update_many()
-            .col_expr(monitor::Column::State, Expr::value(m.state.clone()))
+            .col_expr(monitor::Column::State, Expr::value(m.state))
             .col_expr(monitor::Column::ConsecutiveFailures, Expr::value(m.consecutive_failures))
             .col_expr(monitor::Column::ConsecutiveSuccesses, Expr::value(m.consecutive_successes))
             .col_expr(monitor::Column::LastCheckedAt, Expr::value(m.last_checked_at))
