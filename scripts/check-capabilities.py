@@ -17,7 +17,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 # constructor -> files (relative to the root) allowed to name it
 RULES = {
-    "CrossTenant::for_worker_startup": {
+    "for_worker_startup": {
         "platform/src/tenancy/cross_tenant.rs",  # its definition
         "worker/src/jobs/deps.rs",  # the worker's start-up (`Deps::new`)
     },

@@ -193,7 +193,7 @@ impl AlertPolicy {
 
 /// Creates one notification per enabled channel of the workspace that the plan allows.
 /// Returns the ids to deliver now (suppressed ones are logged, not returned).
-#[tracing::instrument(skip(db, plans, policy, event), fields(kind = event.kind()))]
+#[tracing::instrument(skip(_jobs, db, plans, policy, event), fields(kind = event.kind()))]
 pub async fn raise(
     db: &DatabaseConnection,
     _jobs: &CrossTenant,
@@ -302,7 +302,7 @@ pub struct Delivery {
 /// Claims a pending notification whose time has come: one attempt more, and a lease (the
 /// next attempt time moves on) so no other worker sends it meanwhile. `None` when it is not
 /// due, already delivered or given up.
-#[tracing::instrument(skip(db, key))]
+#[tracing::instrument(skip(_jobs, db, key))]
 pub async fn claim(
     db: &DatabaseConnection,
     _jobs: &CrossTenant,

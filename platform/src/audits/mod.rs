@@ -22,7 +22,7 @@ fn scoped(scope: &TenantScope) -> sea_orm::Select<audit::Entity> {
     crate::tenancy::scoped::select::<audit::Entity>(scope)
 }
 
-const UNFINISHED: [&str; 2] = ["queued", "running"];
+const UNFINISHED: [Text<AuditStatus>; 2] = [Text(AuditStatus::Queued), Text(AuditStatus::Running)];
 
 /// Queues an audit of `product_id`. When one is already queued or running for the product,
 /// that one is returned instead (`false`): pressing "Run audit" twice runs it once.
@@ -151,7 +151,7 @@ pub async fn recent_by_product(
 ) -> Result<std::collections::HashMap<Uuid, Vec<AuditSummary>>, DomainError> {
     // Bounded: the newest finished runs of the workspace, enough for every product's trend.
     let rows = scoped(scope)
-        .filter(audit::Column::Status.eq("done"))
+        .filter(audit::Column::Status.eq(Text(AuditStatus::Done)))
         .order_by_desc(audit::Column::CreatedAt)
         .limit(2000)
         .all(db)
@@ -188,7 +188,7 @@ async fn findings_of(db: &impl ConnectionTrait, audit_id: AuditId) -> Result<Vec
 async fn previous_done(db: &impl ConnectionTrait, row: &audit::Model) -> Result<Option<audit::Model>, DomainError> {
     audit::Entity::find()
         .filter(audit::Column::ProductId.eq(row.product_id))
-        .filter(audit::Column::Status.eq("done"))
+        .filter(audit::Column::Status.eq(Text(AuditStatus::Done)))
         .filter(audit::Column::CreatedAt.lt(row.created_at))
         .order_by_desc(audit::Column::CreatedAt)
         .one(db)
@@ -229,10 +229,10 @@ pub struct AuditRun {
 
 /// Marks the audit running and returns what to audit; `None` when it is already finished or
 /// gone (the product was deleted), so a repeated job does nothing.
-#[tracing::instrument(skip(db))]
-pub async fn start(db: &DatabaseConnection, _jobs: &CrossTenant, audit_id: AuditId) -> Result<Option<AuditRun>, DomainError> {
+#[tracing::instrument(skip(jobs, db))]
+pub async fn start(db: &DatabaseConnection, jobs: &CrossTenant, audit_id: AuditId) -> Result<Option<AuditRun>, DomainError> {
     let updated = audit::Entity::update_many()
-        .col_expr(audit::Column::Status, Expr::value("running"))
+        .col_expr(audit::Column::Status, Expr::value(Text(AuditStatus::Running)))
         .col_expr(audit::Column::Attempts, crate::db::increment(audit::Column::Attempts))
         .col_expr(audit::Column::StartedAt, Expr::value(Utc::now()))
         .col_expr(audit::Column::ChecksDone, Expr::value(0))
@@ -245,7 +245,7 @@ pub async fn start(db: &DatabaseConnection, _jobs: &CrossTenant, audit_id: Audit
         return Ok(None);
     }
     let Some(row) = audit::Entity::find_by_id(audit_id).one(db).await.map_err(internal)? else { return Ok(None) };
-    let Some(product) = crate::products::load_for_job(db, _jobs, row.product_id).await? else { return Ok(None) };
+    let Some(product) = crate::products::load_for_job(db, jobs, row.product_id).await? else { return Ok(None) };
     Ok(Some(AuditRun { audit_id, org_id: row.org_id, workspace_id: row.workspace_id, product }))
 }
 
@@ -261,7 +261,7 @@ pub async fn record_progress(
         .col_expr(audit::Column::ChecksDone, Expr::value(done as i32))
         .col_expr(audit::Column::ChecksTotal, Expr::value(total as i32))
         .filter(audit::Column::Id.eq(audit_id))
-        .filter(audit::Column::Status.eq("running"))
+        .filter(audit::Column::Status.eq(Text(AuditStatus::Running)))
         .exec(db)
         .await
         .map_err(internal)?;
@@ -290,7 +290,7 @@ pub struct Completion {
 
 /// Stores the scorecard once: the status change and the findings commit together, and only
 /// the first completion of an audit writes anything.
-#[tracing::instrument(skip(db, card), fields(score = card.score))]
+#[tracing::instrument(skip(_jobs, db, card), fields(score = card.score))]
 pub async fn complete(
     db: &DatabaseConnection,
     _jobs: &CrossTenant,
@@ -304,7 +304,7 @@ pub async fn complete(
     let counts = serde_json::to_string(&card.counts).map_err(|e| DomainError::Internal(e.to_string()))?;
     let total = card.checks.len() as i32;
     let updated = audit::Entity::update_many()
-        .col_expr(audit::Column::Status, Expr::value("done"))
+        .col_expr(audit::Column::Status, Expr::value(Text(AuditStatus::Done)))
         .col_expr(audit::Column::Score, Expr::value(card.score as i32))
         .col_expr(audit::Column::Grade, Expr::value(card.grade.as_str()))
         .col_expr(audit::Column::Decision, Expr::value(card.decision.as_str()))
@@ -319,7 +319,7 @@ pub async fn complete(
         .col_expr(audit::Column::Error, Expr::value(Option::<String>::None))
         .col_expr(audit::Column::FinishedAt, Expr::value(Utc::now()))
         .filter(audit::Column::Id.eq(audit_id))
-        .filter(audit::Column::Status.ne("done"))
+        .filter(audit::Column::Status.ne(Text(AuditStatus::Done)))
         .exec(&txn)
         .await
         .map_err(internal)?;
@@ -379,10 +379,10 @@ fn regression_between(row: &audit::Model, grade_before: Option<String>, before: 
 }
 
 /// The run could not produce a scorecard (the target was refused, say); the owner sees why.
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip(_jobs, db))]
 pub async fn fail(db: &DatabaseConnection, _jobs: &CrossTenant, audit_id: AuditId, error: &str) -> Result<(), DomainError> {
     audit::Entity::update_many()
-        .col_expr(audit::Column::Status, Expr::value("failed"))
+        .col_expr(audit::Column::Status, Expr::value(Text(AuditStatus::Failed)))
         .col_expr(audit::Column::Error, Expr::value(error.chars().take(1000).collect::<String>()))
         .col_expr(audit::Column::FinishedAt, Expr::value(Utc::now()))
         .filter(audit::Column::Id.eq(audit_id))
@@ -396,7 +396,7 @@ pub async fn fail(db: &DatabaseConnection, _jobs: &CrossTenant, audit_id: AuditI
 /// Creates the scheduled audits that are due (`next_audit_at` passed) and moves each product's
 /// next date on. The slot is unique per product, so two schedulers create one audit.
 /// Returns the new audit ids, to be queued.
-#[tracing::instrument(skip(db, plans))]
+#[tracing::instrument(skip(_jobs, db, plans))]
 pub async fn schedule_due(
     db: &DatabaseConnection,
     _jobs: &CrossTenant,
@@ -459,7 +459,7 @@ fn next_slot(slot: DateTime<Utc>, now: DateTime<Utc>, period_secs: i64) -> DateT
 /// older than `older_than` and never started.
 pub async fn stale_queued(db: &DatabaseConnection, _jobs: &CrossTenant, older_than: DateTime<Utc>) -> Result<Vec<AuditId>, DomainError> {
     let rows = audit::Entity::find()
-        .filter(audit::Column::Status.eq("queued"))
+        .filter(audit::Column::Status.eq(Text(AuditStatus::Queued)))
         .filter(audit::Column::CreatedAt.lt(older_than))
         .limit(200)
         .all(db)

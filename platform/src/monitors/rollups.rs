@@ -109,7 +109,7 @@ impl Default for Retention {
 }
 
 /// Deletes what is past its retention; returns the number of raw results removed.
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip(_jobs, db))]
 pub async fn expire(db: &DatabaseConnection, _jobs: &CrossTenant, now: DateTime<Utc>, retention: Retention) -> Result<u64, DomainError> {
     let raw = monitor_result::Entity::delete_many()
         .filter(monitor_result::Column::CheckedAt.lt(now - retention.raw))

@@ -22,7 +22,7 @@ pub struct DueCheck {
 
 /// Claims up to `limit` due monitors and moves each one's next slot on, in one transaction.
 /// The move is conditional on the slot read, so of two schedulers only one claims a slot.
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip(_jobs, db))]
 pub async fn claim_due(
     db: &DatabaseConnection,
     _jobs: &CrossTenant,

@@ -29,8 +29,8 @@ impl QueueJob for RunAudit {
     fn timeout(settings: &RunnerSettings, _deps: &Deps) -> Duration {
         settings.audit_timeout
     }
-    fn run(job: AuditJob, deps: Deps, attempt: usize) -> impl std::future::Future<Output = Result<(), BoxDynError>> + Send + 'static {
-        audit(job, deps, attempt)
+    async fn run(job: AuditJob, deps: Deps, attempt: usize) -> Result<(), BoxDynError> {
+        audit(job, deps, attempt).await
     }
 }
 

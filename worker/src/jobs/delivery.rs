@@ -25,8 +25,8 @@ impl QueueJob for Deliver {
     fn timeout(_settings: &RunnerSettings, _deps: &Deps) -> Duration {
         Duration::from_secs(60)
     }
-    fn run(job: DeliveryJob, deps: Deps, _attempt: usize) -> impl std::future::Future<Output = Result<(), BoxDynError>> + Send + 'static {
-        deliver_one(job, deps)
+    async fn run(job: DeliveryJob, deps: Deps, _attempt: usize) -> Result<(), BoxDynError> {
+        deliver_one(job, deps).await
     }
 }
 

@@ -24,8 +24,8 @@ impl QueueJob for SendEmail {
     fn timeout(_settings: &RunnerSettings, _deps: &Deps) -> Duration {
         Duration::from_secs(60)
     }
-    fn run(job: EmailJob, deps: Deps, attempt: usize) -> impl std::future::Future<Output = Result<(), BoxDynError>> + Send + 'static {
-        send_email(job, deps, attempt)
+    async fn run(job: EmailJob, deps: Deps, attempt: usize) -> Result<(), BoxDynError> {
+        send_email(job, deps, attempt).await
     }
 }
 

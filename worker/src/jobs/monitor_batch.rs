@@ -26,12 +26,8 @@ impl QueueJob for CheckBatch {
     fn timeout(_settings: &RunnerSettings, deps: &Deps) -> Duration {
         deps.monitors.check_timeout * 3 + Duration::from_secs(30)
     }
-    fn run(
-        job: MonitorBatchJob,
-        deps: Deps,
-        _attempt: usize,
-    ) -> impl std::future::Future<Output = Result<(), BoxDynError>> + Send + 'static {
-        batch(job, deps)
+    async fn run(job: MonitorBatchJob, deps: Deps, _attempt: usize) -> Result<(), BoxDynError> {
+        batch(job, deps).await
     }
 }
 
