@@ -1,7 +1,7 @@
 //! What the browser sees of audits: a run's progress and verdict, its findings, and what
 //! changed since the run before.
 
-use crate::scorecard::{Counts, Finding, Severity, Status};
+use crate::scorecard::{Counts, Decision, Finding, Grade, Severity, Status};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -22,13 +22,7 @@ impl AuditTrigger {
             Self::Api => "api",
         }
     }
-    pub fn parse(text: &str) -> Self {
-        match text {
-            "scheduled" => Self::Scheduled,
-            "api" => Self::Api,
-            _ => Self::Manual,
-        }
-    }
+    pub const ALL: [AuditTrigger; 3] = [Self::Manual, Self::Scheduled, Self::Api];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,14 +43,8 @@ impl AuditStatus {
             Self::Failed => "failed",
         }
     }
-    pub fn parse(text: &str) -> Self {
-        match text {
-            "running" => Self::Running,
-            "done" => Self::Done,
-            "failed" => Self::Failed,
-            _ => Self::Queued,
-        }
-    }
+    pub const ALL: [AuditStatus; 4] = [Self::Queued, Self::Running, Self::Done, Self::Failed];
+
     pub fn is_finished(self) -> bool {
         matches!(self, Self::Done | Self::Failed)
     }
@@ -72,9 +60,8 @@ pub struct AuditSummary {
     pub checks_done: u32,
     pub checks_total: u32,
     pub score: Option<u32>,
-    pub grade: Option<String>,
-    /// go | go_after_fixes | hold
-    pub decision: Option<String>,
+    pub grade: Option<Grade>,
+    pub decision: Option<Decision>,
     pub decision_reason: Option<String>,
     pub counts: Option<Counts>,
     /// Why a failed run failed, in words for the owner.
@@ -82,20 +69,6 @@ pub struct AuditSummary {
     pub duration_ms: Option<u64>,
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
-}
-
-impl AuditSummary {
-    pub fn decision_label(&self) -> Option<&'static str> {
-        self.decision.as_deref().map(decision_label)
-    }
-}
-
-pub fn decision_label(decision: &str) -> &'static str {
-    match decision {
-        "go" => "Go",
-        "go_after_fixes" => "Go after fixes",
-        _ => "Hold",
-    }
 }
 
 /// A finding named in a diff.
@@ -112,7 +85,7 @@ pub struct FindingRef {
 pub struct AuditDiff {
     pub previous_id: Uuid,
     pub previous_score: Option<u32>,
-    pub previous_grade: Option<String>,
+    pub previous_grade: Option<Grade>,
     /// Failing (or warning) now, passing or absent before.
     pub new_failures: Vec<FindingRef>,
     /// Failing (or warning) before, passing now.
@@ -125,7 +98,7 @@ impl AuditDiff {
     pub fn between(
         previous_id: Uuid,
         previous_score: Option<u32>,
-        previous_grade: Option<String>,
+        previous_grade: Option<Grade>,
         before: &[Finding],
         now: &[Finding],
     ) -> Self {
@@ -196,7 +169,7 @@ mod tests {
             finding("d", Severity::Critical, Status::Fail),
             finding("e", Severity::Critical, Status::Warn),
         ];
-        let diff = AuditDiff::between(Uuid::nil(), Some(80), Some("B".into()), &before, &now);
+        let diff = AuditDiff::between(Uuid::nil(), Some(80), Some(Grade::B), &before, &now);
         let new: Vec<_> = diff.new_failures.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(new, ["e", "a"]);
         assert_eq!(diff.fixed.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), ["b"]);

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// As typed; `target` may be a secret URL, so `Debug` leaves it out.
+/// A field the request left out reads as empty, so validation names it.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ChannelForm {
     pub name: String,
     pub kind: String,
@@ -109,6 +111,41 @@ impl std::fmt::Debug for ChannelCreated {
     }
 }
 
+/// Where one alert to one channel stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// Waiting for its first or next attempt.
+    Pending,
+    Delivered,
+    /// Every attempt failed; no more will be made.
+    Failed,
+    /// Not sent: the organisation was over its hourly alert allowance.
+    Suppressed,
+}
+
+impl DeliveryStatus {
+    pub const ALL: [DeliveryStatus; 4] = [Self::Pending, Self::Delivered, Self::Failed, Self::Suppressed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Delivered => "delivered",
+            Self::Failed => "failed",
+            Self::Suppressed => "suppressed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Delivered => "Delivered",
+            Self::Failed => "Failed",
+            Self::Suppressed => "Suppressed",
+        }
+    }
+}
+
 /// One alert to one channel, with how its delivery went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryView {
@@ -118,8 +155,7 @@ pub struct DeliveryView {
     pub channel_kind: ChannelKind,
     pub event_kind: String,
     pub subject: String,
-    /// pending | delivered | failed | suppressed
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: u32,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,

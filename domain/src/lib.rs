@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod password;
 pub mod plans;
 pub mod product;
+pub mod role;
 pub mod scorecard;
 pub mod sprint;
 pub mod subscription;

@@ -234,13 +234,8 @@ pub enum MonitorState {
 }
 
 impl MonitorState {
-    pub fn parse(text: &str) -> Self {
-        match text {
-            "up" => Self::Up,
-            "down" => Self::Down,
-            _ => Self::Unknown,
-        }
-    }
+    pub const ALL: [MonitorState; 3] = [Self::Unknown, Self::Up, Self::Down];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Unknown => "unknown",

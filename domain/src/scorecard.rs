@@ -62,6 +62,8 @@ pub enum Severity {
 }
 
 impl Severity {
+    pub const ALL: [Severity; 4] = [Self::Critical, Self::High, Self::Medium, Self::Low];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Critical => "critical",
@@ -83,6 +85,8 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 5] = [Self::Fail, Self::Warn, Self::Error, Self::Pass, Self::Skipped];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pass => "pass",
@@ -103,6 +107,8 @@ pub enum Decision {
 }
 
 impl Decision {
+    pub const ALL: [Decision; 3] = [Self::Go, Self::GoAfterFixes, Self::Hold];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Go => "go",

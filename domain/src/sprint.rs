@@ -3,6 +3,7 @@
 
 use crate::audit::{AuditDetail, AuditStatus, AuditSummary};
 use crate::email::EmailAddress;
+use crate::scorecard::Decision;
 use crate::{DomainError, FieldError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,11 +13,13 @@ use uuid::Uuid;
 /// fixes, or it has more than two failures.
 pub fn offers_sprint(summary: &AuditSummary) -> bool {
     summary.status == AuditStatus::Done
-        && (matches!(summary.decision.as_deref(), Some("hold" | "go_after_fixes")) || summary.counts.is_some_and(|c| c.fail > 2))
+        && (matches!(summary.decision, Some(Decision::Hold | Decision::GoAfterFixes)) || summary.counts.is_some_and(|c| c.fail > 2))
 }
 
 /// The operator's form for a new slot (every field as typed).
+/// A field the request left out reads as empty, so validation names it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SlotForm {
     pub starts_on: String,
     pub title: String,
@@ -145,7 +148,10 @@ impl SlotView {
 }
 
 /// The founder's booking form.
+/// A field the request left out reads as empty (an unticked box sends nothing), so validation
+/// names it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BookingForm {
     pub slot_id: String,
     /// "on" when the founder shares a snapshot of the scorecard with the operator.
@@ -217,15 +223,8 @@ pub enum BookingStatus {
 }
 
 impl BookingStatus {
-    pub fn parse(text: &str) -> Self {
-        match text {
-            "awaiting_deposit" => Self::AwaitingDeposit,
-            "confirmed" => Self::Confirmed,
-            "declined" => Self::Declined,
-            "expired" => Self::Expired,
-            _ => Self::Requested,
-        }
-    }
+    pub const ALL: [BookingStatus; 5] = [Self::AwaitingDeposit, Self::Requested, Self::Confirmed, Self::Declined, Self::Expired];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::AwaitingDeposit => "awaiting_deposit",

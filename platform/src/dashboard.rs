@@ -7,7 +7,9 @@ use crate::entities::{incident, monitor, monitor_rollup, notification};
 use crate::ids::{MonitorId, ProductId};
 use crate::monitors::rollups::{daily_rows, day_series, histogram_of, Period};
 use crate::tenancy::TenantScope;
+use crate::text_enum::Text;
 use chrono::{Duration, Utc};
+use domain::channel::DeliveryStatus;
 use domain::dashboard::{p95_ms, uptime_over, Dashboard, FailingMonitor, ProductHealth, HISTOGRAM_LEN};
 use domain::monitor::MonitorState;
 use domain::DomainError;
@@ -38,7 +40,7 @@ pub async fn dashboard(db: &DatabaseConnection, scope: &TenantScope) -> Result<D
     let failed: Vec<Option<Uuid>> = crate::tenancy::scoped::select::<notification::Entity>(scope)
         .select_only()
         .column(notification::Column::ProductId)
-        .filter(notification::Column::Status.eq("failed"))
+        .filter(notification::Column::Status.eq(Text(DeliveryStatus::Failed)))
         .filter(notification::Column::CreatedAt.gte(now - Duration::days(7)))
         .into_tuple()
         .all(db)

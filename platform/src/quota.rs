@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 /// The organisation's plan; unknown organisations and unknown names are Free.
 pub async fn plan_of(db: &impl ConnectionTrait, org_id: OrgId) -> Result<Plan, DomainError> {
-    Ok(organization::Entity::find_by_id(org_id).one(db).await.map_err(internal)?.map(|o| Plan::parse(&o.plan)).unwrap_or(Plan::Free))
+    Ok(organization::Entity::find_by_id(org_id).one(db).await.map_err(internal)?.map(|o| o.plan.0).unwrap_or(Plan::Free))
 }
 
 /// Reads the organisation and locks its row until the transaction ends, so two concurrent
@@ -43,7 +43,7 @@ pub async fn count(db: &impl ConnectionTrait, org_id: OrgId, resource: Resource)
 /// Refuses (402, naming the limit) when the organisation already has as many as its plan
 /// allows. Call it inside the transaction that creates the thing: it takes the plan lock.
 pub async fn ensure_room(txn: &impl ConnectionTrait, plans: &PlanTable, org_id: OrgId, resource: Resource) -> Result<Plan, DomainError> {
-    let plan = lock_org(txn, org_id).await?.map(|o| Plan::parse(&o.plan)).unwrap_or(Plan::Free);
+    let plan = lock_org(txn, org_id).await?.map(|o| o.plan.0).unwrap_or(Plan::Free);
     let quota = resource.quota(plans.limits(plan));
     let used = count(txn, org_id, resource).await?;
     if !quota.has_room(used) {

@@ -5,8 +5,12 @@
 //! rather than turning into a default.
 
 use domain::audit::{AuditStatus, AuditTrigger};
+use domain::channel::DeliveryStatus;
 use domain::monitor::{MonitorKind, MonitorState};
-use domain::plans::ChannelKind;
+use domain::plans::{AuditSchedule, ChannelKind, Plan, PlanTable};
+use domain::product::{Access, EndpointKind};
+use domain::role::Role;
+use domain::scorecard::{Category, Decision, Grade, Severity, Status};
 use domain::sprint::BookingStatus;
 use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, StringLen, ValueType, ValueTypeErr};
 use sea_orm::{ColIdx, DbErr, QueryResult, TryGetError, TryGetable, Value};
@@ -65,6 +69,14 @@ impl<T: TextEnum> ValueType for Text<T> {
     }
 }
 
+/// Lets a text enum be part of a composite primary key (`monitor_rollups`); no text enum is
+/// ever an auto-increment key, so a number never converts.
+impl<T: TextEnum> sea_orm::TryFromU64 for Text<T> {
+    fn try_from_u64(_: u64) -> Result<Self, DbErr> {
+        Err(DbErr::ConvertFromU64(std::any::type_name::<T>()))
+    }
+}
+
 impl<T: TextEnum> Nullable for Text<T> {
     fn null() -> Value {
         Value::String(None)
@@ -86,9 +98,59 @@ macro_rules! text_enum {
 
 text_enum! {
     MonitorKind => MonitorKind::parse;
-    MonitorState => |t| Some(MonitorState::parse(t));
-    AuditTrigger => |t| Some(AuditTrigger::parse(t));
-    AuditStatus => |t| Some(AuditStatus::parse(t));
-    BookingStatus => |t| Some(BookingStatus::parse(t));
+    MonitorState => |t| one_of(&MonitorState::ALL, t);
+    AuditTrigger => |t| one_of(&AuditTrigger::ALL, t);
+    AuditStatus => |t| one_of(&AuditStatus::ALL, t);
+    BookingStatus => |t| one_of(&BookingStatus::ALL, t);
     ChannelKind => ChannelKind::parse;
+    Plan => |t| one_of(&PlanTable::ALL, t);
+    AuditSchedule => AuditSchedule::parse;
+    Access => Access::parse;
+    EndpointKind => EndpointKind::parse;
+    Role => |t| one_of(&Role::ALL, t);
+    DeliveryStatus => |t| one_of(&DeliveryStatus::ALL, t);
+    Grade => Grade::parse;
+    Decision => |t| one_of(&Decision::ALL, t);
+    Category => |t| one_of(&Category::ALL, t);
+    Severity => |t| one_of(&Severity::ALL, t);
+    Status => |t| one_of(&Status::ALL, t);
+}
+
+/// The value of `all` whose text is `text`: for enums without a strict `parse` of their own
+/// (`Plan::parse` reads an unknown name as Free, which suits a form but would hide a bad row).
+fn one_of<T: TextEnum>(all: &[T], text: &str) -> Option<T> {
+    all.iter().copied().find(|value| value.as_text() == text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trips<T: TextEnum>(all: &[T]) {
+        for &value in all {
+            assert_eq!(T::from_text(value.as_text()), Some(value), "{value:?}");
+        }
+        assert_eq!(T::from_text("no-such-value"), None, "{}", std::any::type_name::<T>());
+    }
+
+    #[test]
+    fn every_stored_enum_reads_back_what_it_wrote_and_rejects_the_unknown() {
+        round_trips(&PlanTable::ALL);
+        round_trips(&MonitorState::ALL);
+        round_trips(&AuditTrigger::ALL);
+        round_trips(&AuditStatus::ALL);
+        round_trips(&BookingStatus::ALL);
+        round_trips(&[MonitorKind::Http, MonitorKind::TlsExpiry, MonitorKind::Dns]);
+        round_trips(&[AuditSchedule::Off, AuditSchedule::Weekly, AuditSchedule::Daily]);
+        round_trips(&[Access::Public, Access::Authenticated, Access::Admin]);
+        round_trips(&[EndpointKind::Login, EndpointKind::Chat, EndpointKind::Health, EndpointKind::Other]);
+        round_trips(&Role::ALL);
+        round_trips(&DeliveryStatus::ALL);
+        round_trips(&[Grade::APlus, Grade::A, Grade::B, Grade::C, Grade::D, Grade::F]);
+        round_trips(&Decision::ALL);
+        round_trips(&Category::ALL);
+        round_trips(&Severity::ALL);
+        round_trips(&Status::ALL);
+        round_trips(&[ChannelKind::Email, ChannelKind::Slack, ChannelKind::Webhook]);
+    }
 }

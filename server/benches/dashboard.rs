@@ -12,8 +12,11 @@ mod support;
 use chrono::{Duration as ChronoDuration, DurationRound, Utc};
 use domain::audit::{AuditStatus, AuditTrigger};
 use domain::monitor::{MonitorKind, MonitorState};
+use domain::plans::Plan;
+use domain::scorecard::{Decision, Grade};
 use platform::entities::{audit, incident, membership, monitor, monitor_rollup, organization, user};
 use platform::ids::{AuditId, IncidentId, MonitorId, OrgId, ProductId};
+use platform::monitors::rollups::Period;
 use platform::text_enum::Text;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use std::time::{Duration, Instant};
@@ -56,7 +59,7 @@ async fn run(which: &Which, runs: usize) {
     assert!(signed_up.status().is_success(), "sign up: {}", signed_up.status());
     let user = user::Entity::find().filter(user::Column::Email.eq("bench@example.com")).one(&bench.db).await.unwrap().unwrap();
     let org_id = membership::Entity::find().filter(membership::Column::UserId.eq(user.id)).one(&bench.db).await.unwrap().unwrap().org_id;
-    organization::ActiveModel { id: Set(org_id), plan: Set("agency".into()), ..Default::default() }.update(&bench.db).await.unwrap();
+    organization::ActiveModel { id: Set(org_id), plan: Set(Text(Plan::Agency)), ..Default::default() }.update(&bench.db).await.unwrap();
     let seeded = Instant::now();
     let rows = seed(&bench.db, org_id).await;
     println!(
@@ -166,10 +169,18 @@ async fn seed(db: &sea_orm::DatabaseConnection, org_id: OrgId) -> usize {
             monitor::Entity::insert(monitors.last().cloned().unwrap()).exec(db).await.unwrap();
             let mut batch = Vec::with_capacity(24 * DAYS as usize + DAYS as usize);
             for h in 0..24 * DAYS {
-                batch.push(rollup(id, org_id, *product_id, "hour", this_hour - ChronoDuration::hours(h), 60, (h + m as i64) % 97 == 0));
+                batch.push(rollup(
+                    id,
+                    org_id,
+                    *product_id,
+                    Period::Hour,
+                    this_hour - ChronoDuration::hours(h),
+                    60,
+                    (h + m as i64) % 97 == 0,
+                ));
             }
             for d in 0..DAYS {
-                batch.push(rollup(id, org_id, *product_id, "day", today - ChronoDuration::days(d), 1440, (d + m as i64) % 11 == 0));
+                batch.push(rollup(id, org_id, *product_id, Period::Day, today - ChronoDuration::days(d), 1440, (d + m as i64) % 11 == 0));
             }
             rollups += batch.len();
             for chunk in batch.chunks(400) {
@@ -192,17 +203,14 @@ async fn seed(db: &sea_orm::DatabaseConnection, org_id: OrgId) -> usize {
                 checks_done: Set(52),
                 checks_total: Set(52),
                 score: Set(Some(score)),
-                grade: Set(Some(
-                    if score >= 90 {
-                        "A"
-                    } else if score >= 80 {
-                        "B"
-                    } else {
-                        "C"
-                    }
-                    .into(),
-                )),
-                decision: Set(Some("go_after_fixes".into())),
+                grade: Set(Some(Text(if score >= 90 {
+                    Grade::A
+                } else if score >= 80 {
+                    Grade::B
+                } else {
+                    Grade::C
+                }))),
+                decision: Set(Some(Text(Decision::GoAfterFixes))),
                 decision_reason: Set(Some("2 high findings".into())),
                 counts: Set(Some(r#"{"pass":40,"warn":6,"fail":4,"error":0,"skipped":2}"#.into())),
                 engine_version: Set(Some("bench".into())),
@@ -237,7 +245,7 @@ fn rollup(
     monitor_id: MonitorId,
     org_id: OrgId,
     product_id: ProductId,
-    period: &str,
+    period: Period,
     bucket_start: chrono::DateTime<Utc>,
     checks: i32,
     bad: bool,
@@ -246,7 +254,7 @@ fn rollup(
     let fast = checks - failures;
     monitor_rollup::ActiveModel {
         monitor_id: Set(monitor_id),
-        period: Set(period.into()),
+        period: Set(Text(period)),
         bucket_start: Set(bucket_start),
         org_id: Set(org_id),
         product_id: Set(product_id),

@@ -15,6 +15,7 @@ mod support;
 
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use domain::monitor::{MonitorKind, MonitorState};
+use domain::plans::Plan;
 use platform::entities::{monitor, monitor_result};
 use platform::ids::{MonitorId, OrgId, ProductId, WorkspaceId};
 use platform::text_enum::Text;
@@ -82,7 +83,7 @@ fn start_target() -> (Child, u16) {
 async fn run(which: &Which, count: usize, seconds: u64, port: u16) {
     let bench = BenchDb::create(which).await;
     let config = support::config_for(&bench.url, bench.dir.path(), "127.0.0.1:0", &[]);
-    let (org_id, workspace_id, products) = support::tenant(&bench.db, "agency", (count / 100).max(1)).await;
+    let (org_id, workspace_id, products) = support::tenant(&bench.db, Plan::Agency, (count / 100).max(1)).await;
     // Slots spread evenly over the first interval, starting a few seconds from now.
     let start = Utc::now() + ChronoDuration::seconds(3);
     let interval = 60;

@@ -2,8 +2,10 @@
 //! and products, percentiles, and the process's memory and CPU as the kernel counts them.
 
 use chrono::{DateTime, Utc};
+use domain::plans::{AuditSchedule, Plan};
 use platform::entities::{organization, product, workspace};
 use platform::ids::{OrgId, ProductId, WorkspaceId};
+use platform::text_enum::Text;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use std::time::Duration;
 
@@ -38,13 +40,13 @@ impl Which {
 }
 
 /// An organisation (on `plan`) with its default workspace and `products` products.
-pub async fn tenant(db: &DatabaseConnection, plan: &str, products: usize) -> (OrgId, WorkspaceId, Vec<ProductId>) {
+pub async fn tenant(db: &DatabaseConnection, plan: Plan, products: usize) -> (OrgId, WorkspaceId, Vec<ProductId>) {
     let now = Utc::now();
     let org_id = OrgId::new_random();
     organization::ActiveModel {
         id: Set(org_id),
         name: Set("Bench".into()),
-        plan: Set(plan.into()),
+        plan: Set(Text(plan)),
         created_at: Set(now),
         ..Default::default()
     }
@@ -92,7 +94,7 @@ pub async fn workspace_for(
             api_host: Set(None),
             mail_domain: Set(None),
             dkim_selectors: Set(String::new()),
-            audit_schedule: Set("off".into()),
+            audit_schedule: Set(Text(AuditSchedule::Off)),
             next_audit_at: Set(None),
             status_page_enabled: Set(false),
             paused_by_plan: Set(false),

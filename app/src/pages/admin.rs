@@ -25,19 +25,12 @@ pub async fn admin_sprints() -> Result<(Vec<SlotView>, Vec<BookingView>), AppErr
 }
 
 #[server(endpoint = "admin/create_slot")]
-pub async fn create_slot(
-    #[server(default)] starts_on: String,
-    #[server(default)] title: String,
-    #[server(default)] capacity: String,
-    #[server(default)] price: String,
-    #[server(default)] deposit: String,
-    #[server(default)] currency: String,
-) -> Result<SlotView, AppError> {
+pub async fn create_slot(form: domain::sprint::SlotForm) -> Result<SlotView, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
     let operator = crate::ssr::session::require_operator()?;
     let now = chrono::Utc::now();
-    let spec = domain::sprint::SlotForm { starts_on, title, capacity, price, deposit, currency }.validate(now.date_naive())?;
+    let spec = form.validate(now.date_naive())?;
     Ok(platform::sprints::create_slot(&ctx.db, &operator, &spec, now).await?)
 }
 
@@ -137,12 +130,12 @@ pub fn AdminSprintsPage() -> impl IntoView {
             <h2 id="new-slot-title">"Publish a slot"</h2>
             <ActionForm action=create node_ref=form attr:class="form-grid">
                 <FormError result/>
-                <TextField result name="starts_on" label="Starts on" kind="date" required=true/>
-                <TextField result name="title" label="Title" hint="What founders see, e.g. “December sprint (2 weeks)”" required=true/>
-                <TextField result name="capacity" label="Seats" kind="number" value="3".to_owned() required=true/>
-                <TextField result name="price" label="Price" hint="e.g. 4500 or 4500.00" required=true/>
-                <TextField result name="deposit" label="Deposit (optional)" hint="Paid through Stripe Checkout when booking; empty for none"/>
-                <TextField result name="currency" label="Currency" value="EUR".to_owned() required=true/>
+                <TextField result group="form" name="starts_on" label="Starts on" kind="date" required=true/>
+                <TextField result group="form" name="title" label="Title" hint="What founders see, e.g. “December sprint (2 weeks)”" required=true/>
+                <TextField result group="form" name="capacity" label="Seats" kind="number" value="3".to_owned() required=true/>
+                <TextField result group="form" name="price" label="Price" hint="e.g. 4500 or 4500.00" required=true/>
+                <TextField result group="form" name="deposit" label="Deposit (optional)" hint="Paid through Stripe Checkout when booking; empty for none"/>
+                <TextField result group="form" name="currency" label="Currency" value="EUR".to_owned() required=true/>
                 <button type="submit" class="button" disabled=move || create.pending().get()>"Publish slot"</button>
             </ActionForm>
         </section>

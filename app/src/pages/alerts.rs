@@ -4,7 +4,7 @@ use crate::components::charts::when;
 use crate::components::form::{FieldError, FormError, TextField};
 use crate::error::AppError;
 use crate::pages::not_found::LoadError;
-use domain::channel::{ChannelCreated, ChannelView, DeliveryView};
+use domain::channel::{ChannelCreated, ChannelView, DeliveryStatus, DeliveryView};
 use domain::plans::ChannelKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,9 +18,9 @@ pub async fn list_channels() -> Result<Vec<ChannelView>, AppError> {
 
 /// Adds a channel; a webhook's signing secret is in the answer, and nowhere else again.
 #[server(endpoint = "channels/create")]
-pub async fn create_channel(name: String, kind: String, target: String) -> Result<ChannelCreated, AppError> {
+pub async fn create_channel(form: domain::channel::ChannelForm) -> Result<ChannelCreated, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    let spec = domain::channel::ChannelForm { name, kind, target }.validate(&ctx.guard)?;
+    let spec = form.validate(&ctx.guard)?;
     Ok(platform::alerts::channels::create(&ctx.db, &scope, &ctx.key, &ctx.plans, &spec).await?)
 }
 
@@ -63,18 +63,14 @@ fn event_label(kind: &str) -> &str {
     }
 }
 
-fn delivery_pill(status: &str) -> (&'static str, String) {
+fn delivery_pill(status: DeliveryStatus) -> (&'static str, &'static str) {
     let class = match status {
-        "delivered" => "status-pill status-go",
-        "failed" => "status-pill status-hold",
-        "suppressed" => "status-pill status-fix",
-        _ => "status-pill status-none",
+        DeliveryStatus::Delivered => "status-pill status-go",
+        DeliveryStatus::Failed => "status-pill status-hold",
+        DeliveryStatus::Suppressed => "status-pill status-fix",
+        DeliveryStatus::Pending => "status-pill status-none",
     };
-    let mut label = status.to_owned();
-    if let Some(first) = label.get_mut(0..1) {
-        first.make_ascii_uppercase();
-    }
-    (class, label)
+    (class, status.label())
 }
 
 #[component]
@@ -114,13 +110,13 @@ pub fn AlertsPage() -> impl IntoView {
                 <FormError result/>
                 <div class="field">
                     <label for="kind">"Kind"</label>
-                    <select id="kind" name="kind" aria-invalid=move || kind_invalid().then_some("true") aria-describedby="kind-error">
+                    <select id="kind" name="form[kind]" aria-invalid=move || kind_invalid().then_some("true") aria-describedby="kind-error">
                         {kinds.into_iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
                     </select>
                     <FieldError result name="kind"/>
                 </div>
-                <TextField result name="name" label="Name" required=true hint="For you, e.g. \"On-call email\" or \"#ops\"."/>
-                <TextField result name="target" label="Destination" required=true
+                <TextField result group="form" name="name" label="Name" required=true hint="For you, e.g. \"On-call email\" or \"#ops\"."/>
+                <TextField result group="form" name="target" label="Destination" required=true
                     hint="Email: an address. Slack: the incoming-webhook URL. Webhook: your HTTPS endpoint."/>
                 <button type="submit" class="button" disabled=move || create.pending().get()>"Add channel"</button>
             </ActionForm>
@@ -250,8 +246,8 @@ fn DeliveryLog(deliveries: Vec<DeliveryView>) -> impl IntoView {
             </tr></thead>
             <tbody>
                 {deliveries.into_iter().map(|d| {
-                    let (class, label) = delivery_pill(&d.status);
-                    let row_class = if d.status == "failed" { "delivery-failed" } else { "" };
+                    let (class, label) = delivery_pill(d.status);
+                    let row_class = if d.status == DeliveryStatus::Failed { "delivery-failed" } else { "" };
                     view! {
                         <tr class=row_class>
                             <td>{when(d.created_at)}</td>

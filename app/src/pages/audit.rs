@@ -4,8 +4,8 @@
 use crate::components::charts::{duration, when};
 use crate::error::AppError;
 use crate::pages::not_found::LoadError;
-use domain::audit::{decision_label, AuditDetail, AuditDiff, AuditStatus, AuditSummary, FindingRef};
-use domain::scorecard::{Category, Counts, Finding, Status};
+use domain::audit::{AuditDetail, AuditDiff, AuditStatus, AuditSummary, FindingRef};
+use domain::scorecard::{Category, Counts, Decision, Finding, Grade, Status};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -39,19 +39,24 @@ pub async fn list_audits(product_id: Uuid) -> Result<Vec<AuditSummary>, AppError
     Ok(platform::audits::list(&ctx.db, &scope, product_id.into(), 20).await?)
 }
 
-fn decision_class(decision: &str) -> &'static str {
+fn decision_class(decision: Decision) -> &'static str {
     match decision {
-        "go" => "status-pill status-go",
-        "go_after_fixes" => "status-pill status-fix",
-        _ => "status-pill status-hold",
+        Decision::Go => "status-pill status-go",
+        Decision::GoAfterFixes => "status-pill status-fix",
+        Decision::Hold => "status-pill status-hold",
     }
+}
+
+/// A grade as shown, or a dash when the run was not scored.
+pub(crate) fn grade_text(grade: Option<Grade>) -> String {
+    grade.map_or_else(|| "—".to_owned(), |g| g.to_string())
 }
 
 /// Go / Go after fixes / Hold; "Not audited yet" without a decision.
 #[component]
-pub fn DecisionPill(decision: Option<String>) -> impl IntoView {
+pub fn DecisionPill(decision: Option<Decision>) -> impl IntoView {
     match decision {
-        Some(d) => view! { <span class=decision_class(&d)>{decision_label(&d)}</span> }.into_any(),
+        Some(d) => view! { <span class=decision_class(d)>{d.label()}</span> }.into_any(),
         None => view! { <span class="status-pill status-none">"Not audited yet"</span> }.into_any(),
     }
 }
@@ -232,9 +237,9 @@ pub(crate) fn Verdict(summary: AuditSummary) -> impl IntoView {
         <section class="card verdict" aria-labelledby="verdict-title">
             <h2 id="verdict-title">"Launch decision"</h2>
             <div class="verdict-head">
-                <DecisionPill decision=summary.decision.clone()/>
+                <DecisionPill decision=summary.decision/>
                 <p class="verdict-grade">
-                    <span class="grade" aria-label=format!("Grade {}", summary.grade.clone().unwrap_or_default())>{summary.grade.clone().unwrap_or_else(|| "—".into())}</span>
+                    <span class="grade" aria-label=format!("Grade {}", grade_text(summary.grade))>{grade_text(summary.grade)}</span>
                     <span class="score">{summary.score.map(|s| format!("{s} / 100")).unwrap_or_default()}</span>
                 </p>
             </div>
@@ -268,12 +273,12 @@ fn CountList(counts: Counts) -> impl IntoView {
 
 #[component]
 fn DiffBox(diff: AuditDiff, summary: AuditSummary) -> impl IntoView {
-    let before = match (diff.previous_grade.clone(), diff.previous_score) {
+    let before = match (diff.previous_grade, diff.previous_score) {
         (Some(g), Some(s)) => format!("grade {g}, {s} / 100"),
         (None, Some(s)) => format!("{s} / 100"),
         _ => "not scored".into(),
     };
-    let now = match (summary.grade.clone(), summary.score) {
+    let now = match (summary.grade, summary.score) {
         (Some(g), Some(s)) => format!("grade {g}, {s} / 100"),
         _ => "not scored".into(),
     };

@@ -100,11 +100,11 @@ fn HealthCard(health: ProductHealth) -> impl IntoView {
     let href = format!("/app/products/{}", h.product_id);
     let verdict = match &h.latest_audit {
         Some(a) => {
-            let grade = a.grade.clone().map(|g| format!("Grade {g}")).unwrap_or_default();
+            let grade = a.grade.map(|g| format!("Grade {g}")).unwrap_or_default();
             let score = a.score.map(|s| format!("{s} / 100")).unwrap_or_default();
             view! {
                 <div class="health-verdict">
-                    <DecisionPill decision=a.decision.clone()/>
+                    <DecisionPill decision=a.decision/>
                     <span class="health-grade">{grade}</span>
                     <span class="muted">{score}</span>
                 </div>

@@ -1,7 +1,7 @@
 use crate::components::charts::{when, ScoreTrend};
 use crate::components::form::FormError;
 use crate::error::AppError;
-use crate::pages::audit::{list_audits, AuditProgress, DecisionPill, RequestAudit, RunPill};
+use crate::pages::audit::{grade_text, list_audits, AuditProgress, DecisionPill, RequestAudit, RunPill};
 use crate::pages::monitors::{MonitorsSection, ProductSettings};
 use crate::pages::not_found::LoadError;
 use domain::audit::{AuditStatus, AuditSummary};
@@ -160,9 +160,9 @@ fn Readiness(audits: Vec<AuditSummary>, on_finished: Callback<AuditSummary>) -> 
                 let href = format!("/app/products/{}/audits/{}", done.product_id, done.id);
                 view! {
                     <div class="verdict-head">
-                        <DecisionPill decision=done.decision.clone()/>
+                        <DecisionPill decision=done.decision/>
                         <p class="verdict-grade">
-                            <span class="grade">{done.grade.clone().unwrap_or_else(|| "—".into())}</span>
+                            <span class="grade">{grade_text(done.grade)}</span>
                             <span class="score">{done.score.map(|s| format!("{s} / 100")).unwrap_or_default()}</span>
                         </p>
                     </div>
@@ -197,7 +197,7 @@ fn AuditHistory(audits: Vec<AuditSummary>) -> impl IntoView {
                             <tr>
                                 <td><A href=href>{when(a.created_at)}</A></td>
                                 <td>{a.trigger.as_str()}</td>
-                                <td>{a.grade.clone().unwrap_or_else(|| "—".into())}</td>
+                                <td>{grade_text(a.grade)}</td>
                                 <td>{a.score.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</td>
                                 <td><RunPill summary=a/></td>
                             </tr>

@@ -4,8 +4,9 @@
 use crate::components::charts::when;
 use crate::components::form::{FieldError, FormError, TextField};
 use crate::error::AppError;
-use crate::pages::audit::get_audit_detail;
+use crate::pages::audit::{get_audit_detail, grade_text};
 use crate::pages::not_found::LoadError;
+use domain::scorecard::Decision;
 use domain::sprint::{format_money, offers_sprint, Booked, BookingStatus, BookingView, SlotView};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,16 +22,9 @@ pub async fn open_slots() -> Result<Vec<SlotView>, AppError> {
 
 /// Books a seat; with a deposit due the browser goes on to Stripe Checkout.
 #[server(endpoint = "sprints/book")]
-pub async fn book_sprint(
-    audit_id: Uuid,
-    #[server(default)] slot_id: String,
-    #[server(default)] share_snapshot: String,
-    #[server(default)] contact_name: String,
-    #[server(default)] contact_email: String,
-    #[server(default)] notes: String,
-) -> Result<Booked, AppError> {
+pub async fn book_sprint(audit_id: Uuid, form: domain::sprint::BookingForm) -> Result<Booked, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    let spec = domain::sprint::BookingForm { slot_id, share_snapshot, contact_name, contact_email, notes }.validate()?;
+    let spec = form.validate()?;
     let booked =
         platform::sprints::book(&ctx.db, &scope, ctx.stripe.as_ref(), audit_id.into(), &spec, &ctx.base_url, chrono::Utc::now()).await?;
     let mail = platform::jobs::EmailJob::SprintBooking { booking_id: booked.booking.id.into(), event: platform::jobs::BookingMail::Booked };
@@ -103,8 +97,8 @@ fn BookingFormView(detail: domain::audit::AuditDetail, slots: Vec<SlotView>, ema
     let counts = summary.counts.unwrap_or_default();
     let verdict = format!(
         "{} · grade {} · {} failed, {} warnings",
-        summary.decision_label().unwrap_or("Not scored"),
-        summary.grade.clone().unwrap_or_else(|| "—".into()),
+        summary.decision.map(Decision::label).unwrap_or("Not scored"),
+        grade_text(summary.grade),
         counts.fail,
         counts.warn
     );
@@ -138,7 +132,7 @@ fn BookingFormView(detail: domain::audit::AuditDetail, slots: Vec<SlotView>, ema
                                 let deposit = (slot.deposit_cents > 0).then(|| format!(" · deposit {} now", format_money(slot.deposit_cents, &slot.currency)));
                                 view! {
                                     <div class="field-check">
-                                        <input type="radio" name="slot_id" id=id.clone() value=slot.id.to_string() checked=first/>
+                                        <input type="radio" name="form[slot_id]" id=id.clone() value=slot.id.to_string() checked=first/>
                                         <label for=id>
                                             <strong>{slot.label()}</strong>
                                             " · " {price} {deposit}
@@ -150,15 +144,15 @@ fn BookingFormView(detail: domain::audit::AuditDetail, slots: Vec<SlotView>, ema
                             <FieldError result name="slot_id"/>
                         </fieldset>
                         <div class="field-check">
-                            <input type="checkbox" name="share_snapshot" id="share_snapshot" value="on" checked=true/>
+                            <input type="checkbox" name="form[share_snapshot]" id="share_snapshot" value="on" checked=true/>
                             <label for="share_snapshot">"Share a snapshot of this scorecard with the Launch Ready team"</label>
                         </div>
                         <p class="hint">"The snapshot is the scorecard as it is now (findings with secrets already redacted). We see nothing else of your account."</p>
-                        <TextField result name="contact_name" label="Your name" autocomplete="name" required=true/>
-                        <TextField result name="contact_email" label="Email for the sprint" kind="email" value=email autocomplete="email" required=true/>
+                        <TextField result group="form" name="contact_name" label="Your name" autocomplete="name" required=true/>
+                        <TextField result group="form" name="contact_email" label="Email for the sprint" kind="email" value=email autocomplete="email" required=true/>
                         <div class="field">
                             <label for="notes">"Notes (optional)"</label>
-                            <textarea id="notes" name="notes" rows="4" maxlength="4000" aria-describedby="notes-error"></textarea>
+                            <textarea id="notes" name="form[notes]" rows="4" maxlength="4000" aria-describedby="notes-error"></textarea>
                             <FieldError result name="notes"/>
                         </div>
                         <button type="submit" class="button" disabled=move || book.pending().get()>"Book this sprint"</button>

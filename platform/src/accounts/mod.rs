@@ -10,11 +10,13 @@ use crate::ids::{OrgId, UserId, WorkspaceId};
 use crate::infra::secret::{BearerToken, SecretKey};
 use crate::tenancy::CrossTenant;
 use crate::tenancy::Role;
+use crate::text_enum::Text;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::Utc;
 use domain::email::EmailAddress;
 use domain::password::NewPassword;
+use domain::plans::Plan;
 use domain::DomainError;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use tokens::Purpose;
@@ -123,7 +125,7 @@ pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Re
     organization::ActiveModel {
         id: Set(org_id),
         name: Set(org_name),
-        plan: Set("free".into()),
+        plan: Set(Text(Plan::Free)),
         created_at: Set(now),
         ..Default::default()
     }
@@ -144,7 +146,7 @@ pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Re
         id: Set(crate::ids::new_id()),
         org_id: Set(org_id),
         user_id: Set(user_id),
-        role: Set(Role::Owner.as_str().into()),
+        role: Set(Text(Role::Owner)),
         created_at: Set(now),
     }
     .insert(&txn)

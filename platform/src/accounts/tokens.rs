@@ -4,23 +4,14 @@ use crate::db::internal;
 use crate::entities::email_token;
 use crate::ids::UserId;
 use crate::infra::secret::{BearerToken, SecretKey};
+use crate::text_enum::{Text, TextEnum};
 use chrono::{Duration, Utc};
 use domain::DomainError;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    VerifyEmail,
-    ResetPassword,
-}
+pub use crate::entities::email_token::Purpose;
 
 impl Purpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::VerifyEmail => "verify",
-            Self::ResetPassword => "reset",
-        }
-    }
     /// A verification link may sit in an inbox for a while; a reset link must not.
     pub fn lifetime(self) -> Duration {
         match self {
@@ -35,9 +26,9 @@ pub async fn issue(db: &impl ConnectionTrait, key: &SecretKey, user_id: UserId, 
     let token = BearerToken::generate();
     let now = Utc::now();
     email_token::ActiveModel {
-        id: Set(key.keyed_hash(purpose.as_str(), token.expose())),
+        id: Set(key.keyed_hash(purpose.as_text(), token.expose())),
         user_id: Set(user_id),
-        purpose: Set(purpose.as_str().to_owned()),
+        purpose: Set(Text(purpose)),
         created_at: Set(now),
         expires_at: Set(now + purpose.lifetime()),
         used_at: Set(None),
@@ -52,10 +43,10 @@ pub async fn issue(db: &impl ConnectionTrait, key: &SecretKey, user_id: UserId, 
 /// exactly once, even when two requests race with it.
 pub async fn consume(db: &impl ConnectionTrait, key: &SecretKey, raw: &str, purpose: Purpose) -> Result<UserId, DomainError> {
     let token = BearerToken::from_client(raw.trim()).ok_or(DomainError::InvalidToken)?;
-    let id = key.keyed_hash(purpose.as_str(), token.expose());
+    let id = key.keyed_hash(purpose.as_text(), token.expose());
     let row = email_token::Entity::find_by_id(id.clone()).one(db).await.map_err(internal)?.ok_or(DomainError::InvalidToken)?;
     let now = Utc::now();
-    if row.purpose != purpose.as_str() || row.used_at.is_some() || row.expires_at <= now {
+    if row.purpose != Text(purpose) || row.used_at.is_some() || row.expires_at <= now {
         return Err(DomainError::InvalidToken);
     }
     let claimed = email_token::Entity::update_many()
@@ -76,7 +67,7 @@ pub async fn invalidate_all(db: &impl ConnectionTrait, user_id: UserId, purpose:
     email_token::Entity::update_many()
         .col_expr(email_token::Column::UsedAt, sea_orm::sea_query::Expr::value(Utc::now()))
         .filter(email_token::Column::UserId.eq(user_id))
-        .filter(email_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(email_token::Column::Purpose.eq(Text(purpose)))
         .filter(email_token::Column::UsedAt.is_null())
         .exec(db)
         .await

@@ -12,9 +12,11 @@ use crate::ids::{AuditId, ChannelId, IncidentId, MonitorId, NotificationId, OrgI
 use crate::infra::secret::SecretKey;
 use crate::tenancy::CrossTenant;
 use crate::tenancy::TenantScope;
+use crate::text_enum::Text;
 use chrono::{DateTime, Duration, Utc};
-use domain::channel::DeliveryView;
+use domain::channel::{DeliveryStatus, DeliveryView};
 use domain::plans::{ChannelKind, PlanTable};
+use domain::scorecard::Grade;
 use domain::DomainError;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
@@ -55,8 +57,8 @@ pub enum AlertEvent {
         audit_id: AuditId,
         product_id: ProductId,
         product: String,
-        grade_before: Option<String>,
-        grade_now: String,
+        grade_before: Option<Grade>,
+        grade_now: Grade,
         new_failures: Vec<String>,
     },
     Test {
@@ -235,7 +237,7 @@ async fn insert_for(
     let mut sent_last_hour = notification::Entity::find()
         .filter(notification::Column::OrgId.eq(org_id))
         .filter(notification::Column::CreatedAt.gte(now - Duration::hours(1)))
-        .filter(notification::Column::Status.ne("suppressed"))
+        .filter(notification::Column::Status.ne(Text(DeliveryStatus::Suppressed)))
         .count(db)
         .await
         .map_err(internal)?;
@@ -251,7 +253,7 @@ async fn insert_for(
             event_kind: Set(event.kind().into()),
             subject: Set(event.subject().chars().take(300).collect()),
             payload: Set(payload.clone()),
-            status: Set(if suppressed { "suppressed" } else { "pending" }.into()),
+            status: Set(Text(if suppressed { DeliveryStatus::Suppressed } else { DeliveryStatus::Pending })),
             attempts: Set(0),
             last_error: Set(suppressed.then(|| format!("rate limit: more than {} alerts in an hour", policy.per_org_per_hour))),
             next_attempt_at: Set(Some(now)),
@@ -315,7 +317,7 @@ pub async fn claim(
         .col_expr(notification::Column::Attempts, crate::db::increment(notification::Column::Attempts))
         .col_expr(notification::Column::NextAttemptAt, Expr::value(now + lease))
         .filter(notification::Column::Id.eq(id))
-        .filter(notification::Column::Status.eq("pending"))
+        .filter(notification::Column::Status.eq(Text(DeliveryStatus::Pending)))
         .filter(Condition::any().add(notification::Column::NextAttemptAt.is_null()).add(notification::Column::NextAttemptAt.lte(now)))
         .exec(db)
         .await
@@ -336,7 +338,7 @@ pub async fn claim(
         Err(reason) => {
             // No retry can mend this: fail it now rather than claim it after every lease.
             notification::Entity::update_many()
-                .col_expr(notification::Column::Status, Expr::value("failed"))
+                .col_expr(notification::Column::Status, Expr::value(Text(DeliveryStatus::Failed)))
                 .col_expr(notification::Column::LastError, Expr::value(format!("cannot be sent: {reason}")))
                 .col_expr(notification::Column::NextAttemptAt, Expr::value(Option::<DateTime<Utc>>::None))
                 .filter(notification::Column::Id.eq(id))
@@ -352,7 +354,7 @@ pub async fn claim(
 
 pub async fn delivered(db: &DatabaseConnection, _jobs: &CrossTenant, id: NotificationId) -> Result<(), DomainError> {
     notification::Entity::update_many()
-        .col_expr(notification::Column::Status, Expr::value("delivered"))
+        .col_expr(notification::Column::Status, Expr::value(Text(DeliveryStatus::Delivered)))
         .col_expr(notification::Column::DeliveredAt, Expr::value(Utc::now()))
         .col_expr(notification::Column::LastError, Expr::value(Option::<String>::None))
         .col_expr(notification::Column::NextAttemptAt, Expr::value(Option::<DateTime<Utc>>::None))
@@ -375,7 +377,7 @@ pub async fn attempt_failed(
     let give_up = attempt >= policy.max_attempts;
     let next = (!give_up).then(|| Utc::now() + policy.retry_delay(attempt));
     notification::Entity::update_many()
-        .col_expr(notification::Column::Status, Expr::value(if give_up { "failed" } else { "pending" }))
+        .col_expr(notification::Column::Status, Expr::value(Text(if give_up { DeliveryStatus::Failed } else { DeliveryStatus::Pending })))
         .col_expr(notification::Column::LastError, Expr::value(error.chars().take(500).collect::<String>()))
         .col_expr(notification::Column::NextAttemptAt, Expr::value(next))
         .filter(notification::Column::Id.eq(id))
@@ -390,7 +392,7 @@ pub async fn due(db: &DatabaseConnection, _jobs: &CrossTenant, now: DateTime<Utc
     notification::Entity::find()
         .select_only()
         .column(notification::Column::Id)
-        .filter(notification::Column::Status.eq("pending"))
+        .filter(notification::Column::Status.eq(Text(DeliveryStatus::Pending)))
         .filter(notification::Column::NextAttemptAt.lte(now))
         .order_by_asc(notification::Column::NextAttemptAt)
         .limit(limit)
@@ -423,7 +425,7 @@ pub async fn log(db: &DatabaseConnection, scope: &TenantScope, limit: u64) -> Re
                 channel_kind: kind,
                 event_kind: r.event_kind,
                 subject: r.subject,
-                status: r.status,
+                status: r.status.0,
                 attempts: r.attempts.max(0) as u32,
                 last_error: r.last_error,
                 created_at: r.created_at,

@@ -134,7 +134,7 @@ pub async fn detail(db: &DatabaseConnection, scope: &TenantScope, id: AuditId) -
     let diff = match previous_done(db, &row).await? {
         Some(previous) if row.status.0 == AuditStatus::Done => {
             let before = findings_of(db, previous.id).await?;
-            Some(AuditDiff::between(previous.id.into(), previous.score.map(|s| s as u32), previous.grade.clone(), &before, &findings))
+            Some(AuditDiff::between(previous.id.into(), previous.score.map(|s| s as u32), previous.grade.map(|g| g.0), &before, &findings))
         }
         _ => None,
     };
@@ -205,8 +205,8 @@ pub(crate) fn summary_of(row: &audit::Model) -> AuditSummary {
         checks_done: row.checks_done.max(0) as u32,
         checks_total: row.checks_total.max(0) as u32,
         score: row.score.map(|s| s.max(0) as u32),
-        grade: row.grade.clone(),
-        decision: row.decision.clone(),
+        grade: row.grade.map(|g| g.0),
+        decision: row.decision.map(|d| d.0),
         decision_reason: row.decision_reason.clone(),
         counts: row.counts.as_deref().and_then(|c| serde_json::from_str::<Counts>(c).ok()),
         error: row.error.clone(),
@@ -274,8 +274,8 @@ pub struct Regression {
     pub product_id: ProductId,
     pub org_id: OrgId,
     pub audit_id: AuditId,
-    pub grade_before: Option<String>,
-    pub grade_now: String,
+    pub grade_before: Option<Grade>,
+    pub grade_now: Grade,
     /// Critical and high checks failing now that passed (or did not exist) before.
     pub new_failures: Vec<FindingRef>,
 }
@@ -306,8 +306,8 @@ pub async fn complete(
     let updated = audit::Entity::update_many()
         .col_expr(audit::Column::Status, Expr::value(Text(AuditStatus::Done)))
         .col_expr(audit::Column::Score, Expr::value(card.score as i32))
-        .col_expr(audit::Column::Grade, Expr::value(card.grade.as_str()))
-        .col_expr(audit::Column::Decision, Expr::value(card.decision.as_str()))
+        .col_expr(audit::Column::Grade, Expr::value(Text(card.grade)))
+        .col_expr(audit::Column::Decision, Expr::value(Text(card.decision)))
         .col_expr(audit::Column::DecisionReason, Expr::value(card.decision_reason.clone()))
         .col_expr(audit::Column::Counts, Expr::value(counts))
         .col_expr(audit::Column::EngineVersion, Expr::value(card.engine_version.clone()))
@@ -337,9 +337,9 @@ pub async fn complete(
                 org_id: Set(row.org_id),
                 position: Set(i as i32),
                 check_id: Set(f.id.clone()),
-                category: Set(f.category.as_str().into()),
-                severity: Set(f.severity.as_str().into()),
-                status: Set(f.status.as_str().into()),
+                category: Set(Text(f.category)),
+                severity: Set(Text(f.severity)),
+                status: Set(Text(f.status)),
                 detail: Set(serde_json::to_string(f).map_err(|e| DomainError::Internal(e.to_string()))?),
             })
         })
@@ -351,7 +351,7 @@ pub async fn complete(
     let regression = match previous {
         Some(previous) => {
             let before = findings_of(&txn, previous.id).await?;
-            regression_between(&row, previous.grade.clone(), &before, card)
+            regression_between(&row, previous.grade.map(|g| g.0), &before, card)
         }
         None => None,
     };
@@ -360,20 +360,20 @@ pub async fn complete(
     Ok(Completion { stored: true, regression })
 }
 
-fn regression_between(row: &audit::Model, grade_before: Option<String>, before: &[Finding], card: &Scorecard) -> Option<Regression> {
+fn regression_between(row: &audit::Model, grade_before: Option<Grade>, before: &[Finding], card: &Scorecard) -> Option<Regression> {
     let diff = AuditDiff::between(Uuid::nil(), None, None, before, &card.checks);
     let new_failures: Vec<FindingRef> = diff
         .new_failures
         .into_iter()
         .filter(|f| f.status == Status::Fail && matches!(f.severity, Severity::Critical | Severity::High))
         .collect();
-    let dropped = grade_before.as_deref().and_then(Grade::parse).is_some_and(|before| card.grade > before);
+    let dropped = grade_before.is_some_and(|before| card.grade > before);
     (dropped || !new_failures.is_empty()).then(|| Regression {
         product_id: row.product_id,
         org_id: row.org_id,
         audit_id: row.id,
         grade_before,
-        grade_now: card.grade.as_str().into(),
+        grade_now: card.grade,
         new_failures,
     })
 }
@@ -407,14 +407,14 @@ pub async fn schedule_due(
     // A schedule without a date (products that predate schedules) starts its grid now.
     product::Entity::update_many()
         .col_expr(product::Column::NextAuditAt, Expr::value(now))
-        .filter(product::Column::AuditSchedule.ne("off"))
+        .filter(product::Column::AuditSchedule.ne(Text(AuditSchedule::Off)))
         .filter(product::Column::NextAuditAt.is_null())
         .exec(db)
         .await
         .map_err(internal)?;
     let due = product::Entity::find()
         .filter(product::Column::NextAuditAt.lte(now))
-        .filter(product::Column::AuditSchedule.ne("off"))
+        .filter(product::Column::AuditSchedule.ne(Text(AuditSchedule::Off)))
         .filter(product::Column::PausedByPlan.eq(false))
         .limit(500)
         .all(db)
@@ -424,7 +424,7 @@ pub async fn schedule_due(
     for p in due {
         let Some(slot) = p.next_audit_at else { continue };
         let plan = crate::quota::plan_of(db, p.org_id).await?;
-        let wanted = AuditSchedule::parse(&p.audit_schedule).unwrap_or(AuditSchedule::Off);
+        let wanted = p.audit_schedule.0;
         // A downgraded plan slows the schedule down; it never deletes the setting.
         let effective = wanted.min(plans.limits(plan).scheduled_audits);
         // A plan that allows no schedule skips the run but keeps the grid, so an upgrade resumes it.

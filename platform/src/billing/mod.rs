@@ -11,6 +11,7 @@ use crate::ids::OrgId;
 use crate::infra::stripe::Stripe;
 use crate::tenancy::CrossTenant;
 use crate::tenancy::{Role, TenantScope};
+use crate::text_enum::Text;
 use chrono::{DateTime, Duration, Utc};
 use domain::plans::{Plan, PlanTable};
 use domain::subscription::{plan_for, BillingView, PlanChangeView, PlanPrices, SubscriptionState, SubscriptionStatus};
@@ -47,7 +48,7 @@ pub async fn apply(
         Some(SubscriptionStatus::PastDue) => org.past_due_since.or(Some(now)),
         _ => None,
     };
-    let from = Plan::parse(&org.plan);
+    let from = org.plan.0;
     let to = plan_for(state.as_ref(), past_due_since, now, grace, prices);
     let mut row: organization::ActiveModel = org.into();
     row.subscription_id = Set(state.as_ref().map(|s| s.id.clone()));
@@ -56,15 +57,15 @@ pub async fn apply(
     row.subscription_period_end = Set(state.as_ref().and_then(|s| s.period_end));
     row.past_due_since = Set(past_due_since);
     row.billing_synced_at = Set(Some(now));
-    row.plan = Set(to.as_str().to_owned());
+    row.plan = Set(Text(to));
     row.update(&txn).await.map_err(internal)?;
     let change = (from != to).then_some(PlanChanged { org_id, from, to });
     if change.is_some() {
         plan_change::ActiveModel {
             id: Set(crate::ids::new_id()),
             org_id: Set(org_id),
-            from_plan: Set(from.as_str().into()),
-            to_plan: Set(to.as_str().into()),
+            from_plan: Set(Text(from)),
+            to_plan: Set(Text(to)),
             reason: Set(reason.chars().take(255).collect()),
             created_at: Set(now),
         }
@@ -147,7 +148,7 @@ pub async fn end_grace_periods(
     let overdue = organization::Entity::find()
         .filter(organization::Column::SubscriptionStatus.eq(SubscriptionStatus::PastDue.as_str()))
         .filter(organization::Column::PastDueSince.lte(now - grace))
-        .filter(organization::Column::Plan.ne(Plan::Free.as_str()))
+        .filter(organization::Column::Plan.ne(Text(Plan::Free)))
         .all(db)
         .await
         .map_err(internal)?;
@@ -235,7 +236,7 @@ pub async fn view(
     scope: &TenantScope,
 ) -> Result<BillingView, DomainError> {
     let org = organization::Entity::find_by_id(scope.org_id()).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
-    let plan = Plan::parse(&org.plan);
+    let plan = org.plan.0;
     let changes = plan_change::Entity::find()
         .filter(plan_change::Column::OrgId.eq(org.id))
         .order_by_desc(plan_change::Column::CreatedAt)
@@ -244,7 +245,7 @@ pub async fn view(
         .await
         .map_err(internal)?
         .into_iter()
-        .map(|c| PlanChangeView { from: Plan::parse(&c.from_plan), to: Plan::parse(&c.to_plan), reason: c.reason, at: c.created_at })
+        .map(|c| PlanChangeView { from: c.from_plan.0, to: c.to_plan.0, reason: c.reason, at: c.created_at })
         .collect();
     let status = org.subscription_status.as_deref().map(SubscriptionStatus::parse);
     let grace_ends_at = match (status, stripe) {

@@ -3,6 +3,7 @@
 use crate::ids::{AuditId, OrgId, ProductId, UserId, WorkspaceId};
 use crate::text_enum::Text;
 use domain::audit::{AuditStatus, AuditTrigger};
+use domain::scorecard::{Decision, Grade};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -21,8 +22,8 @@ pub struct Model {
     pub checks_done: i32,
     pub checks_total: i32,
     pub score: Option<i32>,
-    pub grade: Option<String>,
-    pub decision: Option<String>,
+    pub grade: Option<Text<Grade>>,
+    pub decision: Option<Text<Decision>>,
     pub decision_reason: Option<String>,
     /// JSON of the scorecard's counts by status.
     pub counts: Option<String>,

@@ -1,5 +1,7 @@
 //! Row of `findings`: one check's outcome in one audit. Generated shape.
 use crate::ids::{AuditId, FindingId, OrgId};
+use crate::text_enum::Text;
+use domain::scorecard::{Category, Severity, Status};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,9 +13,9 @@ pub struct Model {
     pub org_id: OrgId,
     pub position: i32,
     pub check_id: String,
-    pub category: String,
-    pub severity: String,
-    pub status: String,
+    pub category: Text<Category>,
+    pub severity: Text<Severity>,
+    pub status: Text<Status>,
     /// The finding as JSON (`domain::scorecard::Finding`, as the engine wrote it).
     pub detail: String,
 }

@@ -1,5 +1,7 @@
 //! Row of `memberships`. Generated shape; behaviour lives in the service modules beside `entities`.
 use crate::ids::{MembershipId, OrgId, UserId};
+use crate::text_enum::Text;
+use domain::role::Role;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +11,7 @@ pub struct Model {
     pub id: MembershipId,
     pub org_id: OrgId,
     pub user_id: UserId,
-    pub role: String,
+    pub role: Text<Role>,
     pub created_at: DateTimeUtc,
 }
 

@@ -1,5 +1,6 @@
 //! Row of `monitor_rollups`: a monitor's hour or day in counts and a latency histogram.
 use crate::ids::{MonitorId, OrgId, ProductId};
+use crate::text_enum::{Text, TextEnum};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,9 +8,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub monitor_id: MonitorId,
-    /// hour | day
     #[sea_orm(primary_key, auto_increment = false)]
-    pub period: String,
+    pub period: Text<Period>,
     #[sea_orm(primary_key, auto_increment = false)]
     pub bucket_start: DateTimeUtc,
     pub org_id: OrgId,
@@ -35,3 +35,23 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The length of a rollup's bucket. Only `crate::monitors::rollups` writes rollups, so the enum
+/// lives beside the table rather than in `domain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Hour,
+    Day,
+}
+
+impl TextEnum for Period {
+    fn as_text(self) -> &'static str {
+        match self {
+            Self::Hour => "hour",
+            Self::Day => "day",
+        }
+    }
+    fn from_text(text: &str) -> Option<Self> {
+        [Self::Hour, Self::Day].into_iter().find(|p| p.as_text() == text)
+    }
+}

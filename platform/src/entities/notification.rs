@@ -1,5 +1,7 @@
 //! Row of `notifications`: one alert to one channel, with its delivery attempts.
 use crate::ids::{ChannelId, NotificationId, OrgId, ProductId};
+use crate::text_enum::Text;
+use domain::channel::DeliveryStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -15,8 +17,7 @@ pub struct Model {
     pub subject: String,
     /// JSON of `crate::alerts::AlertEvent`.
     pub payload: String,
-    /// pending | delivered | failed | suppressed
-    pub status: String,
+    pub status: Text<DeliveryStatus>,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub next_attempt_at: Option<DateTimeUtc>,

@@ -1,5 +1,7 @@
 //! Row of `products`. Generated shape; behaviour lives in the service modules beside `entities`.
 use crate::ids::{OrgId, ProductId, WorkspaceId};
+use crate::text_enum::Text;
+use domain::plans::AuditSchedule;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -16,8 +18,8 @@ pub struct Model {
     pub mail_domain: Option<String>,
     /// Comma-joined, validated selector names.
     pub dkim_selectors: String,
-    /// off | weekly | daily (capped by the plan).
-    pub audit_schedule: String,
+    /// Capped by the plan.
+    pub audit_schedule: Text<AuditSchedule>,
     pub next_audit_at: Option<DateTimeUtc>,
     /// The public status page is opt-in.
     pub status_page_enabled: bool,

@@ -1,5 +1,7 @@
 //! Row of `product_endpoints`. Generated shape; behaviour lives in the service modules beside `entities`.
 use crate::ids::{EndpointId, OrgId, ProductId};
+use crate::text_enum::Text;
+use domain::product::{Access, EndpointKind};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,8 +13,8 @@ pub struct Model {
     pub product_id: ProductId,
     pub position: i32,
     pub path: String,
-    pub access: String,
-    pub kind: String,
+    pub access: Text<Access>,
+    pub kind: Text<EndpointKind>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ use crate::db::internal;
 use crate::entities::{incident, monitor, monitor_result, monitor_rollup, product};
 use crate::ids::{MonitorId, OrgId, ProductId};
 use crate::tenancy::CrossTenant;
+use crate::text_enum::Text;
 use chrono::{DateTime, Duration, DurationRound, TimeDelta, Utc};
 use domain::dashboard::{latency_bucket, uptime_over, DayUptime, PublicIncident, PublicMonitor, StatusPage, HISTOGRAM_LEN};
 use domain::monitor::MonitorState;
@@ -15,19 +16,9 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Period {
-    Hour,
-    Day,
-}
+pub use crate::entities::monitor_rollup::Period;
 
 impl Period {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Hour => "hour",
-            Self::Day => "day",
-        }
-    }
     pub(crate) fn start_of(self, t: DateTime<Utc>) -> DateTime<Utc> {
         let unit = match self {
             Self::Hour => TimeDelta::hours(1),
@@ -48,7 +39,7 @@ pub(crate) async fn add_to_rollups(db: &impl ConnectionTrait, m: &monitor::Model
     for period in [Period::Hour, Period::Day] {
         let row = monitor_rollup::ActiveModel {
             monitor_id: Set(m.id),
-            period: Set(period.as_str().into()),
+            period: Set(Text(period)),
             bucket_start: Set(period.start_of(r.checked_at)),
             org_id: Set(m.org_id),
             product_id: Set(m.product_id),
@@ -117,13 +108,13 @@ pub async fn expire(db: &DatabaseConnection, _jobs: &CrossTenant, now: DateTime<
         .await
         .map_err(internal)?;
     monitor_rollup::Entity::delete_many()
-        .filter(monitor_rollup::Column::Period.eq(Period::Hour.as_str()))
+        .filter(monitor_rollup::Column::Period.eq(Text(Period::Hour)))
         .filter(monitor_rollup::Column::BucketStart.lt(now - retention.hourly))
         .exec(db)
         .await
         .map_err(internal)?;
     monitor_rollup::Entity::delete_many()
-        .filter(monitor_rollup::Column::Period.eq(Period::Day.as_str()))
+        .filter(monitor_rollup::Column::Period.eq(Text(Period::Day)))
         .filter(monitor_rollup::Column::BucketStart.lt(now - retention.daily))
         .exec(db)
         .await
@@ -140,7 +131,7 @@ pub(crate) async fn daily_rows(
 ) -> Result<Vec<monitor_rollup::Model>, DomainError> {
     monitor_rollup::Entity::find()
         .filter(monitor_rollup::Column::OrgId.eq(org_id))
-        .filter(monitor_rollup::Column::Period.eq(Period::Day.as_str()))
+        .filter(monitor_rollup::Column::Period.eq(Text(Period::Day)))
         .filter(monitor_rollup::Column::BucketStart.gte(since))
         .filter(monitor_rollup::Column::ProductId.is_in(product_ids.iter().copied()))
         .all(db)

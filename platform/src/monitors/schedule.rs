@@ -53,7 +53,7 @@ pub async fn claim_due(
         .await
         .map_err(internal)?
         .into_iter()
-        .map(|o| (o.id, Plan::parse(&o.plan)))
+        .map(|o| (o.id, o.plan.0))
         .collect();
     let mut claimed = Vec::with_capacity(due.len());
     for (id, slot, interval, org_id) in due {

@@ -6,9 +6,10 @@ use crate::entities::{product, product_endpoint};
 use crate::ids::{EndpointId, OrgId, ProductId, WorkspaceId};
 use crate::tenancy::CrossTenant;
 use crate::tenancy::TenantScope;
+use crate::text_enum::Text;
 use chrono::Utc;
 use domain::plans::{AuditSchedule, PlanTable, Resource};
-use domain::product::{Access, Endpoint, EndpointKind, ProductSpec, ProductView};
+use domain::product::{Endpoint, ProductSpec, ProductView};
 use domain::DomainError;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 
@@ -109,7 +110,7 @@ pub(crate) async fn insert(
         created_at: Set(now),
         // The first scheduled audit comes one period after creation; the founder runs the
         // first one by hand.
-        audit_schedule: Set(schedule.as_str().into()),
+        audit_schedule: Set(Text(schedule)),
         next_audit_at: Set(schedule.period_secs().map(|s| now + chrono::Duration::seconds(s))),
         status_page_enabled: Set(false),
         paused_by_plan: Set(false),
@@ -189,7 +190,7 @@ pub async fn update_settings(
         schedule.period_secs().map(|s| now + chrono::Duration::seconds(s))
     };
     crate::tenancy::scoped::update::<product::Entity>(scope)
-        .col_expr(product::Column::AuditSchedule, sea_orm::sea_query::Expr::value(schedule.as_str()))
+        .col_expr(product::Column::AuditSchedule, sea_orm::sea_query::Expr::value(Text(schedule)))
         .col_expr(product::Column::NextAuditAt, sea_orm::sea_query::Expr::value(next))
         .col_expr(product::Column::StatusPageEnabled, sea_orm::sea_query::Expr::value(status_page))
         .col_expr(product::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
@@ -273,8 +274,8 @@ async fn replace_endpoints(
         product_id: Set(product_id),
         position: Set(i as i32),
         path: Set(e.path.clone()),
-        access: Set(e.access.as_str().into()),
-        kind: Set(e.kind.as_str().into()),
+        access: Set(Text(e.access)),
+        kind: Set(Text(e.kind)),
     });
     product_endpoint::Entity::insert_many(rows).exec(db).await.map_err(internal)?;
     Ok(())
@@ -307,15 +308,8 @@ fn to_view(row: product::Model, endpoints: Vec<product_endpoint::Model>) -> Prod
         api_host: row.api_host,
         mail_domain: row.mail_domain,
         dkim_selectors: row.dkim_selectors.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
-        endpoints: endpoints
-            .into_iter()
-            .map(|e| Endpoint {
-                path: e.path,
-                access: Access::parse(&e.access).unwrap_or(Access::Public),
-                kind: EndpointKind::parse(&e.kind).unwrap_or(EndpointKind::Other),
-            })
-            .collect(),
-        audit_schedule: domain::plans::AuditSchedule::parse(&row.audit_schedule).unwrap_or(domain::plans::AuditSchedule::Off),
+        endpoints: endpoints.into_iter().map(|e| Endpoint { path: e.path, access: e.access.0, kind: e.kind.0 }).collect(),
+        audit_schedule: row.audit_schedule.0,
         next_audit_at: row.next_audit_at,
         status_page_enabled: row.status_page_enabled,
         paused: row.paused_by_plan,

@@ -260,12 +260,12 @@ pub async fn deposit_paid(db: &DatabaseConnection, checkout: &CheckoutState, now
         return Ok(None);
     }
     let moved = sprint_booking::Entity::update_many()
-        .col_expr(sprint_booking::Column::Status, Expr::value(BookingStatus::Requested.as_str()))
+        .col_expr(sprint_booking::Column::Status, Expr::value(Text(BookingStatus::Requested)))
         .col_expr(sprint_booking::Column::DepositPaidAt, Expr::value(now))
         .col_expr(sprint_booking::Column::UpdatedAt, Expr::value(now))
         .filter(sprint_booking::Column::Id.eq(id))
         .filter(sprint_booking::Column::CheckoutSessionId.eq(checkout.id.as_str()))
-        .filter(sprint_booking::Column::Status.eq(BookingStatus::AwaitingDeposit.as_str()))
+        .filter(sprint_booking::Column::Status.eq(Text(BookingStatus::AwaitingDeposit)))
         .exec(db)
         .await
         .map_err(internal)?;
@@ -275,7 +275,7 @@ pub async fn deposit_paid(db: &DatabaseConnection, checkout: &CheckoutState, now
 /// Bookings whose deposit was not paid within [`DEPOSIT_HOLD`] give their seat back.
 pub async fn expire_unpaid(db: &DatabaseConnection, _jobs: &CrossTenant, now: DateTime<Utc>) -> Result<Vec<BookingId>, DomainError> {
     let stale = sprint_booking::Entity::find()
-        .filter(sprint_booking::Column::Status.eq(BookingStatus::AwaitingDeposit.as_str()))
+        .filter(sprint_booking::Column::Status.eq(Text(BookingStatus::AwaitingDeposit)))
         .filter(sprint_booking::Column::CreatedAt.lt(now - DEPOSIT_HOLD))
         .all(db)
         .await
@@ -301,10 +301,10 @@ async fn set_status(
     now: DateTime<Utc>,
 ) -> Result<bool, DomainError> {
     let moved = sprint_booking::Entity::update_many()
-        .col_expr(sprint_booking::Column::Status, Expr::value(to.as_str()))
+        .col_expr(sprint_booking::Column::Status, Expr::value(Text(to)))
         .col_expr(sprint_booking::Column::UpdatedAt, Expr::value(now))
         .filter(sprint_booking::Column::Id.eq(row.id))
-        .filter(sprint_booking::Column::Status.eq(from.as_str()))
+        .filter(sprint_booking::Column::Status.eq(Text(from)))
         .exec(db)
         .await
         .map_err(internal)?;

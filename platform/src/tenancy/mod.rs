@@ -9,6 +9,7 @@ pub mod operator;
 pub mod scoped;
 
 pub use cross_tenant::CrossTenant;
+pub use domain::role::Role;
 
 use crate::db::internal;
 use crate::entities::{membership, workspace};
@@ -44,30 +45,6 @@ impl AuthContext {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Owner,
-    Admin,
-    Member,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Owner => "owner",
-            Self::Admin => "admin",
-            Self::Member => "member",
-        }
-    }
-    fn parse(text: &str) -> Self {
-        match text {
-            "owner" => Self::Owner,
-            "admin" => Self::Admin,
-            _ => Self::Member,
-        }
-    }
-}
-
 /// The organisation and workspace the current request acts in.
 #[derive(Debug, Clone)]
 pub struct TenantScope {
@@ -97,7 +74,7 @@ impl TenantScope {
             .await
             .map_err(internal)?
             .ok_or_else(|| DomainError::Internal("organisation has no workspace".into()))?;
-        Ok(Self { org_id: membership.org_id, workspace_id: workspace.id, user_id: auth.user_id(), role: Role::parse(&membership.role) })
+        Ok(Self { org_id: membership.org_id, workspace_id: workspace.id, user_id: auth.user_id(), role: membership.role.0 })
     }
 
     pub fn org_id(&self) -> OrgId {

@@ -8,7 +8,9 @@ use crate::on_each_database;
 use crate::products::acme;
 use crate::receivers::{SmtpServer, Target};
 use chrono::{Duration, Utc};
+use domain::channel::DeliveryStatus;
 use platform::entities::{incident, monitor_result, notification};
+use platform::text_enum::Text;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
 
@@ -83,7 +85,8 @@ async fn one_check_per_drain_opens_and_resolves_one_incident(db: Db) {
     assert_eq!(mails_with(&smtp, "DOWN"), 1, "no second DOWN mail");
     assert_eq!(mails_with(&smtp, "RECOVERED"), 1, "one RECOVERED mail");
 
-    let delivered = notification::Entity::find().filter(notification::Column::Status.eq("delivered")).count(&app.db).await.unwrap();
+    let delivered =
+        notification::Entity::find().filter(notification::Column::Status.eq(Text(DeliveryStatus::Delivered))).count(&app.db).await.unwrap();
     assert_eq!(delivered, 2, "the delivery log holds the two alerts, delivered");
     let unfinished: Vec<String> = job_states(&app).await.into_iter().filter(|s| !s.starts_with("Done")).collect();
     assert!(unfinished.is_empty(), "every job finished: {unfinished:?}");

@@ -376,14 +376,23 @@ pub async fn job_states(app: &TestApp) -> Vec<String> {
     Row::find_by_statement(Statement::from_string(backend, sql)).all(&app.db).await.unwrap().into_iter().map(|r| r.state).collect()
 }
 
-/// Server functions that take a typed form struct (`form: ProductForm`, `form: MonitorForm`)
+/// Server functions that take a typed form struct (`form: ProductForm`, `form: BookingForm`, …)
 /// read its fields as `form[name]`, as the browser's ActionForm names them; tests list the
 /// fields plainly and this names them so. Ids stay top-level arguments.
 pub fn as_browser_sends(endpoint: &str, form: &[(&str, impl AsRef<str>)]) -> Vec<(String, String)> {
-    let typed = matches!(endpoint, "products/create" | "products/update" | "monitors/create" | "monitors/update");
+    let typed = matches!(
+        endpoint,
+        "products/create"
+            | "products/update"
+            | "monitors/create"
+            | "monitors/update"
+            | "channels/create"
+            | "sprints/book"
+            | "admin/create_slot"
+    );
     form.iter()
         .map(|(key, value)| {
-            let key = if typed && !matches!(*key, "id" | "product_id") { format!("form[{key}]") } else { key.to_string() };
+            let key = if typed && !matches!(*key, "id" | "product_id" | "audit_id") { format!("form[{key}]") } else { key.to_string() };
             (key, value.as_ref().to_owned())
         })
         .collect()
