@@ -31,6 +31,13 @@ impl<T: TextEnum> From<Text<T>> for Value {
     }
 }
 
+impl<T: TextEnum> Text<T> {
+    /// The stored text.
+    pub fn as_str(self) -> &'static str {
+        self.0.as_text()
+    }
+}
+
 /// Compares with the stored text (`row.status == "done"`).
 impl<T: TextEnum> PartialEq<&str> for Text<T> {
     fn eq(&self, other: &&str) -> bool {

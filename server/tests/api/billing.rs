@@ -103,7 +103,7 @@ async fn upgrade_through_checkout_raises_limits_at_once(app: &TestApp, fake: &Fa
 
     let org = org(app).await;
     assert_eq!(
-        (org.plan.0.as_str(), org.subscription_status.as_deref(), org.subscription_price_id.as_deref()),
+        (org.plan.as_str(), org.subscription_status.as_deref(), org.subscription_price_id.as_deref()),
         ("pro", Some("active"), Some("price_pro"))
     );
     assert_eq!(stripe_event::Entity::find().filter(stripe_event::Column::ProcessedAt.is_not_null()).count(&app.db).await.unwrap(), 2);
@@ -205,7 +205,7 @@ async fn events_out_of_order_end_in_the_current_state(app: &TestApp, fake: &Fake
     fake.deliver("evt_1_past_due", "customer.subscription.updated", past_due).await;
     let org = org(app).await;
     assert_eq!(
-        (org.plan.0.as_str(), org.subscription_status.as_deref(), org.past_due_since),
+        (org.plan.as_str(), org.subscription_status.as_deref(), org.past_due_since),
         ("pro", Some("active"), None),
         "the stale past-due event did not win"
     );
