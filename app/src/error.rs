@@ -23,6 +23,9 @@ pub enum AppError {
     InvalidToken,
     #[error("too many attempts; try again in {0} s")]
     Throttled(u64),
+    /// The account's email address must be confirmed first; the message says how.
+    #[error("{0}")]
+    Unconfirmed(String),
     #[error("{0}")]
     Unavailable(String),
     #[error("something went wrong on our side; please try again")]
@@ -104,6 +107,7 @@ impl From<domain::DomainError> for AppError {
             D::BadCredentials => Self::BadCredentials,
             D::InvalidToken => Self::InvalidToken,
             D::Throttled { retry_after_secs } => Self::Throttled(retry_after_secs),
+            D::Unconfirmed(message) => Self::Unconfirmed(message),
             D::Internal(detail) => {
                 tracing::error!(%detail, "internal error in a server function");
                 Self::Internal

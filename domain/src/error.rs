@@ -45,6 +45,10 @@ pub enum DomainError {
     /// 400: a single-use token was unknown, used or expired.
     #[error("this link is invalid or has expired")]
     InvalidToken,
+    /// 403: the account's email address is not confirmed yet, and this action mails someone
+    /// or commits the organisation; the message says how to confirm it.
+    #[error("{0}")]
+    Unconfirmed(String),
     /// 429: too many attempts; retry after the given number of seconds.
     #[error("too many attempts; try again in {retry_after_secs} s")]
     Throttled { retry_after_secs: u64 },
@@ -74,6 +78,7 @@ impl DomainError {
             Self::PlanLimit { .. } => 402,
             Self::BadCredentials | Self::Unauthenticated => 401,
             Self::InvalidToken => 400,
+            Self::Unconfirmed(_) => 403,
             Self::Throttled { .. } => 429,
             Self::Unavailable(_) => 503,
             Self::Internal(_) => 500,

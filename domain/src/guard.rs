@@ -4,9 +4,12 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use url::{Host, Url};
 
+/// The messages reach tenants (a finding, a monitor's last error, a form error), so a refusal
+/// names the kind of address and never the address: a name that resolves inside the network
+/// the scanner runs in must not map that network for whoever typed it. `addr` is for logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GuardError {
-    #[error("refused: {addr} is a {kind} address (scanning it is not allowed)")]
+    #[error("refused: the host is a {kind} address or resolves to one (scanning it is not allowed)")]
     Forbidden { addr: IpAddr, kind: &'static str },
     #[error("refused: only http and https URLs can be scanned, not {0}:")]
     Scheme(String),
@@ -82,6 +85,9 @@ fn forbidden_v4(a: Ipv4Addr) -> Option<&'static str> {
         ([169, 254, 169, 254], 32, METADATA),
         ([169, 254, 170, 2], 32, METADATA),
         ([100, 100, 100, 200], 32, METADATA),
+        // Azure's wireserver (instance metadata, health and extension traffic): a public
+        // address every Azure VM reaches without leaving the host.
+        ([168, 63, 129, 16], 32, METADATA),
         ([100, 64, 0, 0], 10, "carrier-grade NAT"),
         ([127, 0, 0, 0], 8, "loopback"),
         ([169, 254, 0, 0], 16, "link-local"),
@@ -168,10 +174,21 @@ mod tests {
     }
 
     #[test]
+    fn refusals_name_the_kind_never_the_address() {
+        let refusal = Guard::new(false).check_ip("10.20.30.40".parse().unwrap()).unwrap_err();
+        let message = refusal.to_string();
+        assert!(message.contains("private") && !message.contains("10.20.30.40"), "{message}");
+        let metadata = Guard::new(true).check_ip("fd00:ec2::254".parse().unwrap()).unwrap_err().to_string();
+        assert!(metadata.contains("cloud-metadata") && !metadata.contains("fd00"), "{metadata}");
+    }
+
+    #[test]
     fn metadata_is_named() {
         assert_eq!(forbidden_kind("169.254.169.254".parse().unwrap()), Some("cloud-metadata"));
         assert_eq!(forbidden_kind("fd00:ec2::254".parse().unwrap()), Some("cloud-metadata"));
         assert_eq!(forbidden_kind("::ffff:169.254.169.254".parse().unwrap()), Some("cloud-metadata"));
+        assert_eq!(forbidden_kind("168.63.129.16".parse().unwrap()), Some("cloud-metadata"), "Azure's wireserver");
+        assert_eq!(forbidden_kind("168.63.129.17".parse().unwrap()), None, "its neighbours are ordinary public addresses");
     }
 
     #[test]
@@ -179,6 +196,7 @@ mod tests {
         let guard = Guard::new(true);
         assert!(guard.check_ip("127.0.0.1".parse().unwrap()).is_ok());
         assert!(guard.check_ip("169.254.169.254".parse().unwrap()).is_err(), "metadata is never allowed");
+        assert!(guard.check_ip("168.63.129.16".parse().unwrap()).is_err(), "nor Azure's wireserver");
         assert!(guard.check_url(&Url::parse("file:///etc/passwd").unwrap()).is_err());
     }
 }

@@ -142,6 +142,13 @@ impl Quota {
             Self::Unlimited(_) => used,
         }
     }
+    /// The number, or `None` when unlimited.
+    pub fn limit(self) -> Option<u64> {
+        match self {
+            Self::Limited(n) => Some(u64::from(n)),
+            Self::Unlimited(_) => None,
+        }
+    }
     pub fn label(self) -> String {
         match self {
             Self::Limited(n) => n.to_string(),
@@ -171,6 +178,11 @@ pub struct PlanLimits {
     pub members: Quota,
     pub workspaces: Quota,
     pub alert_channels: Vec<ChannelKind>,
+    /// Alert channels an organisation may have (each alert goes to every one of them).
+    pub channels: Quota,
+    /// Audits a person or the API may ask for in an hour (scheduled ones not counted): the
+    /// scanners are shared, so no organisation may keep them busy for everyone.
+    pub audits_per_hour: u32,
     /// Bursts and hostile input against a verified domain.
     pub active_probes: bool,
     pub status_pages: bool,
@@ -200,6 +212,8 @@ impl Default for PlanTable {
                 members: 1.into(),
                 workspaces: 1.into(),
                 alert_channels: vec![Email],
+                channels: 3.into(),
+                audits_per_hour: 10,
                 active_probes: false,
                 status_pages: false,
                 share_links: false,
@@ -214,6 +228,8 @@ impl Default for PlanTable {
                 members: 5.into(),
                 workspaces: 1.into(),
                 alert_channels: vec![Email, Slack, Webhook],
+                channels: 20.into(),
+                audits_per_hour: 60,
                 active_probes: true,
                 status_pages: true,
                 share_links: true,
@@ -228,6 +244,8 @@ impl Default for PlanTable {
                 members: 25.into(),
                 workspaces: Quota::UNLIMITED,
                 alert_channels: vec![Email, Slack, Webhook],
+                channels: 100.into(),
+                audits_per_hour: 300,
                 active_probes: true,
                 status_pages: true,
                 share_links: true,
@@ -257,10 +275,11 @@ pub enum Resource {
     Monitors,
     Members,
     Workspaces,
+    Channels,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 4] = [Self::Products, Self::Monitors, Self::Members, Self::Workspaces];
+    pub const ALL: [Resource; 5] = [Self::Products, Self::Monitors, Self::Members, Self::Workspaces, Self::Channels];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -268,6 +287,7 @@ impl Resource {
             Self::Monitors => "monitors",
             Self::Members => "members",
             Self::Workspaces => "workspaces",
+            Self::Channels => "channels",
         }
     }
     pub fn label(self) -> &'static str {
@@ -276,6 +296,7 @@ impl Resource {
             Self::Monitors => "Monitors",
             Self::Members => "Members",
             Self::Workspaces => "Workspaces",
+            Self::Channels => "Alert channels",
         }
     }
     pub fn quota(self, limits: &PlanLimits) -> Quota {
@@ -284,6 +305,7 @@ impl Resource {
             Self::Monitors => limits.monitors,
             Self::Members => limits.members,
             Self::Workspaces => limits.workspaces,
+            Self::Channels => limits.channels,
         }
     }
 }

@@ -211,6 +211,40 @@ impl Outcome {
         self.evidence.extend(lines);
         self
     }
+
+    /// Bounded for storage and display: what a check saw is the target's to choose (a page,
+    /// a header, a DNS record), so neither the summary nor the evidence may grow with it.
+    /// At most [`EVIDENCE_LINES`] lines of [`EVIDENCE_LINE_CHARS`] characters each, and a
+    /// closing line that says how many were left out.
+    pub fn capped(mut self) -> Self {
+        self.summary = truncate_chars(&self.summary, SUMMARY_CHARS);
+        let total = self.evidence.len();
+        if total > EVIDENCE_LINES {
+            self.evidence.truncate(EVIDENCE_LINES - 1);
+            self.evidence.push(format!("… and {} more lines", total - (EVIDENCE_LINES - 1)));
+        }
+        for line in &mut self.evidence {
+            if line.chars().count() > EVIDENCE_LINE_CHARS {
+                *line = truncate_chars(line, EVIDENCE_LINE_CHARS);
+            }
+        }
+        self
+    }
+}
+
+/// Evidence lines kept per finding.
+pub const EVIDENCE_LINES: usize = 25;
+/// Characters kept per evidence line.
+pub const EVIDENCE_LINE_CHARS: usize = 300;
+/// Characters kept of a finding's summary.
+pub const SUMMARY_CHARS: usize = 500;
+
+/// The first `max` characters, ending in `…` when something was cut.
+fn truncate_chars(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max.saturating_sub(1)) {
+        Some((cut, _)) if text.chars().count() > max => format!("{}…", &text[..cut]),
+        _ => text.to_owned(),
+    }
 }
 
 /// Points of one finding: what it could earn and what it earned (shown next to it).
@@ -283,3 +317,26 @@ pub struct Scorecard {
 }
 
 pub const SCHEMA_VERSION: u32 = 1;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_and_summary_are_capped_whatever_the_target_sends() {
+        let huge = "é".repeat(100_000);
+        let outcome = Outcome::fail(huge.clone()).evidence_lines((0..1000).map(|n| format!("{n}: {huge}"))).capped();
+        assert_eq!(outcome.evidence.len(), EVIDENCE_LINES);
+        assert_eq!(outcome.evidence.last().unwrap(), "… and 976 more lines");
+        assert!(outcome.evidence.iter().all(|l| l.chars().count() <= EVIDENCE_LINE_CHARS));
+        assert!(outcome.evidence[0].ends_with('…') && outcome.evidence[0].starts_with("0: é"));
+        assert_eq!(outcome.summary.chars().count(), SUMMARY_CHARS);
+        let stored: usize = outcome.evidence.iter().map(String::len).sum::<usize>() + outcome.summary.len();
+        assert!(stored < 20_000, "{stored} bytes");
+
+        let small = Outcome::pass("fine").evidence("one line").capped();
+        assert_eq!((small.summary.as_str(), small.evidence), ("fine", vec!["one line".to_owned()]));
+        let exact = "x".repeat(EVIDENCE_LINE_CHARS);
+        assert_eq!(Outcome::pass("ok").evidence(exact.clone()).capped().evidence, vec![exact]);
+    }
+}

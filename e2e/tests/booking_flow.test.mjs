@@ -34,6 +34,8 @@ test('book a sprint from a Hold scorecard, pay the deposit, the operator confirm
 
     await step(founder, 'sign up, add the product and run an audit', async () => {
       await signUp(founder, founderEmail);
+      // Booking needs a confirmed address (the booking mail goes there).
+      await confirmEmail(founder, founderEmail);
       await founder.goto('/app/products/new');
       await founder.getByLabel(/^name/i).fill('HoldCo');
       await founder.getByLabel(/^apex domain/i).fill(APEX);

@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { BASE_URL, launchBrowser, openPage, reloadUntil, screenshot, step } from '../support.mjs';
+import { BASE_URL, confirmEmail, launchBrowser, openPage, reloadUntil, screenshot, step } from '../support.mjs';
 
 const WAIT_MS = 40_000;
 
@@ -41,6 +41,8 @@ test('audit progress, an outage alert, the dashboard and the status page', { tim
       await page.getByLabel(/^password/i).fill('correct horse battery staple');
       await page.getByRole('button', { name: /create account/i }).click();
       await page.waitForURL(/\/app$/);
+      // Email alerts go out only from a confirmed account.
+      await confirmEmail(page, email);
       await page.goto('/app/products/new');
       await page.getByLabel(/^name/i).fill('Shop');
       await page.getByLabel(/^apex domain/i).fill('shop.test');

@@ -100,7 +100,8 @@ async fn run_one(cx: &AuditContext, check: &Check, deadline: tokio::time::Instan
             Ok(outcome) => outcome,
             Err(_) => Outcome::error(format!("the audit deadline ({:?}) passed before this check finished", cx.options.deadline)),
         }
-    };
+    }
+    .capped();
     tracing::debug!(check = %spec.id, status = outcome.status.as_str(), "check finished");
     Finding {
         id: spec.id.clone(),

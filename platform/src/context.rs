@@ -24,6 +24,8 @@ pub struct Platform {
     pub stripe: Option<Stripe>,
     /// Platform operators, by verified email (the admin area; sprint-booking mails).
     pub admins: Arc<Vec<String>>,
+    /// What one organisation may hold of the sprint desk.
+    pub sprints: crate::sprints::SprintPolicy,
     /// Our public URL without a trailing slash (links in mails and alerts, Stripe's return
     /// pages).
     pub base_url: String,

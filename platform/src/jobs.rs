@@ -2,7 +2,8 @@
 //! own database (SQLite or PostgreSQL), so a queued job survives a crash. Payloads carry ids,
 //! never secrets: the worker reads the rest when it runs.
 
-use crate::ids::{AuditId, BookingId, MonitorId, NotificationId, UserId};
+use crate::alerts::AlertEvent;
+use crate::ids::{AuditId, BookingId, MonitorId, NotificationId, OrgId, UserId, WorkspaceId};
 use apalis::prelude::{TaskBuilder, TaskSink};
 use apalis_postgres::PostgresStorage;
 use apalis_sqlite::SqliteStorage;
@@ -65,6 +66,17 @@ pub struct MonitorBatchJob {
     pub checks: Vec<(MonitorId, DateTime<Utc>)>,
 }
 
+/// Raise one alert: a notification for each channel of the workspace the plan allows, then
+/// their deliveries. Its own job, not part of the monitor batch that saw the incident: a batch
+/// holds many tenants' checks, and one tenant with many channels must not push it past its
+/// timeout and lose the others' alerts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RaiseAlertJob {
+    pub org_id: OrgId,
+    pub workspace_id: WorkspaceId,
+    pub event: AlertEvent,
+}
+
 /// Deliver one notification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryJob {
@@ -94,6 +106,13 @@ impl Job for MonitorBatchJob {
     const QUEUE: &'static str = "launchready::monitor";
     /// A batch is for one slot; a late retry is worth little, the next slot comes anyway.
     const MAX_ATTEMPTS: usize = 2;
+}
+
+impl Job for RaiseAlertJob {
+    const QUEUE: &'static str = "launchready::alert";
+    /// Raising is idempotent (one notification per channel and event), so a retry after a
+    /// database hiccup never sends twice.
+    const MAX_ATTEMPTS: usize = 5;
 }
 
 impl Job for DeliveryJob {
@@ -153,6 +172,7 @@ pub struct Queues {
     pub email: Queue<EmailJob>,
     pub audits: Queue<AuditJob>,
     pub monitors: Queue<MonitorBatchJob>,
+    pub alerts: Queue<RaiseAlertJob>,
     pub deliveries: Queue<DeliveryJob>,
 }
 
@@ -165,6 +185,7 @@ impl Queues {
                     email: Queue::postgres(pool),
                     audits: Queue::postgres(pool),
                     monitors: Queue::postgres(pool),
+                    alerts: Queue::postgres(pool),
                     deliveries: Queue::postgres(pool),
                 }
             }
@@ -174,6 +195,7 @@ impl Queues {
                     email: Queue::sqlite(pool),
                     audits: Queue::sqlite(pool),
                     monitors: Queue::sqlite(pool),
+                    alerts: Queue::sqlite(pool),
                     deliveries: Queue::sqlite(pool),
                 }
             }
@@ -196,6 +218,23 @@ const OUTSTANDING_SQLITE: &str =
     "SELECT COUNT(*) AS n FROM Jobs WHERE status IN ('Pending', 'Queued', 'Running') OR (status = 'Failed' AND attempts < max_attempts)";
 const OUTSTANDING_POSTGRES: &str =
     "SELECT COUNT(*) AS n FROM apalis.jobs WHERE status IN ('Pending', 'Queued', 'Running') OR (status = 'Failed' AND attempts < max_attempts)";
+
+/// Unfinished jobs of one queue (as [`outstanding_jobs`] counts them).
+pub async fn outstanding_in_queue(db: &sea_orm::DatabaseConnection, queue: &str) -> Result<u64, DomainError> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let backend = db.get_database_backend();
+    let sql = if backend == DbBackend::Postgres {
+        "SELECT COUNT(*) AS n FROM apalis.jobs WHERE job_type = $1 AND (status IN ('Pending', 'Queued', 'Running') OR (status = 'Failed' AND attempts < max_attempts))"
+    } else {
+        "SELECT COUNT(*) AS n FROM Jobs WHERE job_type = ? AND (status IN ('Pending', 'Queued', 'Running') OR (status = 'Failed' AND attempts < max_attempts))"
+    };
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(backend, sql, [queue.into()]))
+        .await
+        .map_err(crate::db::internal)?
+        .ok_or_else(|| DomainError::Internal("counting jobs: no row".into()))?;
+    Ok(row.try_get::<i64>("", "n").map_err(crate::db::internal)?.max(0) as u64)
+}
 
 /// Stored jobs that are not finished: waiting, claimed, running, or failed with attempts left.
 pub async fn outstanding_jobs(db: &sea_orm::DatabaseConnection) -> Result<i64, DomainError> {

@@ -4,7 +4,7 @@
 //! resumes by itself when there is room again (an upgrade, or a deletion).
 
 use crate::db::internal;
-use crate::entities::{membership, monitor, organization, product, workspace};
+use crate::entities::{membership, monitor, notification_channel, organization, product, workspace};
 use crate::ids::OrgId;
 use chrono::{DateTime, Utc};
 use domain::plans::{Plan, PlanLimits, PlanTable, Quota, Resource, UsageLine};
@@ -37,6 +37,11 @@ pub async fn count(db: &impl ConnectionTrait, org_id: OrgId, resource: Resource)
         Resource::Monitors => monitor::Entity::find().filter(monitor::Column::OrgId.eq(org_id)).count(db).await.map_err(internal)?,
         Resource::Members => membership::Entity::find().filter(membership::Column::OrgId.eq(org_id)).count(db).await.map_err(internal)?,
         Resource::Workspaces => workspace::Entity::find().filter(workspace::Column::OrgId.eq(org_id)).count(db).await.map_err(internal)?,
+        Resource::Channels => notification_channel::Entity::find()
+            .filter(notification_channel::Column::OrgId.eq(org_id))
+            .count(db)
+            .await
+            .map_err(internal)?,
     })
 }
 
@@ -192,9 +197,12 @@ pub async fn usage(db: &impl ConnectionTrait, limits: &PlanLimits, org_id: OrgId
                 .count(db)
                 .await
                 .map_err(internal)?,
-            Resource::Members | Resource::Workspaces => 0,
+            Resource::Members | Resource::Workspaces | Resource::Channels => 0,
         };
-        lines.push(UsageLine { resource, used: count(db, org_id, resource).await?, paused, quota: resource.quota(limits) });
+        let used = count(db, org_id, resource).await?;
+        // Channels beyond the plan are not marked: alerts simply go to the oldest ones it allows.
+        let paused = if resource == Resource::Channels { used - resource.quota(limits).allows(used) } else { paused };
+        lines.push(UsageLine { resource, used, paused, quota: resource.quota(limits) });
     }
     Ok(lines)
 }

@@ -42,11 +42,12 @@ pub async fn create_product(
 pub async fn request_audit(
     db: &DatabaseConnection,
     scope: &TenantScope,
+    plans: &PlanTable,
     queues: &Queues,
     product_id: ProductId,
     trigger: AuditTrigger,
 ) -> Result<AuditSummary, DomainError> {
-    let (audit, new) = crate::audits::request(db, scope, product_id, trigger).await?;
+    let (audit, new) = crate::audits::request(db, scope, plans, product_id, trigger).await?;
     if new {
         queues.audits.push(AuditJob { audit_id: audit.id.into() }).await?;
     }

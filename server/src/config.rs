@@ -10,10 +10,12 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use platform::accounts::sessions::SessionPolicy;
 use platform::alerts::AlertPolicy;
+use platform::infra::client_addr::TrustedProxies;
 use platform::infra::secret::SecretKey;
 use platform::infra::stripe::{Stripe, StripeSettings};
 use platform::infra::throttle::ThrottlePolicy;
 use platform::monitors::rollups::Retention;
+use platform::sprints::SprintPolicy;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
@@ -66,6 +68,32 @@ struct RawConfig {
     stripe: RawStripe,
     /// Platform operators (sprint slots and bookings), by verified email.
     admins: Vec<String>,
+    sprints: SprintPolicy,
+    /// The proxies in front of the server whose `Forwarded` / `X-Forwarded-For` are believed:
+    /// CIDRs or addresses, as a list or one comma-separated string. Default none: the socket
+    /// peer is the client.
+    trusted_proxies: OneOrMany,
+    /// Serve the development outbox (`/dev/outbox`) although the server listens on a
+    /// non-loopback address (a development VM or container). Only without SMTP, and only to
+    /// loopback clients either way.
+    dev_outbox: bool,
+}
+
+/// A list setting that also reads as one string (`LAUNCHREADY_TRUSTED_PROXIES=10.0.0.0/8,::1`).
+#[derive(Deserialize, Serialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn entries(&self) -> Vec<&str> {
+        match self {
+            Self::One(text) => vec![text.as_str()],
+            Self::Many(list) => list.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 /// Billing. Without `secret_key` billing is off and every organisation stays on Free.
@@ -146,6 +174,9 @@ impl Default for RawConfig {
                 grace_days: 7,
             },
             admins: Vec::new(),
+            sprints: SprintPolicy::default(),
+            trusted_proxies: OneOrMany::Many(Vec::new()),
+            dev_outbox: false,
         }
     }
 }
@@ -206,6 +237,9 @@ pub struct Config {
     /// `None`: billing is off (no Stripe keys).
     pub stripe: Option<Stripe>,
     pub admins: Vec<String>,
+    pub sprints: SprintPolicy,
+    pub trusted_proxies: TrustedProxies,
+    pub dev_outbox: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -317,6 +351,9 @@ impl Config {
             monitors: monitor_settings(&raw.monitors)?,
             stripe: stripe_settings(raw.stripe)?,
             admins: raw.admins.iter().map(|a| a.trim().to_ascii_lowercase()).filter(|a| !a.is_empty()).collect(),
+            sprints: raw.sprints,
+            trusted_proxies: TrustedProxies::parse(raw.trusted_proxies.entries()).map_err(|m| invalid("trusted_proxies", m))?,
+            dev_outbox: raw.dev_outbox,
         })
     }
 

@@ -21,7 +21,12 @@ impl StartBanner {
             Environment::Production => "production",
         };
         let mail = match &config.smtp_url {
-            None => format!("mail to the development outbox (no SMTP_URL set): read it at {base}/dev/outbox"),
+            None if listening.ip().is_loopback() || config.dev_outbox => {
+                format!("mail to the development outbox (no SMTP_URL set): read it at {base}/dev/outbox (loopback clients only)")
+            }
+            None => "mail to the development outbox (no SMTP_URL set), which is off: the server does not listen on loopback \
+                     (set LAUNCHREADY_DEV_OUTBOX=true to read it from this machine)"
+                .to_owned(),
             Some(url) => format!("mail via SMTP to {}, from {}", smtp_destination(url.expose_secret()), config.mail_from),
         };
         let jobs = if embedded_worker {

@@ -96,6 +96,7 @@ pub fn platform_context(config: &Config, db: &DatabaseConnection) -> Platform {
         alerts: config.alerts,
         stripe: config.stripe.clone(),
         admins: Arc::new(config.admins.clone()),
+        sprints: config.sprints,
         base_url: config.base_url.as_str().trim_end_matches('/').to_owned(),
     }
 }
@@ -148,6 +149,7 @@ impl Application {
         embedded_worker: bool,
     ) -> Result<Self, StartupError> {
         let email = job_deps(config, &db)?;
+        let listening = listener.local_addr().map_err(StartupError::Serve)?;
         let cookie = CookieSettings::new(config.secure_cookies(), config.sessions.absolute_lifetime.num_seconds());
         let ctx = AppContext::new(Inner {
             platform: email.platform.clone(),
@@ -155,7 +157,7 @@ impl Application {
             throttles: Throttles::new(&config.throttle),
             guard: domain::guard::Guard::new(config.scanner.allow_private_targets),
             cookie,
-            outbox_enabled: email.mailer.uses_outbox(),
+            outbox_enabled: email.mailer.uses_outbox() && (listening.ip().is_loopback() || config.dev_outbox),
         });
         let asset_version = http::assets::version_of(&config.site_root.join("pkg"));
         let leptos_options = LeptosOptions::builder()
@@ -166,7 +168,7 @@ impl Application {
             .build();
         let state = AppState { ctx: ctx.clone(), leptos_options };
         let router = http::router(state, config);
-        let banner = StartBanner::new(config, listener.local_addr().map_err(StartupError::Serve)?, embedded_worker);
+        let banner = StartBanner::new(config, listening, embedded_worker);
         Ok(Self {
             listener,
             router,

@@ -5,6 +5,7 @@
 pub mod dns;
 pub mod pki;
 pub mod site;
+pub mod tarpit;
 pub mod web;
 
 use base64::Engine as _;

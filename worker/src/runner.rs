@@ -2,7 +2,8 @@
 //! Several processes may run them against one database: a job is claimed with a row lock
 //! (PostgreSQL `FOR UPDATE SKIP LOCKED`, SQLite a conditional update), so it runs once.
 //!
-//! Queues (jobs stored in the product's database): email, audit, monitor batch, delivery.
+//! Queues (jobs stored in the product's database): email, audit, monitor batch, alert,
+//! delivery.
 //! Schedules (apalis-cron, in every process; their work is idempotent): the monitor scheduler
 //! and the maintenance sweep.
 
@@ -14,6 +15,7 @@ use crate::jobs::email::SendEmail;
 use crate::jobs::maintenance::Sweep;
 use crate::jobs::monitor_batch::CheckBatch;
 use crate::jobs::monitor_schedule::ScheduleMonitors;
+use crate::jobs::raise_alert::RaiseAlert;
 use crate::jobs::{on_own_task, QueueJob, ScheduledJob};
 use crate::poll::EveryInterval;
 pub use crate::settings::RunnerSettings;
@@ -28,8 +30,13 @@ use std::str::FromStr;
 type Register = fn(Monitor, &Deps, &RunnerSettings) -> Result<Monitor, RunnerError>;
 
 /// Every queue the worker serves (one file each in `jobs/`).
-const QUEUES: &[Register] =
-    &[register_queue::<SendEmail>, register_queue::<RunAudit>, register_queue::<CheckBatch>, register_queue::<Deliver>];
+const QUEUES: &[Register] = &[
+    register_queue::<SendEmail>,
+    register_queue::<RunAudit>,
+    register_queue::<CheckBatch>,
+    register_queue::<RaiseAlert>,
+    register_queue::<Deliver>,
+];
 
 /// Every schedule it keeps.
 const SCHEDULES: &[Register] = &[register_schedule::<ScheduleMonitors>, register_schedule::<Sweep>, register_schedule::<Reconcile>];

@@ -19,8 +19,12 @@ pub async fn list_channels() -> Result<Vec<ChannelView>, AppError> {
 /// Adds a channel; a webhook's signing secret is in the answer, and nowhere else again.
 #[server(endpoint = "channels/create")]
 pub async fn create_channel(form: domain::channel::ChannelForm) -> Result<ChannelCreated, AppError> {
-    let (ctx, scope) = crate::ssr::session::tenant().await?;
+    let ctx = crate::ssr::AppContext::current()?;
+    let (auth, scope) = crate::ssr::session::require_scope().await?;
     let spec = form.validate(&ctx.guard)?;
+    if spec.kind == domain::channel::ChannelKind::Email {
+        auth.require_confirmed_email("send alerts by email")?;
+    }
     Ok(platform::alerts::channels::create(&ctx.db, &scope, &ctx.key, &ctx.plans, &spec).await?)
 }
 
@@ -41,7 +45,7 @@ pub async fn delete_channel(id: Uuid) -> Result<(), AppError> {
 #[server(endpoint = "channels/test")]
 pub async fn test_channel(id: Uuid) -> Result<(), AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    let ids = platform::alerts::send_test(&ctx.db, &scope, &ctx.alerts, id.into()).await?;
+    let ids = platform::alerts::send_test(&ctx.db, &scope, &ctx.plans, &ctx.alerts, id.into()).await?;
     ctx.queues.deliver_all(&ids).await;
     Ok(())
 }

@@ -230,7 +230,7 @@ fn yes_no(value: bool) -> &'static str {
 /// One row per limit, one column per plan.
 fn comparison(plans: &[(Plan, PlanLimits)]) -> impl IntoView {
     type Row = (&'static str, fn(&PlanLimits) -> String);
-    let rows: [Row; 11] = [
+    let rows: [Row; 13] = [
         ("Products", |l| quota(l.products)),
         ("Monitors", |l| quota(l.monitors)),
         ("Shortest monitor interval", |l| interval(l.monitor_min_interval_secs)),
@@ -238,6 +238,8 @@ fn comparison(plans: &[(Plan, PlanLimits)]) -> impl IntoView {
         ("Members", |l| quota(l.members)),
         ("Workspaces", |l| quota(l.workspaces)),
         ("Alerts", |l| l.alert_channels.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ")),
+        ("Alert channels", |l| quota(l.channels)),
+        ("Audits on demand", |l| format!("{} an hour", l.audits_per_hour)),
         ("Active probes", |l| yes_no(l.active_probes).to_owned()),
         ("Status pages", |l| yes_no(l.status_pages).to_owned()),
         ("Share links", |l| yes_no(l.share_links).to_owned()),

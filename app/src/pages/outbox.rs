@@ -1,5 +1,8 @@
 //! `/dev/outbox`: in development (no SMTP configured) mail lands here instead of an inbox,
-//! with the state of the email jobs that sent it, failures included.
+//! with the state of the email jobs that sent it, failures included. Every mailed sign-in and
+//! reset link is on it, so it exists only on a developer's machine: the server listens on
+//! loopback (or `dev_outbox` says otherwise) and the client is on loopback too. Anyone else
+//! gets the same 404 as for a page that does not exist.
 
 use crate::error::AppError;
 use crate::pages::not_found::LoadError;
@@ -10,7 +13,7 @@ use leptos_meta::Title;
 #[server(endpoint = "dev/outbox")]
 pub async fn load_outbox() -> Result<Outbox, AppError> {
     let ctx = crate::ssr::AppContext::current()?;
-    if !ctx.outbox_enabled {
+    if !ctx.outbox_enabled || !crate::ssr::session::client_addr()?.is_loopback() {
         return Err(domain::DomainError::NotFound.into());
     }
     let mails = platform::outbox::recent(&ctx.db, 50).await?;
@@ -37,14 +40,14 @@ fn linkify(body: &str) -> impl IntoView {
 pub fn OutboxPage() -> impl IntoView {
     let outbox = Resource::new(|| (), |_| load_outbox());
     view! {
-        <Title text="Development outbox — launchready"/>
-        <h1>"Development outbox"</h1>
-        <p class="muted">"No SMTP server is configured (LAUNCHREADY_SMTP_URL), so mail is kept here instead of being sent."</p>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match outbox.await {
                     Err(error) => view! { <LoadError error/> }.into_any(),
                     Ok(outbox) => view! {
+                        <Title text="Development outbox — launchready"/>
+                        <h1>"Development outbox"</h1>
+                        <p class="muted">"No SMTP server is configured (LAUNCHREADY_SMTP_URL), so mail is kept here instead of being sent."</p>
                         <section class="card">
                             <h2>"Mail"</h2>
                             {if outbox.mails.is_empty() {

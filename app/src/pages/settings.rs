@@ -9,8 +9,10 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     use crate::ssr::{session, AppContext};
     let ctx = AppContext::current()?;
     let auth = session::require_auth()?;
-    ctx.throttles.check(platform::infra::throttle::Action::SignIn, &session::client_ip(), Some(auth.email()))?;
+    let client = session::client_addr()?;
+    ctx.throttles.check(platform::infra::throttle::Action::SignIn, client, Some(auth.email()))?;
     platform::accounts::change_password(&ctx.db, auth.user_id(), &current_password, &new_password).await?;
+    tracing::info!(target: "security", %client, user_id = %auth.user_id(), "password changed");
     let token = platform::accounts::sessions::open(&ctx.db, &ctx.key, &ctx.sessions, auth.user_id()).await?;
     session::set_cookie(ctx.cookie.set(&token));
     leptos_axum::redirect("/app/settings?notice=password_changed");

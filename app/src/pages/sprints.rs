@@ -23,10 +23,12 @@ pub async fn open_slots() -> Result<Vec<SlotView>, AppError> {
 /// Books a seat; with a deposit due the browser goes on to Stripe Checkout.
 #[server(endpoint = "sprints/book")]
 pub async fn book_sprint(audit_id: Uuid, form: domain::sprint::BookingForm) -> Result<Booked, AppError> {
-    let (ctx, scope) = crate::ssr::session::tenant().await?;
+    let ctx = crate::ssr::AppContext::current()?;
+    let (auth, scope) = crate::ssr::session::require_scope().await?;
     let spec = form.validate()?;
-    let booked =
-        platform::sprints::book(&ctx.db, &scope, ctx.stripe.as_ref(), audit_id.into(), &spec, &ctx.base_url, chrono::Utc::now()).await?;
+    auth.require_confirmed_email("book a sprint")?;
+    let booked = platform::sprints::book(&ctx.db, &scope, ctx.stripe.as_ref(), &ctx.sprints, audit_id.into(), &spec, &ctx.base_url, chrono::Utc::now())
+        .await?;
     let mail = platform::jobs::EmailJob::SprintBooking { booking_id: booked.booking.id.into(), event: platform::jobs::BookingMail::Booked };
     if let Err(err) = ctx.queues.email.push(mail).await {
         // The booking stands and its page shows it; only the confirmation mail is missing.

@@ -18,7 +18,8 @@ pub struct Inner {
     /// The SSRF guard's static rules, for URLs typed into forms (monitor targets, webhooks).
     pub guard: Guard,
     pub cookie: super::cookie::CookieSettings,
-    /// Mail goes to the development outbox (no SMTP configured): `/dev/outbox` is on.
+    /// Mail goes to the development outbox (no SMTP configured) and the server listens on
+    /// loopback (or `dev_outbox` is set): `/dev/outbox` is on, for loopback clients.
     pub outbox_enabled: bool,
 }
 

@@ -6,15 +6,12 @@
 
 use crate::error::AppError;
 use http::header::{HeaderValue, SET_COOKIE};
+use platform::infra::client_addr::ClientAddr;
 use platform::tenancy::{AuthContext, TenantScope};
 
 /// What the authentication middleware found for this request.
 #[derive(Debug, Clone)]
 pub struct RequestAuth(pub Option<AuthContext>);
-
-/// The client address as seen by the server (the socket peer).
-#[derive(Debug, Clone)]
-pub struct ClientIp(pub String);
 
 fn parts() -> Result<http::request::Parts, AppError> {
     leptos::prelude::use_context::<http::request::Parts>().ok_or(AppError::Internal)
@@ -58,8 +55,13 @@ pub fn require_operator() -> Result<platform::tenancy::operator::Operator, AppEr
     Ok(platform::tenancy::operator::Operator::from_auth(&auth, &ctx.admins)?)
 }
 
-pub fn client_ip() -> String {
-    parts().ok().and_then(|p| p.extensions.get::<ClientIp>().map(|ip| ip.0.clone())).unwrap_or_else(|| "unknown".into())
+/// The client of this request, as the server's first layer resolved it (the forwarded address
+/// behind a trusted proxy, the socket peer otherwise).
+pub fn client_addr() -> Result<ClientAddr, AppError> {
+    parts()?.extensions.get::<ClientAddr>().copied().ok_or_else(|| {
+        tracing::error!("the client address layer did not run");
+        AppError::Internal
+    })
 }
 
 pub fn set_cookie(value: HeaderValue) {

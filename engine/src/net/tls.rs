@@ -1,7 +1,8 @@
 //! TLS inspection: one rustls handshake per host that records the chain and what webpki
 //! thinks of it (trust now, name) without aborting, so the negotiated version and the
 //! certificate are both known; and a legacy-protocol probe through OpenSSL at security
-//! level 0, because rustls cannot speak TLS 1.0/1.1 at all.
+//! level 0, because rustls cannot speak TLS 1.0/1.1 at all. Both run on tokio, inside an
+//! overall timeout: no probe outlives its deadline or holds a thread.
 
 use super::dns::Dns;
 use super::guard::Guard;
@@ -179,17 +180,20 @@ impl TlsInspector {
 
     /// Whether the server completes a handshake when only TLS 1.0/1.1 are offered.
     /// Ok(Some(version)) when it does, Ok(None) when it refuses.
+    ///
+    /// The handshake is OpenSSL's, driven by tokio (tokio-openssl): the whole probe, connect
+    /// included, ends at `timeout`, and when the audit's deadline drops it first, the socket
+    /// closes with it. (A blocking handshake on a thread had only per-read timeouts; a server
+    /// dripping a byte at a time held the thread and the socket for as long as it liked.)
     pub async fn accepts_legacy(&self, host: &str, port: u16) -> Result<Option<String>, String> {
         let addr = self.address(host, port).await?;
-        let host = host.to_owned();
-        let timeout = self.timeout;
-        tokio::task::spawn_blocking(move || legacy_handshake(addr, &host, timeout))
+        tokio::time::timeout(self.timeout, legacy_handshake(addr, host))
             .await
-            .map_err(|e| format!("legacy probe crashed: {e}"))?
+            .map_err(|_| format!("legacy TLS probe of {host} ({addr}) timed out"))?
     }
 }
 
-fn legacy_handshake(addr: SocketAddr, host: &str, timeout: Duration) -> Result<Option<String>, String> {
+async fn legacy_handshake(addr: SocketAddr, host: &str) -> Result<Option<String>, String> {
     use openssl::ssl::{SslConnector, SslMethod, SslVerifyMode, SslVersion};
     let mut builder = SslConnector::builder(SslMethod::tls_client()).map_err(|e| e.to_string())?;
     builder.set_min_proto_version(Some(SslVersion::TLS1)).map_err(|e| e.to_string())?;
@@ -199,16 +203,15 @@ fn legacy_handshake(addr: SocketAddr, host: &str, timeout: Duration) -> Result<O
     builder.set_security_level(0);
     builder.set_cipher_list("ALL:@SECLEVEL=0").map_err(|e| e.to_string())?;
     builder.set_verify(SslVerifyMode::NONE);
-    let connector = builder.build();
-    let tcp = std::net::TcpStream::connect_timeout(&addr, timeout).map_err(|e| format!("cannot connect to {addr}: {e}"))?;
-    tcp.set_read_timeout(Some(timeout)).ok();
-    tcp.set_write_timeout(Some(timeout)).ok();
-    let mut config = connector.configure().map_err(|e| e.to_string())?;
+    let mut config = builder.build().configure().map_err(|e| e.to_string())?;
     config.set_verify_hostname(false);
-    match config.connect(host, tcp) {
-        Ok(stream) => Ok(Some(stream.ssl().version_str().to_owned())),
-        Err(openssl::ssl::HandshakeError::Failure(_)) | Err(openssl::ssl::HandshakeError::SetupFailure(_)) => Ok(None),
-        Err(openssl::ssl::HandshakeError::WouldBlock(_)) => Err("legacy probe timed out".into()),
+    let ssl = config.into_ssl(host).map_err(|e| e.to_string())?;
+    let tcp = TcpStream::connect(addr).await.map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    let mut stream = tokio_openssl::SslStream::new(ssl, tcp).map_err(|e| e.to_string())?;
+    match std::pin::Pin::new(&mut stream).connect().await {
+        Ok(()) => Ok(Some(stream.ssl().version_str().to_owned())),
+        // An alert, a reset or a close during the handshake: the server refused these versions.
+        Err(_) => Ok(None),
     }
 }
 

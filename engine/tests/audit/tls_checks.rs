@@ -82,3 +82,36 @@ async fn tls12_only_server_lacks_tls13() {
     expect(&card, "tls.protocol.modern", Status::Fail);
     expect(&card, "tls.protocol.legacy", Status::Pass);
 }
+
+/// A server that drips one byte at a time never finishes a handshake. Every probe gives up at
+/// its timeout, the audit ends at its deadline, and no socket (nor the thread a blocking
+/// handshake once needed) is left behind.
+#[tokio::test]
+async fn a_tarpit_holds_no_probe_past_its_deadline() {
+    use crate::fixture::tarpit;
+    use std::time::{Duration, Instant};
+    let mut site = Site::clean("tls-tarpit");
+    site.tls = TlsStack::Tarpit;
+    let internet = crate::fixture::Internet::start(std::slice::from_ref(&site), &[]).await;
+    let mut options = internet.options();
+    options.limits.request_timeout = Duration::from_secs(2);
+    options.deadline = Duration::from_secs(6);
+    let started = Instant::now();
+    let card = engine::run_audit(crate::fixture::target_for(&site), options, &|_| {}).await.expect("audit runs");
+    let took = started.elapsed();
+    // Bounds that only a probe outliving its deadline can break (not a speed target).
+    assert!(took < Duration::from_secs(15), "the audit outlived its 6 s deadline: {took:?}");
+    expect(&card, "tls.protocol.legacy", Status::Error);
+    let legacy = card.checks.iter().find(|f| f.id == "tls.protocol.legacy").unwrap();
+    assert!(legacy.summary.contains("timed out") || legacy.summary.contains("deadline"), "{}", legacy.summary);
+
+    let mut open = tarpit::open_connections(site.ip);
+    for _ in 0..40 {
+        if open == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        open = tarpit::open_connections(site.ip);
+    }
+    assert_eq!(open, 0, "probes still hold sockets to the tarpit after the audit ended");
+}

@@ -1,6 +1,8 @@
 //! Accounts: sign-up (with its organisation and workspace), credentials, verification and
-//! password reset. Password hashing runs on the blocking pool: argon2id is deliberately slow.
+//! password reset. Password hashing runs on threads of its own (`password_pool`): argon2id is
+//! deliberately slow.
 
+mod password_pool;
 pub mod sessions;
 pub mod tokens;
 
@@ -28,19 +30,18 @@ fn hasher() -> Argon2<'static> {
 }
 
 async fn hash_password(password: NewPassword) -> Result<String, DomainError> {
-    tokio::task::spawn_blocking(move || {
+    password_pool::run(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher().hash_password(password.expose().as_bytes(), &salt).map(|h| h.to_string())
     })
-    .await
-    .map_err(|e| DomainError::Internal(format!("hash task: {e}")))?
+    .await?
     .map_err(|e| DomainError::Internal(format!("hash: {e}")))
 }
 
 /// Constant-shape verification: an unknown email still costs one argon2 verification, so
 /// response time does not reveal which addresses have accounts.
 async fn verify_password(stored_hash: Option<String>, password: String) -> Result<bool, DomainError> {
-    tokio::task::spawn_blocking(move || {
+    password_pool::run(move || {
         let dummy;
         let hash_text = match &stored_hash {
             Some(h) => h.as_str(),
@@ -53,8 +54,7 @@ async fn verify_password(stored_hash: Option<String>, password: String) -> Resul
         let ok = hasher().verify_password(password.as_bytes(), &parsed).is_ok();
         Ok(ok && stored_hash.is_some())
     })
-    .await
-    .map_err(|e| DomainError::Internal(format!("verify task: {e}")))?
+    .await?
 }
 
 fn dummy_hash() -> String {

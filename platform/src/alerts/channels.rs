@@ -86,6 +86,8 @@ pub async fn create(
         format!("whsec_{}", hex::encode(bytes))
     });
     let secret = ChannelSecret { target: spec.target.clone(), signing_secret: signing_secret.clone() };
+    let txn = crate::db::begin_write(db).await.map_err(internal)?;
+    crate::quota::ensure_room(&txn, plans, scope.org_id(), domain::plans::Resource::Channels).await?;
     let row = notification_channel::ActiveModel {
         id: Set(crate::ids::new_id()),
         org_id: Set(scope.org_id()),
@@ -97,9 +99,10 @@ pub async fn create(
         enabled: Set(true),
         created_at: Set(Utc::now()),
     }
-    .insert(db)
+    .insert(&txn)
     .await
     .map_err(internal)?;
+    txn.commit().await.map_err(internal)?;
     tracing::info!(channel_id = %row.id, "alert channel created");
     Ok(ChannelCreated { channel: to_view(row), signing_secret })
 }

@@ -206,11 +206,16 @@ pub async fn raise(
     event: &AlertEvent,
 ) -> Result<Vec<NotificationId>, DomainError> {
     let plan = crate::quota::plan_of(db, org_id).await?;
-    let allowed = &plans.limits(plan).alert_channels;
+    let limits = plans.limits(plan);
+    let allowed = &limits.alert_channels;
+    // After a downgrade an organisation may have more channels than its plan: the oldest ones
+    // it allows still alert.
     let channels: Vec<notification_channel::Model> = notification_channel::Entity::find()
         .filter(notification_channel::Column::OrgId.eq(org_id))
         .filter(notification_channel::Column::WorkspaceId.eq(workspace_id))
         .filter(notification_channel::Column::Enabled.eq(true))
+        .order_by_asc(notification_channel::Column::CreatedAt)
+        .limit(limits.channels.limit())
         .all(db)
         .await
         .map_err(internal)?
@@ -279,14 +284,27 @@ async fn insert_for(
     Ok(to_deliver)
 }
 
-/// Queues a test alert to one channel of the tenant.
+/// Queues a test alert to one channel of the tenant. A channel whose kind the plan no longer
+/// includes (after a downgrade) sends nothing, tests included: 402, as creating one would.
 pub async fn send_test(
     db: &DatabaseConnection,
     scope: &TenantScope,
+    plans: &PlanTable,
     policy: &AlertPolicy,
     channel_id: ChannelId,
 ) -> Result<Vec<NotificationId>, DomainError> {
     let channel = crate::alerts::channels::get_row(db, scope, channel_id).await?;
+    let plan = crate::quota::plan_of(db, scope.org_id()).await?;
+    if !plans.limits(plan).alert_channels.contains(&channel.kind.0) {
+        return Err(DomainError::plan_limit(
+            "alert_channels",
+            format!(
+                "{} alerts are not included in the {} plan, so this channel sends nothing, test alerts included. Upgrade to use it again.",
+                channel.kind.0.label(),
+                plan.label()
+            ),
+        ));
+    }
     insert_for(db, policy, scope.org_id(), &[channel], &AlertEvent::Test { channel_id, at: Utc::now() }).await
 }
 

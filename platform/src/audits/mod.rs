@@ -1,8 +1,8 @@
 //! Audits of the current tenant's products, and the state changes the audit job makes.
 //!
-//! Tenant functions take a [`TenantScope`]. The job functions (`start`, `record_progress`,
-//! `complete`, `fail`) take the id of a row the platform created; `complete` is idempotent, so
-//! an audit re-run after a crash never stores a second scorecard.
+//! Tenant functions take a [`TenantScope`]. The job functions (`queue::start_next`,
+//! `record_progress`, `complete`, `fail`) take the id of a row the platform created; `complete`
+//! is idempotent, so an audit re-run after a crash never stores a second scorecard.
 
 use crate::db::internal;
 use crate::entities::{audit, finding, product};
@@ -15,8 +15,12 @@ use domain::audit::{AuditDetail, AuditDiff, AuditStatus, AuditSummary, AuditTrig
 use domain::scorecard::{Counts, Finding, Grade, Scorecard, Severity, Status};
 use domain::DomainError;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use uuid::Uuid;
+
+pub mod queue;
 
 fn scoped(scope: &TenantScope) -> sea_orm::Select<audit::Entity> {
     crate::tenancy::scoped::select::<audit::Entity>(scope)
@@ -30,6 +34,7 @@ const UNFINISHED: [Text<AuditStatus>; 2] = [Text(AuditStatus::Queued), Text(Audi
 pub async fn request(
     db: &DatabaseConnection,
     scope: &TenantScope,
+    plans: &domain::plans::PlanTable,
     product_id: ProductId,
     trigger: AuditTrigger,
 ) -> Result<(AuditSummary, bool), DomainError> {
@@ -48,12 +53,37 @@ pub async fn request(
     {
         return Ok((summary_of(&running), false));
     }
+    if trigger != AuditTrigger::Scheduled {
+        within_hourly_limit(db, scope, plans).await?;
+    }
     let row = new_row(scope.org_id(), scope.workspace_id(), product_id, trigger, None, Some(scope.user_id()))
         .insert(db)
         .await
         .map_err(internal)?;
     tracing::info!(audit_id = %row.id, "audit queued");
     Ok((summary_of(&row), true))
+}
+
+/// Audits asked for by people and the API in the last hour, against the plan: 429 with the
+/// wait until the oldest of them leaves the window.
+async fn within_hourly_limit(db: &DatabaseConnection, scope: &TenantScope, plans: &domain::plans::PlanTable) -> Result<(), DomainError> {
+    let plan = crate::quota::plan_of(db, scope.org_id()).await?;
+    let allowed = u64::from(plans.limits(plan).audits_per_hour);
+    let now = Utc::now();
+    let window = audit::Entity::find()
+        .filter(audit::Column::OrgId.eq(scope.org_id()))
+        .filter(audit::Column::Trigger.is_in([Text(AuditTrigger::Manual), Text(AuditTrigger::Api)]))
+        .filter(audit::Column::CreatedAt.gt(now - chrono::Duration::hours(1)))
+        .order_by_desc(audit::Column::CreatedAt);
+    let recent = window.clone().count(db).await.map_err(internal)?;
+    if recent < allowed {
+        return Ok(());
+    }
+    // The oldest audit that must leave the window before there is room again.
+    let blocking = window.offset(allowed.saturating_sub(1)).one(db).await.map_err(internal)?;
+    let free_at = blocking.map_or(now + chrono::Duration::minutes(1), |a| a.created_at + chrono::Duration::hours(1));
+    tracing::info!(recent, allowed, "audit request over the hourly limit");
+    Err(DomainError::Throttled { retry_after_secs: (free_at - now).num_seconds().max(1) as u64 })
 }
 
 fn paused_product(plan: domain::plans::Plan) -> DomainError {
@@ -224,29 +254,9 @@ pub struct AuditRun {
     pub audit_id: AuditId,
     pub org_id: OrgId,
     pub workspace_id: WorkspaceId,
+    /// Runs of this audit so far, this one included.
+    pub attempts: u32,
     pub product: domain::product::ProductView,
-}
-
-/// Marks the audit running and returns what to audit; `None` when it is already finished or
-/// gone (the product was deleted), so a repeated job does nothing.
-#[tracing::instrument(skip(jobs, db))]
-pub async fn start(db: &DatabaseConnection, jobs: &CrossTenant, audit_id: AuditId) -> Result<Option<AuditRun>, DomainError> {
-    let updated = audit::Entity::update_many()
-        .col_expr(audit::Column::Status, Expr::value(Text(AuditStatus::Running)))
-        .col_expr(audit::Column::Attempts, crate::db::increment(audit::Column::Attempts))
-        .col_expr(audit::Column::StartedAt, Expr::value(Utc::now()))
-        .col_expr(audit::Column::ChecksDone, Expr::value(0))
-        .filter(audit::Column::Id.eq(audit_id))
-        .filter(audit::Column::Status.is_in(UNFINISHED))
-        .exec(db)
-        .await
-        .map_err(internal)?;
-    if updated.rows_affected == 0 {
-        return Ok(None);
-    }
-    let Some(row) = audit::Entity::find_by_id(audit_id).one(db).await.map_err(internal)? else { return Ok(None) };
-    let Some(product) = crate::products::load_for_job(db, jobs, row.product_id).await? else { return Ok(None) };
-    Ok(Some(AuditRun { audit_id, org_id: row.org_id, workspace_id: row.workspace_id, product }))
 }
 
 /// Progress as checks finish; only while the run is unfinished.
@@ -453,19 +463,6 @@ pub async fn schedule_due(
 fn next_slot(slot: DateTime<Utc>, now: DateTime<Utc>, period_secs: i64) -> DateTime<Utc> {
     let behind = (now - slot).num_seconds().max(0);
     slot + chrono::Duration::seconds((behind / period_secs + 1) * period_secs)
-}
-
-/// Queued audits whose job may have been lost (a crash between the insert and the push):
-/// older than `older_than` and never started.
-pub async fn stale_queued(db: &DatabaseConnection, _jobs: &CrossTenant, older_than: DateTime<Utc>) -> Result<Vec<AuditId>, DomainError> {
-    let rows = audit::Entity::find()
-        .filter(audit::Column::Status.eq(Text(AuditStatus::Queued)))
-        .filter(audit::Column::CreatedAt.lt(older_than))
-        .limit(200)
-        .all(db)
-        .await
-        .map_err(internal)?;
-    Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
 #[cfg(test)]

@@ -352,4 +352,21 @@ mod tests {
         assert!(verify_webhook(body.as_bytes(), &edge, SECRET, now).is_ok());
         assert!(verify_webhook(body.as_bytes(), "garbage", SECRET, now).is_err());
     }
+
+    /// While an endpoint secret is rolled, Stripe signs each event with the old and the new
+    /// secret: the header carries two `v1` signatures, and either one matching is enough.
+    #[test]
+    fn any_of_several_v1_signatures_may_match() {
+        let now = Utc::now();
+        let body = r#"{"id":"evt_2","object":"event","type":"invoice.paid","data":{"object":{"id":"in_1","customer":"cus_1"}}}"#;
+        let ours = sign_webhook(body, SECRET, now.timestamp());
+        let theirs = sign_webhook(body, "whsec_rolled_away", now.timestamp());
+        let v1 = |header: &str| header.split(',').find_map(|part| part.strip_prefix("v1=")).unwrap().to_owned();
+        let t = format!("t={}", now.timestamp());
+        for header in [format!("{t},v1={},v1={}", v1(&theirs), v1(&ours)), format!("{t},v1={},v1={}", v1(&ours), v1(&theirs))] {
+            assert!(verify_webhook(body.as_bytes(), &header, SECRET, now).is_ok(), "{header}");
+        }
+        let neither = format!("{t},v1={},v1={}", v1(&theirs), "00".repeat(32));
+        assert_eq!(verify_webhook(body.as_bytes(), &neither, SECRET, now).unwrap_err(), WebhookRejected::BadSignature);
+    }
 }

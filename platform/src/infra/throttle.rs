@@ -1,7 +1,11 @@
 //! Throttling of the endpoints an attacker would hammer: sign-in, sign-up and password reset,
-//! per client IP and per account. In-memory per process (governor's GCRA), which bounds a single
-//! node; a multi-node deployment multiplies the budget by the node count.
+//! per client (an IPv4 address or an IPv6 /64, see [`ClientAddr`]) and per account *from that
+//! client*. The account budget is keyed on the pair on purpose: keyed on the account alone,
+//! anyone who knows an address could spend its budget every minute and lock its owner out of
+//! their own account. In-memory per process (governor's GCRA), which bounds a single node; a
+//! multi-node deployment multiplies the budget by the node count.
 
+use super::client_addr::ClientAddr;
 use domain::DomainError;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -61,17 +65,18 @@ impl Throttles {
         }
     }
 
-    /// Counts one attempt from `ip` (and on `account`, when known); refuses with the wait time
-    /// once either budget is spent.
-    pub fn check(&self, action: Action, ip: &str, account: Option<&str>) -> Result<(), DomainError> {
+    /// Counts one attempt from `client` (and on `account` from that client, when known);
+    /// refuses with the wait time once either budget is spent.
+    pub fn check(&self, action: Action, client: ClientAddr, account: Option<&str>) -> Result<(), DomainError> {
         let (by_ip, by_account) = match action {
             Action::SignIn => (&self.sign_in_ip, Some(&self.sign_in_account)),
             Action::SignUp => (&self.sign_up_ip, None),
             Action::Reset => (&self.reset_ip, Some(&self.reset_account)),
         };
-        Self::check_one(by_ip, ip)?;
+        let bucket = client.bucket();
+        Self::check_one(by_ip, &bucket)?;
         if let (Some(limiter), Some(account)) = (by_account, account) {
-            Self::check_one(limiter, &account.trim().to_lowercase())?;
+            Self::check_one(limiter, &format!("{}|{bucket}", account.trim().to_lowercase()))?;
         }
         Ok(())
     }
@@ -95,15 +100,38 @@ impl Throttles {
 mod tests {
     use super::*;
 
+    fn client(text: &str) -> ClientAddr {
+        ClientAddr::from(text.parse::<std::net::IpAddr>().unwrap())
+    }
+
     #[test]
     fn refuses_after_the_budget_with_a_wait_time() {
         let throttles = Throttles::new(&ThrottlePolicy { sign_in_per_account_per_minute: 2, ..Default::default() });
-        assert!(throttles.check(Action::SignIn, "1.1.1.1", Some("a@x.io")).is_ok());
-        assert!(throttles.check(Action::SignIn, "2.2.2.2", Some("A@x.io")).is_ok());
-        match throttles.check(Action::SignIn, "3.3.3.3", Some("a@x.io")) {
+        assert!(throttles.check(Action::SignIn, client("1.1.1.1"), Some("a@x.io")).is_ok());
+        assert!(throttles.check(Action::SignIn, client("1.1.1.1"), Some("A@x.io")).is_ok());
+        match throttles.check(Action::SignIn, client("1.1.1.1"), Some("a@x.io")) {
             Err(DomainError::Throttled { retry_after_secs }) => assert!((1..=60).contains(&retry_after_secs)),
             other => panic!("expected throttled, got {other:?}"),
         }
-        assert!(throttles.check(Action::SignIn, "3.3.3.3", Some("b@x.io")).is_ok());
+        assert!(throttles.check(Action::SignIn, client("1.1.1.1"), Some("b@x.io")).is_ok());
+    }
+
+    #[test]
+    fn an_attacker_cannot_spend_the_owners_budget() {
+        let throttles = Throttles::new(&ThrottlePolicy { sign_in_per_account_per_minute: 2, ..Default::default() });
+        for _ in 0..2 {
+            assert!(throttles.check(Action::SignIn, client("203.0.113.66"), Some("owner@x.io")).is_ok());
+        }
+        assert!(throttles.check(Action::SignIn, client("203.0.113.66"), Some("owner@x.io")).is_err());
+        assert!(throttles.check(Action::SignIn, client("198.51.100.5"), Some("owner@x.io")).is_ok(), "the owner elsewhere");
+    }
+
+    #[test]
+    fn an_ipv6_client_cannot_escape_by_rotating_addresses_in_its_64() {
+        let throttles = Throttles::new(&ThrottlePolicy { sign_up_per_ip_per_hour: 2, ..Default::default() });
+        assert!(throttles.check(Action::SignUp, client("2001:db8:0:1::1"), None).is_ok());
+        assert!(throttles.check(Action::SignUp, client("2001:db8:0:1::2"), None).is_ok());
+        assert!(throttles.check(Action::SignUp, client("2001:db8:0:1:ffff::3"), None).is_err());
+        assert!(throttles.check(Action::SignUp, client("2001:db8:0:2::1"), None).is_ok(), "another /64");
     }
 }

@@ -178,8 +178,6 @@ pub async fn status_page(
     let now = Utc::now();
     let today = Period::Day.start_of(now);
     let since = today - Duration::days(89);
-    let rows = daily_rows(db, p.org_id, &[p.id], since).await?;
-    let days = day_series(&rows.iter().collect::<Vec<_>>(), today, 90);
     let monitors = monitor::Entity::find()
         .filter(monitor::Column::ProductId.eq(p.id))
         .filter(monitor::Column::Enabled.eq(true))
@@ -189,6 +187,11 @@ pub async fn status_page(
         .all(db)
         .await
         .map_err(internal)?;
+    // Only what the page lists counts: a disabled or plan-paused monitor's history (its
+    // uptime, its incidents) is not part of what the public is told.
+    let listed: HashMap<MonitorId, String> = monitors.iter().map(|m| (m.id, m.name.clone())).collect();
+    let rows = daily_rows(db, p.org_id, &[p.id], since).await?;
+    let days = day_series(&rows.iter().filter(|r| listed.contains_key(&r.monitor_id)).collect::<Vec<_>>(), today, 90);
     let public: Vec<PublicMonitor> = monitors.iter().map(|m| PublicMonitor { name: m.name.clone(), state: m.state.0 }).collect();
     let overall = if public.iter().any(|m| m.state == MonitorState::Down) {
         MonitorState::Down
@@ -199,13 +202,13 @@ pub async fn status_page(
     };
     let incidents = incident::Entity::find()
         .filter(incident::Column::ProductId.eq(p.id))
+        .filter(incident::Column::MonitorId.is_in(listed.keys().copied()))
         .filter(incident::Column::OpenedAt.gte(since))
         .order_by_desc(incident::Column::OpenedAt)
         .limit(20)
         .all(db)
         .await
         .map_err(internal)?;
-    let names: HashMap<MonitorId, String> = monitors.iter().map(|m| (m.id, m.name.clone())).collect();
     Ok(StatusPage {
         product_name: p.name,
         overall,
@@ -215,7 +218,7 @@ pub async fn status_page(
         incidents: incidents
             .into_iter()
             .map(|i| PublicIncident {
-                monitor_name: names.get(&i.monitor_id).cloned().unwrap_or_else(|| "A service".into()),
+                monitor_name: listed.get(&i.monitor_id).cloned().unwrap_or_else(|| "A service".into()),
                 opened_at: i.opened_at,
                 resolved_at: i.resolved_at,
             })

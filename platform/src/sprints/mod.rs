@@ -5,7 +5,7 @@
 //! only bookings and the snapshots founders chose to share, never the tenant's other rows.
 
 use crate::db::internal;
-use crate::entities::{sprint_booking, sprint_slot};
+use crate::entities::{membership, sprint_booking, sprint_slot, user};
 use crate::ids::{AuditId, BookingId, SlotId};
 use crate::infra::stripe::{CheckoutState, Stripe};
 use crate::tenancy::operator::Operator;
@@ -19,7 +19,7 @@ use domain::sprint::{
 };
 use domain::DomainError;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use std::collections::HashMap;
 
 /// An unpaid deposit holds its seat this long (Stripe's Checkout Sessions expire after 24 h).
@@ -94,6 +94,53 @@ async fn release_seat(db: &impl ConnectionTrait, slot_id: SlotId) -> Result<(), 
     Ok(())
 }
 
+/// Limits on what one organisation may hold (configuration `sprints.*`).
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SprintPolicy {
+    /// Bookings of one product that are waiting (for the deposit or for the operator) at once.
+    /// A seat is scarce: one organisation must not hold several for the same product.
+    pub open_bookings_per_product: u32,
+}
+
+impl Default for SprintPolicy {
+    fn default() -> Self {
+        Self { open_bookings_per_product: 1 }
+    }
+}
+
+/// Bookings that still hold a seat and wait for someone (the founder's deposit, the operator).
+const OPEN: [BookingStatus; 2] = [BookingStatus::AwaitingDeposit, BookingStatus::Requested];
+
+/// Booking mail goes to the contact: it must be a confirmed address of someone in the
+/// organisation, so nobody can make us mail a stranger.
+async fn ensure_confirmed_member(db: &impl ConnectionTrait, scope: &TenantScope, email: &str) -> Result<(), DomainError> {
+    let member = match user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .filter(user::Column::EmailVerifiedAt.is_not_null())
+        .one(db)
+        .await
+        .map_err(internal)?
+    {
+        Some(user) => membership::Entity::find()
+            .filter(membership::Column::UserId.eq(user.id))
+            .filter(membership::Column::OrgId.eq(scope.org_id()))
+            .one(db)
+            .await
+            .map_err(internal)?
+            .is_some(),
+        None => false,
+    };
+    if member {
+        Ok(())
+    } else {
+        Err(DomainError::invalid(
+            "contact_email",
+            "use the confirmed email address of someone in your organisation: booking mail goes only there",
+        ))
+    }
+}
+
 fn full() -> DomainError {
     DomainError::Conflict { field: "slot_id".into(), message: "this slot has just been fully booked; please choose another".into() }
 }
@@ -120,12 +167,14 @@ pub async fn book(
     db: &DatabaseConnection,
     scope: &TenantScope,
     stripe: Option<&Stripe>,
+    policy: &SprintPolicy,
     audit_id: AuditId,
     spec: &BookingSpec,
     base_url: &str,
     now: DateTime<Utc>,
 ) -> Result<Booked, DomainError> {
     let detail = crate::audits::detail(db, scope, audit_id).await?;
+    ensure_confirmed_member(db, scope, spec.contact_email.as_str()).await?;
     if !offers_sprint(&detail.summary) {
         return Err(DomainError::invalid(
             "audit_id",
@@ -138,6 +187,25 @@ pub async fn book(
         .transpose()
         .map_err(|e| DomainError::Internal(e.to_string()))?;
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
+    // Two bookings at once must not both see room: the organisation's row is the lock.
+    crate::quota::lock_org(&txn, scope.org_id()).await?;
+    let product_id: crate::ids::ProductId = detail.summary.product_id.into();
+    let open = sprint_booking::Entity::find()
+        .filter(sprint_booking::Column::OrgId.eq(scope.org_id()))
+        .filter(sprint_booking::Column::ProductId.eq(product_id))
+        .filter(sprint_booking::Column::Status.is_in(OPEN.map(Text)))
+        .count(&txn)
+        .await
+        .map_err(internal)?;
+    if open >= u64::from(policy.open_bookings_per_product) {
+        return Err(DomainError::Conflict {
+            field: "audit_id".into(),
+            message: format!(
+                "{} already has a sprint booking waiting for an answer; it can book again once that one is confirmed or declined",
+                detail.product_name
+            ),
+        });
+    }
     let slot = sprint_slot::Entity::find_by_id(SlotId::from(spec.slot_id))
         .one(&txn)
         .await
@@ -152,7 +220,7 @@ pub async fn book(
         slot_id: Set(slot.id),
         org_id: Set(scope.org_id()),
         workspace_id: Set(scope.workspace_id()),
-        product_id: Set(detail.summary.product_id.into()),
+        product_id: Set(product_id),
         audit_id: Set(audit_id),
         product_name: Set(detail.product_name.clone()),
         snapshot: Set(snapshot),
@@ -251,6 +319,10 @@ pub async fn list(db: &DatabaseConnection, scope: &TenantScope) -> Result<Vec<Bo
 
 /// A Checkout Session of a deposit was completed: if Stripe says it is paid, the booking goes
 /// to the operator. Returns the booking id when this call moved it (a replay does not).
+///
+/// Any paid session of the booking counts, not only the newest: a founder who asked for a new
+/// payment page and then paid in the tab of the earlier one has paid all the same. The booking
+/// id comes from the session's metadata, which only we set when we create it.
 #[tracing::instrument(skip_all, fields(session = %checkout.id))]
 pub async fn deposit_paid(db: &DatabaseConnection, checkout: &CheckoutState, now: DateTime<Utc>) -> Result<Option<BookingId>, DomainError> {
     let Some(id) = checkout.metadata.get("booking_id").and_then(|v| uuid::Uuid::parse_str(v).ok()).map(BookingId::from) else {
@@ -262,14 +334,26 @@ pub async fn deposit_paid(db: &DatabaseConnection, checkout: &CheckoutState, now
     let moved = sprint_booking::Entity::update_many()
         .col_expr(sprint_booking::Column::Status, Expr::value(Text(BookingStatus::Requested)))
         .col_expr(sprint_booking::Column::DepositPaidAt, Expr::value(now))
+        // The session that was paid is the one a refund goes through.
+        .col_expr(sprint_booking::Column::CheckoutSessionId, Expr::value(checkout.id.as_str()))
         .col_expr(sprint_booking::Column::UpdatedAt, Expr::value(now))
         .filter(sprint_booking::Column::Id.eq(id))
-        .filter(sprint_booking::Column::CheckoutSessionId.eq(checkout.id.as_str()))
         .filter(sprint_booking::Column::Status.eq(Text(BookingStatus::AwaitingDeposit)))
         .exec(db)
         .await
         .map_err(internal)?;
-    Ok((moved.rows_affected == 1).then_some(id))
+    if moved.rows_affected == 1 {
+        return Ok(Some(id));
+    }
+    let booking = sprint_booking::Entity::find_by_id(id).one(db).await.map_err(internal)?;
+    match booking {
+        // A replay of the session that paid: nothing to do.
+        Some(b) if b.checkout_session_id.as_deref() == Some(checkout.id.as_str()) => {}
+        // Paid twice, or after the seat was given back: money without a booking to credit.
+        Some(b) => tracing::warn!(booking_id = %id, status = b.status.as_str(), "a deposit was paid for a booking no longer awaiting one: refund it in Stripe"),
+        None => tracing::warn!(booking_id = %id, "a deposit was paid for a booking that does not exist: refund it in Stripe"),
+    }
+    Ok(None)
 }
 
 /// Bookings whose deposit was not paid within [`DEPOSIT_HOLD`] give their seat back.

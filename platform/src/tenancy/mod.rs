@@ -40,6 +40,19 @@ impl AuthContext {
     pub fn email_verified(&self) -> bool {
         self.email_verified
     }
+
+    /// Refuses with 403 until the user has confirmed their address. Asked before anything
+    /// that mails someone on the organisation's behalf or books in its name: an account
+    /// nobody can be reached at must not do either.
+    pub fn require_confirmed_email(&self, to_do_what: &str) -> Result<(), DomainError> {
+        if self.email_verified {
+            return Ok(());
+        }
+        Err(DomainError::Unconfirmed(format!(
+            "Confirm your email address before you {to_do_what}: open the link we mailed to {} (Settings can send it again).",
+            self.email
+        )))
+    }
     pub fn session_id(&self) -> &str {
         &self.session_id
     }

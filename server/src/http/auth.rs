@@ -3,14 +3,13 @@
 
 use crate::http::error::ApiError;
 use crate::state::AppState;
-use app::ssr::session::{ClientIp, RequestAuth};
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use app::ssr::session::RequestAuth;
+use axum::extract::{FromRequestParts, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::DomainError;
 use http::request::Parts;
 use platform::tenancy::{AuthContext, TenantScope};
-use std::net::SocketAddr;
 
 pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let ctx = &state.ctx;
@@ -24,8 +23,6 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
             Err(err) => return ApiError(err).into_response(),
         }
     }
-    let ip = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into());
-    request.extensions_mut().insert(ClientIp(ip));
     let signed_in = auth.is_some();
     request.extensions_mut().insert(RequestAuth(auth));
 
@@ -42,11 +39,21 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
         }
         return response;
     }
+    let private = signed_in || is_private_path(path);
     let mut response = next.run(request).await;
     if clear_cookie && !response.headers().contains_key(http::header::SET_COOKIE) {
         response.headers_mut().append(http::header::SET_COOKIE, ctx.cookie.clear());
     }
+    // What a signed-in user sees, and every answer of the private areas and the API (a 401
+    // included), is theirs alone: no cache, shared or in the browser, may keep it.
+    if private && !response.headers().contains_key(http::header::CACHE_CONTROL) {
+        response.headers_mut().insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+    }
     response
+}
+
+fn is_private_path(path: &str) -> bool {
+    ["/app", "/admin", "/api"].iter().any(|area| path == *area || path.strip_prefix(area).is_some_and(|rest| rest.starts_with('/')))
 }
 
 /// A signed-in user; rejects with 401 otherwise.

@@ -51,6 +51,7 @@ impl IntoResponse for ApiError {
             DomainError::Unauthenticated => "unauthenticated",
             DomainError::InvalidToken => "invalid_token",
             DomainError::Throttled { .. } => "throttled",
+            DomainError::Unconfirmed(_) => "email_unconfirmed",
             DomainError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 "internal"

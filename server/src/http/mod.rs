@@ -1,11 +1,12 @@
 //! The axum router: pages and server functions (Leptos), the REST API, health, assets, and the
-//! layers every request passes (request id, tracing, timeout, body limit, compression, CSRF,
-//! authentication, security headers).
+//! layers every request passes (client address, request id, tracing, timeout, body limit,
+//! compression, CSRF, authentication, security headers).
 
 pub mod api_audits;
 pub mod api_products;
 pub mod assets;
 pub mod auth;
+pub mod client_addr;
 pub mod csp;
 pub mod csrf;
 pub mod error;
@@ -23,6 +24,7 @@ use axum::{middleware, Router};
 use http::{HeaderName, Request, StatusCode};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use platform::infra::client_addr::ClientAddr;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
@@ -76,8 +78,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
             let id = request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or("-");
+            let client = request.extensions().get::<ClientAddr>().map(ToString::to_string).unwrap_or_default();
             // Path only: query strings can carry tokens (verification links).
-            tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
+            tracing::info_span!("request", request_id = %id, client = %client, method = %request.method(), path = %request.uri().path())
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::from_fn_with_state(Arc::new(config.trusted_proxies.clone()), client_addr::identify))
 }

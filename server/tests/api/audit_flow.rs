@@ -35,7 +35,7 @@ async fn audits_store_scorecards_and_diffs(db: Db) {
         ("smtp_url", smtp_url.as_str()),
     ];
     let app = TestApp::spawn_opts(db, &overrides, false).await;
-    let client = app.signed_up_client("auditor@example.com").await;
+    let client = app.confirmed_client("auditor@example.com").await;
     assert!(app
         .call(&client, "channels/create", &[("name", "Team"), ("kind", "email"), ("target", "team@example.com")])
         .await

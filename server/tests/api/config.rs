@@ -68,3 +68,19 @@ fn database_passwords_are_redacted() {
     assert!(!printed.contains("hunter2"), "{printed}");
     assert!(config.database_url.redacted().contains("***"));
 }
+
+#[test]
+fn trusted_proxies_read_as_a_list_or_one_string_and_bad_entries_are_named() {
+    use std::net::IpAddr;
+    let none = load(None, "LRCFG_P_", &[]).unwrap();
+    assert!(none.trusted_proxies.is_empty(), "default: no proxy is trusted");
+    let config = load(None, "LRCFG_Q_", &[("TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7 ::1")]).unwrap();
+    for trusted in ["10.9.8.7", "192.0.2.7", "::1"] {
+        assert!(config.trusted_proxies.contains(trusted.parse::<IpAddr>().unwrap()), "{trusted}");
+    }
+    assert!(!config.trusted_proxies.contains("192.0.2.8".parse::<IpAddr>().unwrap()));
+    let listed = load(None, "LRCFG_R_", &[("TRUSTED_PROXIES", "[\"172.16.0.0/12\"]")]).unwrap();
+    assert!(listed.trusted_proxies.contains("172.16.3.4".parse::<IpAddr>().unwrap()));
+    let err = load(None, "LRCFG_S_", &[("TRUSTED_PROXIES", "10.0.0.0/8,edge-proxy")]).unwrap_err();
+    assert!(err.contains("`trusted_proxies`") && err.contains("edge-proxy"), "{err}");
+}

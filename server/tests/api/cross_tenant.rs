@@ -110,7 +110,7 @@ const UNSCOPED: &[(&str, &str)] = &[
     ("page /app/alerts", "the caller's own channels"),
     ("page /app/billing", "the caller's own organisation"),
     ("page /app/sprints", "the caller's own bookings"),
-    ("page /dev/outbox", "development only (404 when SMTP is configured)"),
+    ("page /dev/outbox", "development only: 404 with SMTP configured, on a non-loopback bind, to a non-loopback client"),
     ("page /status/{}", "public only when its owner turns it on (asserted below)"),
     ("fn session/viewer", "the caller's own session"),
     ("fn auth/sign_up", "public"),
@@ -133,7 +133,7 @@ const UNSCOPED: &[(&str, &str)] = &[
     ("fn deliveries/list", "the caller's own notifications"),
     ("fn sprints/open_slots", "the operator's published slots, the same for everyone"),
     ("fn sprints/list", "the caller's own bookings (asserted below)"),
-    ("fn dev/outbox", "development only (404 when SMTP is configured)"),
+    ("fn dev/outbox", "development only: 404 with SMTP configured, on a non-loopback bind, to a non-loopback client"),
     ("api GET /api/v1/products", "the caller's own workspace (asserted below)"),
     ("api POST /api/v1/products", "creates in the caller's own workspace"),
     ("route GET /healthz", "public liveness"),
@@ -207,7 +207,7 @@ fn every_registered_route_is_in_the_cross_tenant_table() {
 on_both_databases!(another_tenants_product_is_not_found_on_every_route);
 
 async fn another_tenants_product_is_not_found_on_every_route(app: &TestApp) {
-    let victim = app.signed_up_client("victim@example.com").await;
+    let victim = app.confirmed_client("victim@example.com").await;
     let attacker = app.signed_up_client("attacker@example.com").await;
     let created: Value = victim.post(app.url("/api/v1/products")).json(&acme()).send().await.unwrap().json().await.unwrap();
     let id = created["id"].as_str().unwrap().to_owned();

@@ -23,7 +23,7 @@ async fn one_check_per_drain_opens_and_resolves_one_incident(db: Db) {
     let overrides =
         [("smtp_url", smtp_url.as_str()), ("scanner.allow_private_targets", "true"), ("plans.free.monitor_min_interval_secs", "60")];
     let app = TestApp::spawn_opts(db, &overrides, false).await;
-    let client = app.signed_up_client("drain@example.com").await;
+    let client = app.confirmed_client("drain@example.com").await;
     let product: Value = client.post(app.url("/api/v1/products")).json(&acme()).send().await.unwrap().json().await.unwrap();
     let product_id = product["id"].as_str().unwrap().to_owned();
     // The product's main-URL monitor would check a name nobody resolves here: it goes.

@@ -13,7 +13,31 @@ on_both_databases!(
     pages_carry_hardening_headers_and_a_script_nonce,
     health_and_readiness,
     secrets_never_reach_the_logs,
+    private_answers_are_never_cached,
 );
+
+/// launchready's own `headers.cache_private` check: what belongs to a signed-in user, and
+/// every answer of the private areas and the API, says `no-store`.
+async fn private_answers_are_never_cached(app: &TestApp) {
+    let no_store = |response: &reqwest::Response| {
+        response.headers().get("cache-control").and_then(|v| v.to_str().ok()).map(str::to_owned).unwrap_or_default()
+    };
+    let anonymous = app.new_client();
+    let refused = anonymous.get(app.url("/api/v1/products")).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(no_store(&refused), "no-store", "a 401 of the API");
+    let client = app.signed_up_client("cache@example.com").await;
+    for path in ["/app", "/app/settings", "/api/v1/products"] {
+        let response = client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(no_store(&response), "no-store", "{path} seen signed in");
+    }
+    let viewer = app.call(&client, "session/viewer", &[]).await;
+    assert_eq!(no_store(&viewer), "no-store", "a server function's answer");
+    // Public, anonymous pages may be cached by the browser as usual.
+    let landing = anonymous.get(app.url("/signin")).send().await.unwrap();
+    assert_ne!(no_store(&landing), "no-store");
+}
 
 async fn cross_site_posts_are_refused_and_change_nothing(app: &TestApp) {
     let bare = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();

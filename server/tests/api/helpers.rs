@@ -149,6 +149,12 @@ impl TestApp {
 
     /// `embedded_worker: false` serves without workers (tests that run worker processes).
     pub async fn spawn_opts(db: Db, overrides: &[(&str, &str)], embedded_worker: bool) -> Self {
+        Self::spawn_listening(db, "127.0.0.1:0", overrides, embedded_worker).await
+    }
+
+    /// Listens on `listen` (`0.0.0.0:0`: every interface, as a server reachable from outside
+    /// would); the tests still talk to it over loopback.
+    pub async fn spawn_listening(db: Db, listen: &str, overrides: &[(&str, &str)], embedded_worker: bool) -> Self {
         captured();
         let _ = rustls::crypto::ring::default_provider().install_default();
         let dir = tempfile::tempdir().unwrap();
@@ -164,9 +170,9 @@ impl TestApp {
                 (url.to_string(), Some((admin_url, name)))
             }
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = tokio::net::TcpListener::bind(listen).await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let base_url = format!("http://{addr}");
+        let base_url = format!("http://127.0.0.1:{}", addr.port());
         let mut figment = Config::figment(None, figment::providers::Env::prefixed("LAUNCHREADY_TEST_NOTHING_"))
             .merge(("database_url", database_url.clone()))
             .merge(("base_url", base_url.clone()))
@@ -204,6 +210,11 @@ impl TestApp {
         if let Err(err) = worker::drain::run_until_idle(deps, fast_runner(&self.config), now, Duration::from_secs(90)).await {
             panic!("the queues did not drain: {err}; jobs: {:#?}", job_states(self).await);
         }
+    }
+
+    /// What the workers of this app are given (for tests that run one job step themselves).
+    pub fn worker_deps(&self) -> worker::jobs::deps::Deps {
+        server::startup::job_deps(&self.config, &self.db).expect("job dependencies")
     }
 
     /// Runs the daily billing reconciliation as of `now`.
@@ -255,7 +266,13 @@ impl TestApp {
 
     /// A second browser: its own cookie jar.
     pub fn new_client(&self) -> reqwest::Client {
-        client_for(&self.base_url)
+        client_for(&self.base_url, None)
+    }
+
+    /// A browser whose requests reach the server through a proxy on loopback that forwards
+    /// its address as `X-Forwarded-For: <address>`.
+    pub fn client_behind_proxy(&self, address: &str) -> reqwest::Client {
+        client_for(&self.base_url, Some(address))
     }
 
     /// Calls a server function the way the hydrated app does (form-encoded POST).
@@ -277,6 +294,15 @@ impl TestApp {
         let client = self.new_client();
         let response = self.sign_up(&client, email, PASSWORD).await;
         assert!(response.status().is_success(), "sign up {email}: {}", response.status());
+        client
+    }
+
+    /// A new account whose address is confirmed (as if the mailed link was opened): what
+    /// mails someone (email alert channels) or books (sprints) needs it.
+    pub async fn confirmed_client(&self, email: &str) -> reqwest::Client {
+        let client = self.signed_up_client(email).await;
+        let sql = format!("UPDATE users SET email_verified_at = created_at WHERE email = '{}'", email.to_lowercase());
+        sea_orm::ConnectionTrait::execute_unprepared(&self.db, &sql).await.unwrap();
         client
     }
 
@@ -327,10 +353,13 @@ pub fn token_in(mail: &str) -> String {
     mail[start..].split_whitespace().next().unwrap().to_owned()
 }
 
-fn client_for(base_url: &str) -> reqwest::Client {
+fn client_for(base_url: &str, forwarded_for: Option<&str>) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     // A same-origin browser sends its Origin on every POST; the CSRF check requires it.
     headers.insert(reqwest::header::ORIGIN, base_url.parse().unwrap());
+    if let Some(address) = forwarded_for {
+        headers.insert("x-forwarded-for", address.parse().unwrap());
+    }
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())

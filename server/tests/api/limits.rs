@@ -121,8 +121,48 @@ async fn monitors_intervals_and_features_stop_at_the_plan(app: &TestApp) {
     let on = app.call(&client, "products/settings", &[("id", &id), ("audit_schedule", "daily"), ("status_page_enabled", "on")]).await;
     assert_eq!(on.status(), StatusCode::OK);
     assert_eq!(reqwest::get(app.url(&format!("/status/{id}"))).await.unwrap().status(), StatusCode::OK);
+    let slack = app
+        .call(&client, "channels/create", &[("name", "Ops"), ("kind", "slack"), ("target", "https://hooks.slack.com/services/T0/B0/x")])
+        .await;
+    assert_eq!(slack.status(), StatusCode::OK);
+    let slack_id = slack.json::<Value>().await.unwrap()["channel"]["id"].as_str().expect("the new channel's id").to_owned();
     app.db.execute_unprepared("UPDATE organizations SET plan = 'free'").await.unwrap();
+    // The Slack channel stays, but sends nothing on Free: not even a test alert.
+    assert_plan_limit(app.call(&client, "channels/test", &[("id", &slack_id)]).await, "alert_channels").await;
+    assert_eq!(platform::entities::notification::Entity::find().count(&app.db).await.unwrap(), 0);
     assert_eq!(reqwest::get(app.url(&format!("/status/{id}"))).await.unwrap().status(), StatusCode::NOT_FOUND);
     let kept = product::Entity::find().filter(product::Column::StatusPageEnabled.eq(true)).count(&app.db).await.unwrap();
     assert_eq!(kept, 1, "the setting is kept for an upgrade");
+}
+
+/// However many alert channels a tenant adds, its alerts stay a bounded amount of work: the
+/// plan says how many it may have.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alert_channels_stop_at_the_plan_count() {
+    let app = crate::helpers::TestApp::spawn(crate::helpers::Db::Sqlite).await;
+    let client = app.confirmed_client("channels@example.com").await;
+    let create = |n: usize| {
+        let (name, target) = (format!("Team {n}"), format!("team{n}@example.com"));
+        let client = client.clone();
+        let app = &app;
+        async move { app.call(&client, "channels/create", &[("name", name.as_str()), ("kind", "email"), ("target", target.as_str())]).await }
+    };
+    for n in 0..3 {
+        assert_eq!(create(n).await.status(), StatusCode::OK, "channel {n}");
+    }
+    assert_plan_limit(create(3).await, "channels").await;
+    assert_eq!(platform::entities::notification_channel::Entity::find().count(&app.db).await.unwrap(), 3);
+    app.stop().await;
+}
+
+/// An unconfirmed account cannot have alerts mailed anywhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn email_channels_need_a_confirmed_address() {
+    let app = crate::helpers::TestApp::spawn(crate::helpers::Db::Sqlite).await;
+    let client = app.signed_up_client("unconfirmed@example.com").await;
+    let refused = app.call(&client, "channels/create", &[("name", "Team"), ("kind", "email"), ("target", "someone@example.com")]).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(refused.text().await.unwrap().contains("Confirm your email address"));
+    assert_eq!(platform::entities::notification_channel::Entity::find().count(&app.db).await.unwrap(), 0);
+    app.stop().await;
 }

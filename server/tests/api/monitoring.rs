@@ -29,7 +29,7 @@ async fn outage_opens_and_resolves_an_incident_with_alerts(db: Db) {
         ],
     )
     .await;
-    let client = app.signed_up_client("founder@example.com").await;
+    let client = app.confirmed_client("founder@example.com").await;
     // Created on the free plan: its main-URL monitor checks every 5 minutes, so it stays
     // quiet during the test. Then the organisation upgrades.
     let product: Value = client.post(app.url("/api/v1/products")).json(&acme()).send().await.unwrap().json().await.unwrap();

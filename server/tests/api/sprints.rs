@@ -88,6 +88,11 @@ async fn operator(app: &TestApp) -> reqwest::Client {
     client
 }
 
+/// A founder whose address is confirmed (booking needs it).
+async fn confirmed_founder(app: &TestApp, email: &str) -> reqwest::Client {
+    app.confirmed_client(email).await
+}
+
 async fn publish(app: &TestApp, operator: &reqwest::Client, capacity: &str, deposit: &str) -> String {
     let starts = (Utc::now() + chrono::Duration::days(14)).date_naive().to_string();
     let form = [
@@ -123,7 +128,7 @@ async fn booking_the_last_seat(db: Db) {
     let app = TestApp::spawn_opts(db, &[("admins", admins.as_str())], false).await;
     let ops = operator(&app).await;
     // Not an operator: the admin area does not exist.
-    let founder_a = app.signed_up_client("a@founders.test").await;
+    let founder_a = confirmed_founder(&app, "a@founders.test").await;
     assert_eq!(app.call(&founder_a, "admin/sprints", &[]).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(founder_a.get(app.url("/admin/sprints")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
 
@@ -137,7 +142,7 @@ async fn booking_the_last_seat(db: Db) {
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let slot = publish(&app, &ops, "1", "").await;
 
-    let founder_b = app.signed_up_client("b@founders.test").await;
+    let founder_b = confirmed_founder(&app, "b@founders.test").await;
     let (_, audit_a) = failing_scorecard(&app, &founder_a, "a-product.example").await;
     let (_, audit_b) = failing_scorecard(&app, &founder_b, "b-product.example").await;
     // A founder cannot book with someone else's scorecard.
@@ -154,10 +159,10 @@ async fn booking_the_last_seat(db: Db) {
     let seats = sprint_slot::Entity::find().one(&app.db).await.unwrap().unwrap();
     assert_eq!((seats.booked, seats.capacity), (1, 1));
     assert_eq!(sprint_booking::Entity::find().all(&app.db).await.unwrap().len(), 1);
-    let (winner, winner_email, loser, loser_audit) = if first.status() == StatusCode::OK {
-        (&founder_a, "a@founders.test", &founder_b, &audit_b)
+    let (winner, winner_email, loser, loser_email, loser_audit) = if first.status() == StatusCode::OK {
+        (&founder_a, "a@founders.test", &founder_b, "b@founders.test", &audit_b)
     } else {
-        (&founder_b, "b@founders.test", &founder_a, &audit_a)
+        (&founder_b, "b@founders.test", &founder_a, "a@founders.test", &audit_a)
     };
     let booked: Value = if first.status() == StatusCode::OK { first.json().await.unwrap() } else { second.json().await.unwrap() };
     let booking_id = booked["booking"]["id"].as_str().unwrap().to_owned();
@@ -201,7 +206,7 @@ async fn booking_the_last_seat(db: Db) {
     assert_eq!(sprint_slot::Entity::find().one(&app.db).await.unwrap().unwrap().booked, 0);
     app.run_until_idle(Utc::now()).await;
     app.wait_for_mail(winner_email, "declined").await;
-    assert_eq!(book(&app, loser, loser_audit, &slot, "late@founders.test").await.status(), StatusCode::OK);
+    assert_eq!(book(&app, loser, loser_audit, &slot, loser_email).await.status(), StatusCode::OK);
 
     // Moving a booking needs a seat in the other slot.
     let later = publish(&app, &ops, "1", "").await;
@@ -221,21 +226,29 @@ async fn a_deposit_goes_through_checkout_and_its_webhook() {
     let (app, fake) = TestApp::spawn_with_stripe(Db::Sqlite, &[("admins", admins.as_str())], false).await;
     let ops = operator(&app).await;
     let slot = publish(&app, &ops, "2", "500").await;
-    let founder = app.signed_up_client("founder@example.com").await;
+    let founder = confirmed_founder(&app, "founder@example.com").await;
     let (_, audit) = failing_scorecard(&app, &founder, "deposit.example").await;
     let booked: Value = book(&app, &founder, &audit, &slot, "founder@example.com").await.json().await.unwrap();
     assert_eq!(booked["booking"]["status"], "awaiting_deposit");
     let pay_url = booked["pay_url"].as_str().expect("a Checkout page for the deposit").to_owned();
     let session = pay_url.rsplit('/').next().unwrap().to_owned();
     assert_eq!(fake.with(|l| l.sessions[&session].amount), Some(50_000));
+    // The founder asks for a new payment page, then pays in the tab of the first one: the
+    // deposit counts all the same.
+    let booking_id = booked["booking"]["id"].as_str().unwrap().to_owned();
+    let renewed = app.call(&founder, "sprints/pay_deposit", &[("id", booking_id.as_str())]).await;
+    assert!(renewed.status().is_success() || renewed.status().is_redirection(), "{}", renewed.status());
+    let newest = sprint_booking::Entity::find().one(&app.db).await.unwrap().unwrap().checkout_session_id.unwrap();
+    assert_ne!(newest, session, "a second Checkout Session");
 
     let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let page = browser.get(&pay_url).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("EUR 500.00"), "{page}");
     assert_eq!(browser.post(&pay_url).send().await.unwrap().status(), StatusCode::SEE_OTHER);
     let booking = sprint_booking::Entity::find().one(&app.db).await.unwrap().unwrap();
-    assert_eq!(booking.status, "requested");
+    assert_eq!(booking.status, "requested", "the earlier session's payment was credited");
     assert!(booking.deposit_paid_at.is_some());
+    assert_eq!(booking.checkout_session_id.as_deref(), Some(session.as_str()), "the paid session is kept for refunds");
 
     // The same event again (Stripe retries) changes nothing.
     let (event_id, _) = fake.with(|l| l.events.last().cloned()).unwrap();
@@ -246,5 +259,43 @@ async fn a_deposit_goes_through_checkout_and_its_webhook() {
     app.run_until_idle(Utc::now()).await;
     app.wait_for_mail("founder@example.com", "Deposit received").await;
     app.wait_for_mail(OPERATOR, "New sprint booking").await;
+    app.stop().await;
+}
+
+/// Booking mail goes only to a confirmed address of the organisation, an unconfirmed account
+/// cannot book, and one product holds one waiting booking at a time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn booking_needs_a_confirmed_member_and_holds_one_seat_per_product() {
+    let admins = format!("[\"{OPERATOR}\"]");
+    let app = TestApp::spawn_opts(Db::Sqlite, &[("admins", admins.as_str())], false).await;
+    let ops = operator(&app).await;
+    let slot = publish(&app, &ops, "5", "").await;
+    let other_slot = publish(&app, &ops, "5", "").await;
+
+    let unconfirmed = app.signed_up_client("new@founders.test").await;
+    let (_, audit) = failing_scorecard(&app, &unconfirmed, "new-product.example").await;
+    let refused = book(&app, &unconfirmed, &audit, &slot, "new@founders.test").await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(refused.text().await.unwrap().contains("Confirm your email address"));
+
+    let founder = confirmed_founder(&app, "c@founders.test").await;
+    let (_, audit) = failing_scorecard(&app, &founder, "c-product.example").await;
+    let stranger = book(&app, &founder, &audit, &slot, "victim@elsewhere.test").await;
+    assert_eq!(stranger.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stranger.text().await.unwrap().contains("contact_email"));
+    // Another account's address (unconfirmed, of another organisation) is refused too.
+    let colleague = book(&app, &founder, &audit, &slot, "new@founders.test").await;
+    assert_eq!(colleague.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    assert_eq!(book(&app, &founder, &audit, &slot, "c@founders.test").await.status(), StatusCode::OK);
+    let again = book(&app, &founder, &audit, &other_slot, "c@founders.test").await;
+    assert_eq!(again.status(), StatusCode::CONFLICT, "a second waiting booking for the same product");
+    assert_eq!(sprint_booking::Entity::find().all(&app.db).await.unwrap().len(), 1);
+    let seats: i32 = sprint_slot::Entity::find().all(&app.db).await.unwrap().iter().map(|s| s.booked).sum();
+    assert_eq!(seats, 1, "the refused booking took no seat");
+    // Another product of the same organisation may book.
+    app.db.execute_unprepared("UPDATE organizations SET plan = 'pro'").await.unwrap();
+    let (_, second_product) = failing_scorecard(&app, &founder, "c-second.example").await;
+    assert_eq!(book(&app, &founder, &second_product, &other_slot, "c@founders.test").await.status(), StatusCode::OK);
     app.stop().await;
 }

@@ -1,10 +1,11 @@
-//! Runs one queued audit: marks it running, audits the product with the engine (passive
-//! checks; active probes need a verified domain), streams progress into the row, stores the
-//! scorecard once, and raises a regression alert when it is worse than the run before.
+//! Runs the next audit: takes the fairest waiting one (`platform::audits::queue`: the job is a
+//! token, not an order), audits the product with the engine (passive checks; active probes
+//! need a verified domain), streams progress into the row, stores the scorecard once, and
+//! raises a regression alert when it is worse than the run before.
 //!
-//! A worker killed mid-audit leaves the job to apalis, which hands it to another worker once
-//! the dead one misses its heartbeats; that worker starts the audit over, and `complete`
-//! stores exactly one scorecard.
+//! A worker killed mid-audit leaves its token to apalis, which hands it to another worker once
+//! the dead one misses its heartbeats; by then the audit counts as stale and waits again, and
+//! `complete` stores exactly one scorecard.
 
 use super::deps::Deps;
 use super::QueueJob;
@@ -34,16 +35,25 @@ impl QueueJob for RunAudit {
     }
 }
 
-#[tracing::instrument(name = "job.audit", skip_all, fields(audit_id = %job.audit_id, attempt = attempt))]
-async fn audit(job: AuditJob, deps: Deps, attempt: usize) -> Result<(), BoxDynError> {
-    let Some(run) = platform::audits::start(&deps.db, &deps.all, job.audit_id).await? else {
-        tracing::info!("audit already finished or gone; nothing to do");
+/// How long after its start an audit counts as running: longer than its job may take (the
+/// engine's deadline plus 15 s to save, `runner_settings`' audit timeout, after which the job
+/// is cancelled), so only a dead or cancelled run is ever taken over.
+pub fn stale_after(deps: &Deps) -> chrono::Duration {
+    chrono::Duration::from_std(deps.scanner.audit_deadline).unwrap_or(chrono::Duration::minutes(10)) + chrono::Duration::seconds(20)
+}
+
+#[tracing::instrument(name = "job.audit", skip_all, fields(token = %job.audit_id, audit_id = tracing::field::Empty))]
+async fn audit(job: AuditJob, deps: Deps, _attempt: usize) -> Result<(), BoxDynError> {
+    let Some(run) = platform::audits::queue::start_next(&deps.db, &deps.all, stale_after(&deps)).await? else {
+        tracing::debug!("no audit waiting; this token was one too many");
         return Ok(());
     };
+    tracing::Span::current().record("audit_id", tracing::field::display(run.audit_id));
+    let audit_id = run.audit_id;
     let target = match target_of(&run.product) {
         Ok(target) => target,
         Err(reason) => {
-            platform::audits::fail(&deps.db, &deps.all, job.audit_id, &reason).await?;
+            platform::audits::fail(&deps.db, &deps.all, audit_id, &reason).await?;
             return Ok(());
         }
     };
@@ -59,7 +69,6 @@ async fn audit(job: AuditJob, deps: Deps, attempt: usize) -> Result<(), BoxDynEr
     // second: the browser polls the row, and 52 checks should not mean 52 writes.
     let (progress_tx, mut progress_rx) = tokio::sync::watch::channel((0usize, 0usize));
     let db = deps.db.clone();
-    let audit_id = job.audit_id;
     let all = deps.all;
     let writer = tokio::spawn(async move {
         while progress_rx.changed().await.is_ok() {
@@ -84,17 +93,21 @@ async fn audit(job: AuditJob, deps: Deps, attempt: usize) -> Result<(), BoxDynEr
             // The engine refuses before sending anything (a private address, say): retrying
             // cannot help, so the run fails with the reason.
             tracing::info!(%err, "audit could not start");
-            platform::audits::fail(&deps.db, &deps.all, job.audit_id, &err.to_string()).await?;
+            platform::audits::fail(&deps.db, &deps.all, audit_id, &err.to_string()).await?;
             return Ok(());
         }
     };
-    let completion = match platform::audits::complete(&deps.db, &deps.all, job.audit_id, &card).await {
+    let completion = match platform::audits::complete(&deps.db, &deps.all, audit_id, &card).await {
         Ok(c) => c,
-        Err(err) if attempt + 1 >= AuditJob::MAX_ATTEMPTS => {
-            platform::audits::fail(&deps.db, &deps.all, job.audit_id, "the scorecard could not be saved").await.ok();
+        Err(err) if run.attempts as usize >= AuditJob::MAX_ATTEMPTS => {
+            platform::audits::fail(&deps.db, &deps.all, audit_id, "the scorecard could not be saved").await.ok();
             return Err(err.into());
         }
-        Err(err) => return Err(err.into()),
+        Err(err) => {
+            // It waits again; the retried token (or another) runs it once more.
+            platform::audits::queue::wait_again(&deps.db, &deps.all, audit_id).await.ok();
+            return Err(err.into());
+        }
     };
     if let Some(regression) = completion.regression {
         let event = AlertEvent::AuditRegression {

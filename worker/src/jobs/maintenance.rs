@@ -8,8 +8,8 @@ use super::deps::Deps;
 use super::ScheduledJob;
 use crate::settings::RunnerSettings;
 use apalis::prelude::BoxDynError;
-use chrono::{Duration, Utc};
-use platform::jobs::AuditJob;
+use chrono::Utc;
+use platform::jobs::{AuditJob, Job};
 
 /// The sweep, on `RunnerSettings::maintenance_cron`.
 pub struct Sweep;
@@ -38,11 +38,10 @@ pub async fn run_once(deps: &Deps, now: chrono::DateTime<Utc>) -> Result<(), Box
         deps.queues.audits.push(AuditJob { audit_id }).await?;
         tracing::info!(%audit_id, "scheduled audit queued");
     }
-    // A queued audit that nobody started within two minutes lost its job.
-    for audit_id in platform::audits::stale_queued(&deps.db, &deps.all, now - Duration::minutes(2)).await? {
-        tracing::warn!(%audit_id, "re-queueing an audit whose job was lost");
-        deps.queues.audits.push(AuditJob { audit_id }).await?;
-    }
+    // Every audit that waits (or runs) has a token on the audit queue, unless a crash came
+    // between writing the row and pushing its job: then the missing tokens are pushed, and
+    // never one more than are missing (a backlog waits, it is not lost).
+    requeue_lost_audits(deps).await?;
     let due = platform::alerts::due(&deps.db, &deps.all, now, 500).await?;
     deps.queues.deliver_all(&due).await;
     // Seats held for a deposit that never came go back to their slot.
@@ -52,6 +51,24 @@ pub async fn run_once(deps: &Deps, now: chrono::DateTime<Utc>) -> Result<(), Box
     let expired = platform::monitors::rollups::expire(&deps.db, &deps.all, now, deps.monitors.retention).await?;
     if expired > 0 {
         tracing::info!(expired, "old monitor results removed");
+    }
+    Ok(())
+}
+
+async fn requeue_lost_audits(deps: &Deps) -> Result<(), BoxDynError> {
+    let needed = platform::audits::queue::needing_a_token(&deps.db, &deps.all, super::audit::stale_after(deps)).await?;
+    if needed == 0 {
+        return Ok(());
+    }
+    let tokens = platform::jobs::outstanding_in_queue(&deps.db, AuditJob::QUEUE).await?;
+    let missing = needed.saturating_sub(tokens);
+    if missing == 0 {
+        return Ok(());
+    }
+    let Some(audit_id) = platform::audits::queue::oldest_waiting(&deps.db, &deps.all).await? else { return Ok(()) };
+    tracing::warn!(missing, %audit_id, "re-queueing audits whose job was lost");
+    for _ in 0..missing {
+        deps.queues.audits.push(AuditJob { audit_id }).await?;
     }
     Ok(())
 }

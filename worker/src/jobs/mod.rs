@@ -10,6 +10,7 @@ pub mod email;
 pub mod maintenance;
 pub mod monitor_batch;
 pub mod monitor_schedule;
+pub mod raise_alert;
 
 use crate::settings::RunnerSettings;
 use apalis::prelude::BoxDynError;

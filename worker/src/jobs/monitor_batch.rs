@@ -1,5 +1,6 @@
 //! A batch of monitor checks: checks its monitors concurrently, records the results a few at
-//! a time, and raises the alerts their state changes call for.
+//! a time, and queues the alerts their state changes call for (raised by `raise_alert`, each
+//! on its own, so no tenant's channels weigh on the batch).
 
 use super::deps::Deps;
 use super::QueueJob;
@@ -8,7 +9,7 @@ use apalis::prelude::BoxDynError;
 use chrono::Utc;
 use platform::alerts::AlertEvent;
 use platform::ids::{MonitorId, ProductId};
-use platform::jobs::MonitorBatchJob;
+use platform::jobs::{MonitorBatchJob, RaiseAlertJob};
 use platform::monitors::{CheckResult, MonitorTarget, Transition};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -158,9 +159,7 @@ async fn alert(deps: &Deps, transitions: Vec<Transition>) -> Result<(), BoxDynEr
                 (monitor, event)
             }
         };
-        let ids =
-            platform::alerts::raise(&deps.db, &deps.all, &deps.plans, &deps.alerts, monitor.org_id, monitor.workspace_id, &event).await?;
-        deps.queues.deliver_all(&ids).await;
+        deps.queues.alerts.push(RaiseAlertJob { org_id: monitor.org_id, workspace_id: monitor.workspace_id, event }).await?;
     }
     Ok(())
 }

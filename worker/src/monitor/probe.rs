@@ -33,6 +33,7 @@ impl ProbeOutcome {
 /// The network clients of one worker process, shared by every check and delivery.
 pub struct Prober {
     dns: Dns,
+    guard: Guard,
     http: HttpClient,
     delivery: HttpClient,
     tls: TlsInspector,
@@ -48,7 +49,7 @@ impl Prober {
         let delivery = HttpClient::verifying(dns.clone(), guard, limits, &settings.extra_ca_pem)?;
         let roots = Arc::new(root_store(&settings.extra_ca_pem)?);
         let tls = TlsInspector::new(dns.clone(), guard, roots, timeout);
-        Ok(Self { dns, http, delivery, tls })
+        Ok(Self { dns, guard, http, delivery, tls })
     }
 
     /// The guarded HTTP client of the checks (accepts any certificate: the check judges it).
@@ -168,14 +169,14 @@ impl Prober {
         let latency_ms = Some(started.elapsed().as_millis().min(u128::from(u32::MAX)) as u32);
         match result {
             Ok(ips) => {
-                let shown: Vec<String> = ips.iter().take(4).map(|ip| ip.to_string()).collect();
-                ProbeOutcome {
-                    ok: true,
-                    latency_ms,
-                    status_code: None,
-                    message: format!("resolves to {}", shown.join(", ")),
-                    cert_days_left: None,
+                // Addresses the guard would refuse are counted, not shown: a tenant must not
+                // learn the private network the scanner runs in by naming its hosts.
+                let (public, private): (Vec<_>, Vec<_>) = ips.iter().partition(|ip| self.guard.check_ip(**ip).is_ok());
+                let mut shown: Vec<String> = public.iter().take(4).map(|ip| ip.to_string()).collect();
+                if !private.is_empty() {
+                    shown.push(format!("{} non-public address{} (not shown)", private.len(), if private.len() == 1 { "" } else { "es" }));
                 }
+                ProbeOutcome { ok: true, latency_ms, status_code: None, message: format!("resolves to {}", shown.join(", ")), cert_days_left: None }
             }
             Err(e) => ProbeOutcome { latency_ms, ..ProbeOutcome::fail(e.to_string()) },
         }

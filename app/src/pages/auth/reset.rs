@@ -13,7 +13,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use platform::infra::throttle::Action;
     let ctx = AppContext::current()?;
     let address = domain::email::EmailAddress::parse("email", &email)?;
-    ctx.throttles.check(Action::Reset, &session::client_ip(), Some(address.as_str()))?;
+    ctx.throttles.check(Action::Reset, session::client_addr()?, Some(address.as_str()))?;
     if let Some(user) = platform::accounts::find_by_email(&ctx.db, &address).await? {
         ctx.queues.email.push(platform::jobs::EmailJob::ResetPassword { user_id: user.id }).await?;
     }

@@ -12,8 +12,15 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::ssr::{session, AppContext};
     use platform::infra::throttle::Action;
     let ctx = AppContext::current()?;
-    ctx.throttles.check(Action::SignIn, &session::client_ip(), Some(&email))?;
-    let user = platform::accounts::check_credentials(&ctx.db, &email, &password).await?;
+    let client = session::client_addr()?;
+    ctx.throttles.check(Action::SignIn, client, Some(&email)).inspect_err(|_| {
+        tracing::warn!(target: "security", %client, "sign-in throttled");
+    })?;
+    // The security log names the client and the account, never what was typed.
+    let user = platform::accounts::check_credentials(&ctx.db, &email, &password).await.inspect_err(|_| {
+        tracing::warn!(target: "security", %client, "sign-in refused");
+    })?;
+    tracing::info!(target: "security", %client, user_id = %user.id, "signed in");
     if let Some(previous) = session::current_auth()? {
         platform::accounts::sessions::close(&ctx.db, &previous).await?;
     }

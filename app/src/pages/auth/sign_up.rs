@@ -11,8 +11,12 @@ pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
     use crate::ssr::{session, AppContext};
     use platform::infra::throttle::Action;
     let ctx = AppContext::current()?;
-    ctx.throttles.check(Action::SignUp, &session::client_ip(), None)?;
+    let client = session::client_addr()?;
+    ctx.throttles.check(Action::SignUp, client, None).inspect_err(|_| {
+        tracing::warn!(target: "security", %client, "sign-up throttled");
+    })?;
     let account = platform::accounts::sign_up(&ctx.db, &email, &password).await?;
+    tracing::info!(target: "security", %client, user_id = %account.user_id, "signed up");
     ctx.queues.email.push(platform::jobs::EmailJob::VerifyEmail { user_id: account.user_id }).await?;
     let token = platform::accounts::sessions::open(&ctx.db, &ctx.key, &ctx.sessions, account.user_id).await?;
     session::set_cookie(ctx.cookie.set(&token));

@@ -21,7 +21,7 @@ pub async fn resend_verification() -> Result<(), AppError> {
     use crate::ssr::{session, AppContext};
     let ctx = AppContext::current()?;
     let auth = session::require_auth()?;
-    ctx.throttles.check(platform::infra::throttle::Action::Reset, &session::client_ip(), Some(auth.email()))?;
+    ctx.throttles.check(platform::infra::throttle::Action::Reset, session::client_addr()?, Some(auth.email()))?;
     if !auth.email_verified() {
         ctx.queues.email.push(platform::jobs::EmailJob::VerifyEmail { user_id: auth.user_id() }).await?;
     }
