@@ -81,6 +81,12 @@ export async function signUp(page, email) {
   await page.getByLabel(/^email/i).fill(email);
   await page.getByLabel(/^password/i).fill('correct horse battery staple');
   await page.getByRole('button', { name: /create account/i }).click();
+  // Sign-up answers "check your inbox" (the same for a taken address); the password signs in.
+  await page.getByText(/check your inbox/i).waitFor();
+  await page.goto('/signin');
+  await page.getByLabel(/^email/i).fill(email);
+  await page.getByLabel(/^password/i).fill('correct horse battery staple');
+  await page.getByRole('button', { name: /^sign in$/i }).click();
   await page.waitForURL(/\/app$/);
 }
 

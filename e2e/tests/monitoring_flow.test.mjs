@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { BASE_URL, confirmEmail, launchBrowser, openPage, reloadUntil, screenshot, step } from '../support.mjs';
+import { BASE_URL, confirmEmail, launchBrowser, openPage, reloadUntil, screenshot, signUp, step } from '../support.mjs';
 
 const WAIT_MS = 40_000;
 
@@ -36,11 +36,7 @@ test('audit progress, an outage alert, the dashboard and the status page', { tim
     let productPath = '';
 
     await step(page, 'sign up and add a product', async () => {
-      await page.goto('/signup');
-      await page.getByLabel(/^email/i).fill(email);
-      await page.getByLabel(/^password/i).fill('correct horse battery staple');
-      await page.getByRole('button', { name: /create account/i }).click();
-      await page.waitForURL(/\/app$/);
+      await signUp(page, email);
       // Email alerts go out only from a confirmed account.
       await confirmEmail(page, email);
       await page.goto('/app/products/new');

@@ -1,5 +1,6 @@
-// The path a new founder takes: landing page → sign up → confirm the emailed link → add a
-// product (after one rejected attempt) → see it on the dashboard → sign out.
+// The path a new founder takes: landing page → sign up ("check your inbox": sign-up answers
+// the same for a taken address, so it signs nobody in) → sign in → confirm the emailed link →
+// add a product (after one rejected attempt) → see it on the dashboard → sign out.
 //
 // Runs against a server that is already up (see e2e/run.sh), at LAUNCHREADY_E2E_BASE_URL, and
 // drives the system Chromium through playwright-core, so no browser download is ever needed.
@@ -65,7 +66,17 @@ test('a founder signs up, confirms the email, adds a product and signs out', { t
       await page.getByLabel(/^email/i).fill(email);
       await page.getByLabel(/^password/i).fill(password);
       await page.getByRole('button', { name: /create account/i }).click();
-      await expectUrl(page, /\/app$/, 'creating an account lands on the dashboard at /app');
+      await expectVisible(page.getByText(/check your inbox/i), 'creating an account asks the founder to check their inbox');
+      await screenshot(page, 'signup-sent.png');
+    });
+
+    await step(page, 'sign in', async () => {
+      await page.getByRole('link', { name: /^sign in$/i }).last().click();
+      await expectUrl(page, /\/signin$/, 'the "Sign in" link leads to /signin');
+      await page.getByLabel(/^email/i).fill(email);
+      await page.getByLabel(/^password/i).fill(password);
+      await page.getByRole('button', { name: /^sign in$/i }).click();
+      await expectUrl(page, /\/app$/, 'signing in lands on the dashboard at /app');
       await expectVisible(page.getByText(/verify your email/i), 'the dashboard asks the new user to verify their email');
     });
 

@@ -22,6 +22,11 @@ pub enum EmailJob {
     ResetPassword {
         user_id: UserId,
     },
+    /// Someone tried to sign up with an address that already has an account: its owner is told
+    /// (the sign-up form answers as for a new address).
+    AccountExists {
+        user_id: UserId,
+    },
     /// A sprint booking changed: its contact is told, and the operators too when it is new.
     SprintBooking {
         booking_id: BookingId,

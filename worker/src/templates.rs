@@ -18,6 +18,24 @@ pub fn verify_email(to: &str, base_url: &str, token: &str) -> OutgoingMail {
     }
 }
 
+/// To the owner of an address someone tried to sign up with again.
+pub fn account_exists(to: &str, base_url: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_owned(),
+        subject: "You already have a launchready account".into(),
+        body_text: format!(
+            "Someone (hopefully you) tried to create a launchready account with this address, \
+             which already has one. Nothing was changed.\n\n\
+             Sign in here:\n\n\
+             {base}/signin\n\n\
+             Forgot your password? Choose a new one here:\n\n\
+             {base}/forgot\n\n\
+             If it was not you, ignore this mail.\n",
+            base = base_url.trim_end_matches('/'),
+        ),
+    }
+}
+
 pub fn reset_password(to: &str, base_url: &str, token: &str) -> OutgoingMail {
     OutgoingMail {
         to: to.to_owned(),

@@ -73,10 +73,20 @@ pub struct NewAccount {
     pub workspace_id: WorkspaceId,
 }
 
+/// What a sign-up did. The caller answers both the same way (and mails either the new user a
+/// confirmation link or the existing owner a notice), so the form does not reveal which
+/// addresses have an account.
+#[derive(Debug)]
+pub enum SignUp {
+    Created(NewAccount),
+    /// The address already has an account; nothing was created.
+    Exists(UserId),
+}
+
 /// Creates the user, their organisation, its default workspace and the owner membership in one
 /// transaction. The caller queues the verification mail.
 #[tracing::instrument(skip_all)]
-pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Result<NewAccount, DomainError> {
+pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Result<SignUp, DomainError> {
     let email_result = EmailAddress::parse("email", email);
     let password_result = NewPassword::parse("password", password);
     let (email, password) = match (email_result, password_result) {
@@ -91,13 +101,12 @@ pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Re
             return Err(DomainError::Invalid(errors));
         }
     };
-    if find_by_email(db, &email).await?.is_some() {
-        return Err(DomainError::Conflict {
-            field: "email".into(),
-            message: "an account with this email already exists; sign in instead".into(),
-        });
-    }
+    // The password is hashed either way: a taken address must not answer faster.
+    let existing = find_by_email(db, &email).await?;
     let password_hash = hash_password(password).await?;
+    if let Some(user) = existing {
+        return Ok(SignUp::Exists(user.id));
+    }
     let now = Utc::now();
     let (user_id, org_id, workspace_id) = (UserId::new_random(), OrgId::new_random(), WorkspaceId::new_random());
     let org_name = format!("{}'s organisation", email.as_str().split('@').next().unwrap_or("My"));
@@ -115,10 +124,9 @@ pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Re
     if let Err(err) = inserted {
         // Two sign-ups racing for one address: the unique index decides.
         if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) {
-            return Err(DomainError::Conflict {
-                field: "email".into(),
-                message: "an account with this email already exists; sign in instead".into(),
-            });
+            drop(txn);
+            let winner = find_by_email(db, &email).await?.ok_or_else(|| DomainError::Internal("the address was taken and is gone".into()))?;
+            return Ok(SignUp::Exists(winner.id));
         }
         return Err(internal(err));
     }
@@ -154,7 +162,7 @@ pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Re
     .map_err(internal)?;
     txn.commit().await.map_err(internal)?;
     tracing::info!(%user_id, %org_id, "account created");
-    Ok(NewAccount { user_id, org_id, workspace_id })
+    Ok(SignUp::Created(NewAccount { user_id, org_id, workspace_id }))
 }
 
 pub async fn find_by_email(db: &DatabaseConnection, email: &EmailAddress) -> Result<Option<user::Model>, DomainError> {
@@ -173,6 +181,11 @@ pub async fn check_credentials(db: &DatabaseConnection, email: &str, password: &
         Some(user) if ok => Ok(user),
         _ => Err(DomainError::BadCredentials),
     }
+}
+
+/// A user's address, for a mail job.
+pub async fn email_of(db: &DatabaseConnection, _jobs: &CrossTenant, user_id: UserId) -> Result<Option<String>, DomainError> {
+    Ok(user::Entity::find_by_id(user_id).one(db).await.map_err(internal)?.map(|u| u.email))
 }
 
 /// Marks the email verified. Returns the user id.

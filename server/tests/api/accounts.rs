@@ -19,7 +19,7 @@ async fn user_by_email(app: &TestApp, email: &str) -> user::Model {
 }
 
 on_both_databases!(
-    sign_up_creates_organisation_workspace_and_session,
+    sign_up_creates_the_account_and_mails_the_link,
     sign_up_refuses_bad_input_and_duplicates,
     sign_in_rotates_the_session_and_sign_out_ends_it,
     sessions_expire_when_idle_and_at_their_absolute_end,
@@ -30,11 +30,16 @@ on_both_databases!(
     private_pages_send_anonymous_visitors_to_sign_in,
 );
 
-async fn sign_up_creates_organisation_workspace_and_session(app: &TestApp) {
+async fn sign_up_creates_the_account_and_mails_the_link(app: &TestApp) {
     let client = app.new_client();
     let response = app.sign_up(&client, "Ada@Example.com", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let cookie = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>().join("\n");
+    assert_eq!(app.session_cookie_value(&response).await, None, "sign-up signs nobody in");
+    assert_eq!(viewer_email(app, &client).await, None);
+    let mail = app.wait_for_mail("ada@example.com", "Confirm your email").await;
+    assert!(mail.contains("/verify?token="), "{mail}");
+    let signed_in = app.sign_in(&client, "ada@example.com", PASSWORD).await;
+    let cookie = signed_in.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>().join("\n");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     assert_eq!(viewer_email(app, &client).await.as_deref(), Some("ada@example.com"));
 
@@ -60,17 +65,25 @@ async fn sign_up_refuses_bad_input_and_duplicates(app: &TestApp) {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "common password refused");
     assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), 0, "nothing was created");
 
-    assert_eq!(app.sign_up(&client, "bob@example.com", PASSWORD).await.status(), StatusCode::OK);
-    let response = app.sign_up(&app.new_client(), "BOB@example.com", PASSWORD).await;
-    assert_eq!(response.status(), StatusCode::CONFLICT);
-    assert!(response.text().await.unwrap().contains("email"));
+    let new = app.sign_up(&client, "bob@example.com", PASSWORD).await;
+    assert_eq!(new.status(), StatusCode::OK);
+    let new_location = new.headers().get("location").cloned();
+    let new_body = new.text().await.unwrap();
+    // A taken address gets the same answer; its owner is told by mail instead.
+    let again = app.sign_up(&app.new_client(), "BOB@example.com", "another good passphrase").await;
+    assert_eq!(again.status(), StatusCode::OK, "the form does not reveal that the address has an account");
+    assert_eq!(again.headers().get("location").cloned(), new_location);
+    assert_eq!(again.text().await.unwrap(), new_body);
+    app.wait_for_mail("bob@example.com", "You already have a launchready account").await;
     assert_eq!(organization::Entity::find().count(&app.db).await.unwrap(), 1, "the duplicate created no organisation");
+    assert_eq!(app.sign_in(&app.new_client(), "bob@example.com", "another good passphrase").await.status(), StatusCode::UNAUTHORIZED, "nor changed the password");
 }
 
 async fn sign_in_rotates_the_session_and_sign_out_ends_it(app: &TestApp) {
     let client = app.new_client();
-    let first = app.sign_up(&client, "cy@example.com", PASSWORD).await;
-    let first_cookie = app.session_cookie_value(&first).await.expect("session cookie at sign-up");
+    app.sign_up(&client, "cy@example.com", PASSWORD).await;
+    let first = app.sign_in(&client, "cy@example.com", PASSWORD).await;
+    let first_cookie = app.session_cookie_value(&first).await.expect("session cookie at the first sign-in");
 
     assert_eq!(app.sign_in(&client, "cy@example.com", "wrong password!").await.status(), StatusCode::UNAUTHORIZED);
     let second = app.sign_in(&client, "cy@example.com", PASSWORD).await;

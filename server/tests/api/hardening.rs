@@ -110,6 +110,7 @@ async fn secrets_never_reach_the_logs(app: &TestApp) {
     let client = app.new_client();
     let response = app.sign_up(&client, &email, &canary).await;
     assert_eq!(response.status(), StatusCode::OK);
+    let response = app.sign_in(&client, &email, &canary).await;
     let cookie = app.session_cookie_value(&response).await.unwrap();
     let _ = app.sign_in(&app.new_client(), &email, &format!("{canary}-wrong")).await;
     let mail = app.wait_for_mail(&email, "Confirm").await;

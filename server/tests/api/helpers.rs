@@ -183,7 +183,9 @@ impl TestApp {
         // No test may send a DNS query off the machine: by default names resolve through a
         // loopback port where nothing answers (tests that need names start their own server).
         figment = figment.merge(<figment::providers::Toml as figment::providers::Format>::string(
-            "scanner.resolver = \"127.0.0.1:9\"\nworker_heartbeat_secs = 1",
+            // Every test client signs in from 127.0.0.1: the per-client sign-in budget is raised
+            // (tests of it set their own).
+            "scanner.resolver = \"127.0.0.1:9\"\nworker_heartbeat_secs = 1\nthrottle.sign_in_per_ip_per_minute = 500",
         ));
         for (key, value) in overrides {
             figment = figment.merge(<figment::providers::Toml as figment::providers::Format>::string(&format!("{key} = {value}")));
@@ -289,11 +291,14 @@ impl TestApp {
         self.call(client, "auth/sign_in", &[("email", email), ("password", password)]).await
     }
 
-    /// A new account signed in on a fresh client.
+    /// A new account (its address not yet confirmed) signed in on a fresh client.
     pub async fn signed_up_client(&self, email: &str) -> reqwest::Client {
         let client = self.new_client();
         let response = self.sign_up(&client, email, PASSWORD).await;
         assert!(response.status().is_success(), "sign up {email}: {}", response.status());
+        // Sign-up does not sign in (it answers the same for a taken address); the password does.
+        let response = self.sign_in(&client, email, PASSWORD).await;
+        assert!(response.status().is_success(), "sign in {email}: {}", response.status());
         client
     }
 

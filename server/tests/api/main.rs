@@ -20,6 +20,7 @@ mod proxy;
 mod receivers;
 mod scan_cli;
 mod scan_fixture;
+mod self_audit;
 mod sprints;
 mod status_page;
 mod tarpit;

@@ -35,6 +35,7 @@ async fn send_email(job: EmailJob, deps: Deps, attempt: usize) -> Result<(), Box
         EmailJob::VerifyEmail { user_id } => (user_id, Purpose::VerifyEmail),
         EmailJob::ResetPassword { user_id } => (user_id, Purpose::ResetPassword),
         EmailJob::SprintBooking { booking_id, event } => return send_booking_mail(&deps, booking_id, event).await,
+        EmailJob::AccountExists { user_id } => return send_account_exists(&deps, user_id).await,
     };
     let Some((user, token)) = platform::accounts::issue_mail_token(&deps.db, &deps.all, &deps.key, user_id, purpose).await? else {
         tracing::info!(%user_id, "mail no longer applies; skipped");
@@ -45,6 +46,20 @@ async fn send_email(job: EmailJob, deps: Deps, attempt: usize) -> Result<(), Box
         Purpose::ResetPassword => templates::reset_password(&user.email, &deps.base_url, token.expose()),
     };
     if let Err(err) = deps.mailer.send(&mail).await {
+        tracing::warn!(%err, "mail delivery failed; will retry");
+        return Err(err.into());
+    }
+    Ok(())
+}
+
+/// The notice to an address's owner that someone signed up with it again (no token: the mail
+/// points to sign-in and the reset page).
+async fn send_account_exists(deps: &Deps, user_id: platform::ids::UserId) -> Result<(), BoxDynError> {
+    let Some(email) = platform::accounts::email_of(&deps.db, &deps.all, user_id).await? else {
+        tracing::info!(%user_id, "the account is gone; notice skipped");
+        return Ok(());
+    };
+    if let Err(err) = deps.mailer.send(&templates::account_exists(&email, &deps.base_url)).await {
         tracing::warn!(%err, "mail delivery failed; will retry");
         return Err(err.into());
     }
@@ -80,6 +95,7 @@ fn job_kind(job: &EmailJob) -> &'static str {
     match job {
         EmailJob::VerifyEmail { .. } => "verify_email",
         EmailJob::ResetPassword { .. } => "reset_password",
+        EmailJob::AccountExists { .. } => "account_exists",
         EmailJob::SprintBooking { event, .. } => event.as_str(),
     }
 }
