@@ -37,11 +37,9 @@ pub async fn count(db: &impl ConnectionTrait, org_id: OrgId, resource: Resource)
         Resource::Monitors => monitor::Entity::find().filter(monitor::Column::OrgId.eq(org_id)).count(db).await.map_err(internal)?,
         Resource::Members => membership::Entity::find().filter(membership::Column::OrgId.eq(org_id)).count(db).await.map_err(internal)?,
         Resource::Workspaces => workspace::Entity::find().filter(workspace::Column::OrgId.eq(org_id)).count(db).await.map_err(internal)?,
-        Resource::Channels => notification_channel::Entity::find()
-            .filter(notification_channel::Column::OrgId.eq(org_id))
-            .count(db)
-            .await
-            .map_err(internal)?,
+        Resource::Channels => {
+            notification_channel::Entity::find().filter(notification_channel::Column::OrgId.eq(org_id)).count(db).await.map_err(internal)?
+        }
     })
 }
 

@@ -73,6 +73,9 @@ struct RawConfig {
     /// CIDRs or addresses, as a list or one comma-separated string. Default none: the socket
     /// peer is the client.
     trusted_proxies: OneOrMany,
+    /// Where vulnerabilities are reported (`/.well-known/security.txt`): a `mailto:` or
+    /// `https:` URI. Default: `mailto:security@` the host of `base_url`.
+    security_contact: Option<String>,
     /// Serve the development outbox (`/dev/outbox`) although the server listens on a
     /// non-loopback address (a development VM or container). Only without SMTP, and only to
     /// loopback clients either way.
@@ -176,6 +179,7 @@ impl Default for RawConfig {
             admins: Vec::new(),
             sprints: SprintPolicy::default(),
             trusted_proxies: OneOrMany::Many(Vec::new()),
+            security_contact: None,
             dev_outbox: false,
         }
     }
@@ -239,6 +243,7 @@ pub struct Config {
     pub admins: Vec<String>,
     pub sprints: SprintPolicy,
     pub trusted_proxies: TrustedProxies,
+    pub security_contact: String,
     pub dev_outbox: bool,
 }
 
@@ -321,6 +326,11 @@ impl Config {
             Environment::Development => LogFormat::Pretty,
             Environment::Production => LogFormat::Json,
         });
+        let security_contact = match raw.security_contact.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            Some(contact) if contact.starts_with("mailto:") || contact.starts_with("https://") => contact.to_owned(),
+            Some(contact) => return Err(invalid("security_contact", format!("\"{contact}\" must be a mailto: or https: URI"))),
+            None => format!("mailto:security@{}", base_url.host_str().unwrap_or("localhost")),
+        };
         let seconds = |key: &'static str, n: u64| if n == 0 { Err(invalid(key, "must be greater than 0")) } else { Ok(n) };
         Ok(Self {
             env: raw.env,
@@ -354,6 +364,7 @@ impl Config {
             sprints: raw.sprints,
             trusted_proxies: TrustedProxies::parse(raw.trusted_proxies.entries()).map_err(|m| invalid("trusted_proxies", m))?,
             dev_outbox: raw.dev_outbox,
+            security_contact,
         })
     }
 

@@ -22,7 +22,7 @@ pub async fn create_channel(form: domain::channel::ChannelForm) -> Result<Channe
     let ctx = crate::ssr::AppContext::current()?;
     let (auth, scope) = crate::ssr::session::require_scope().await?;
     let spec = form.validate(&ctx.guard)?;
-    if spec.kind == domain::channel::ChannelKind::Email {
+    if spec.kind == domain::plans::ChannelKind::Email {
         auth.require_confirmed_email("send alerts by email")?;
     }
     Ok(platform::alerts::channels::create(&ctx.db, &scope, &ctx.key, &ctx.plans, &spec).await?)

@@ -16,7 +16,8 @@ use uuid::Uuid;
 #[server(endpoint = "audits/request")]
 pub async fn request_audit(product_id: Uuid) -> Result<AuditSummary, AppError> {
     let (ctx, scope) = crate::ssr::session::tenant().await?;
-    Ok(platform::usecases::request_audit(&ctx.db, &scope, &ctx.plans, &ctx.queues, product_id.into(), domain::audit::AuditTrigger::Manual).await?)
+    Ok(platform::usecases::request_audit(&ctx.db, &scope, &ctx.plans, &ctx.queues, product_id.into(), domain::audit::AuditTrigger::Manual)
+        .await?)
 }
 
 /// One run's progress and verdict (polled while it runs).

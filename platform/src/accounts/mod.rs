@@ -76,7 +76,6 @@ pub struct NewAccount {
 /// What a sign-up did. The caller answers both the same way (and mails either the new user a
 /// confirmation link or the existing owner a notice), so the form does not reveal which
 /// addresses have an account.
-#[derive(Debug)]
 pub enum SignUp {
     Created(NewAccount),
     /// The address already has an account; nothing was created.
@@ -125,7 +124,8 @@ pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Re
         // Two sign-ups racing for one address: the unique index decides.
         if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) {
             drop(txn);
-            let winner = find_by_email(db, &email).await?.ok_or_else(|| DomainError::Internal("the address was taken and is gone".into()))?;
+            let winner =
+                find_by_email(db, &email).await?.ok_or_else(|| DomainError::Internal("the address was taken and is gone".into()))?;
             return Ok(SignUp::Exists(winner.id));
         }
         return Err(internal(err));

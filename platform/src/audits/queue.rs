@@ -15,15 +15,15 @@ use crate::text_enum::Text;
 use chrono::{DateTime, Duration, Utc};
 use domain::audit::AuditStatus;
 use domain::DomainError;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 /// Waiting, or running for longer than any live run could.
 fn claimable(cutoff: DateTime<Utc>) -> Condition {
-    Condition::any().add(audit::Column::Status.eq(Text(AuditStatus::Queued))).add(
-        Condition::all().add(audit::Column::Status.eq(Text(AuditStatus::Running))).add(audit::Column::StartedAt.lt(cutoff)),
-    )
+    Condition::any()
+        .add(audit::Column::Status.eq(Text(AuditStatus::Queued)))
+        .add(Condition::all().add(audit::Column::Status.eq(Text(AuditStatus::Running))).add(audit::Column::StartedAt.lt(cutoff)))
 }
 
 /// Marks the fairest waiting audit running and returns what to audit; `None` when nothing is
@@ -57,7 +57,7 @@ async fn fairest_waiting(db: &DatabaseConnection, cutoff: DateTime<Utc>) -> Resu
     let running: HashMap<OrgId, i64> = audit::Entity::find()
         .select_only()
         .column(audit::Column::OrgId)
-        .column_as(Expr::col(audit::Column::Id).count(), "running")
+        .column_as(Expr::from(Func::count(Expr::col(audit::Column::Id))), "running")
         .filter(audit::Column::Status.eq(Text(AuditStatus::Running)))
         .filter(audit::Column::StartedAt.gte(cutoff))
         .filter(audit::Column::OrgId.is_in(waiting.iter().copied()))
@@ -120,18 +120,17 @@ pub async fn wait_again(db: &DatabaseConnection, _jobs: &CrossTenant, id: AuditI
 /// Audits that wait or count as running: each needs one token on the queue.
 pub async fn needing_a_token(db: &DatabaseConnection, _jobs: &CrossTenant, stale_after: Duration) -> Result<u64, DomainError> {
     audit::Entity::find()
-        .filter(
-            Condition::any().add(claimable(Utc::now() - stale_after)).add(audit::Column::Status.eq(Text(AuditStatus::Running))),
-        )
+        .filter(Condition::any().add(claimable(Utc::now() - stale_after)).add(audit::Column::Status.eq(Text(AuditStatus::Running))))
         .count(db)
         .await
         .map_err(internal)
 }
 
-/// The oldest waiting audit (for the log line of a token pushed by the sweep).
-pub async fn oldest_waiting(db: &DatabaseConnection, _jobs: &CrossTenant) -> Result<Option<AuditId>, DomainError> {
+/// The oldest audit that needs a token (for the payload and log line of one the sweep pushes;
+/// the token runs whichever audit is fairest then).
+pub async fn oldest_needing_a_token(db: &DatabaseConnection, _jobs: &CrossTenant) -> Result<Option<AuditId>, DomainError> {
     let row = audit::Entity::find()
-        .filter(audit::Column::Status.eq(Text(AuditStatus::Queued)))
+        .filter(audit::Column::Status.is_in([Text(AuditStatus::Queued), Text(AuditStatus::Running)]))
         .order_by_asc(audit::Column::CreatedAt)
         .one(db)
         .await

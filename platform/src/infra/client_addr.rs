@@ -186,10 +186,8 @@ mod tests {
     #[test]
     fn forwarded_wins_over_x_forwarded_for_and_reads_ipv6() {
         let trusted = proxies("::1/128 10.0.0.0/8");
-        let both = headers(&[
-            ("x-forwarded-for", "198.51.100.99"),
-            ("forwarded", "for=192.0.2.60;proto=https, for=\"[2001:db8:cafe::17]:4711\""),
-        ]);
+        let both =
+            headers(&[("x-forwarded-for", "198.51.100.99"), ("forwarded", "for=192.0.2.60;proto=https, for=\"[2001:db8:cafe::17]:4711\"")]);
         assert_eq!(ClientAddr::resolve(ip("::1"), &both, &trusted).ip(), ip("2001:db8:cafe::17"));
     }
 

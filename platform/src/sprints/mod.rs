@@ -19,7 +19,9 @@ use domain::sprint::{
 };
 use domain::DomainError;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
 use std::collections::HashMap;
 
 /// An unpaid deposit holds its seat this long (Stripe's Checkout Sessions expire after 24 h).
@@ -350,7 +352,9 @@ pub async fn deposit_paid(db: &DatabaseConnection, checkout: &CheckoutState, now
         // A replay of the session that paid: nothing to do.
         Some(b) if b.checkout_session_id.as_deref() == Some(checkout.id.as_str()) => {}
         // Paid twice, or after the seat was given back: money without a booking to credit.
-        Some(b) => tracing::warn!(booking_id = %id, status = b.status.as_str(), "a deposit was paid for a booking no longer awaiting one: refund it in Stripe"),
+        Some(b) => {
+            tracing::warn!(booking_id = %id, status = b.status.as_str(), "a deposit was paid for a booking no longer awaiting one: refund it in Stripe")
+        }
         None => tracing::warn!(booking_id = %id, "a deposit was paid for a booking that does not exist: refund it in Stripe"),
     }
     Ok(None)

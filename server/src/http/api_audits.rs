@@ -28,7 +28,8 @@ async fn request(
     Tenant(scope): Tenant,
     path: Result<Path<Uuid>, PathRejection>,
 ) -> Result<(StatusCode, Json<AuditSummary>), ApiError> {
-    let audit = platform::usecases::request_audit(&state.ctx.db, &scope, &state.ctx.plans, &state.ctx.queues, id(path)?, AuditTrigger::Api).await?;
+    let audit =
+        platform::usecases::request_audit(&state.ctx.db, &scope, &state.ctx.plans, &state.ctx.queues, id(path)?, AuditTrigger::Api).await?;
     Ok((StatusCode::ACCEPTED, Json(audit)))
 }
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod health;
 pub mod limits;
 pub mod security;
+pub mod security_txt;
 pub mod stripe_webhook;
 
 use crate::config::{Config, Environment};
@@ -53,6 +54,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
 
     let csrf = Arc::new(csrf::CsrfPolicy::new(&config.base_url, config.env == Environment::Development));
     let security = Arc::new(security::SecurityHeaders { hsts: config.base_url.scheme() == "https" });
+    let security_txt = Arc::new(security_txt::SecurityTxt {
+        contact: config.security_contact.clone(),
+        base_url: config.base_url.as_str().trim_end_matches('/').to_owned(),
+    });
 
     // `Router::layer`: the last one added runs first.
     // Assets and health checks need no session: they are merged after the authentication
@@ -64,6 +69,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/.well-known/security.txt", get(move || security_txt::serve(security_txt.clone())))
         .merge(assets::router(&pkg_dir))
         .layer(middleware::from_fn_with_state(csrf, csrf::refuse_cross_site))
         // Stripe's webhooks come from Stripe, not a browser: the signature over the raw body

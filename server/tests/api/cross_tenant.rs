@@ -138,6 +138,7 @@ const UNSCOPED: &[(&str, &str)] = &[
     ("api POST /api/v1/products", "creates in the caller's own workspace"),
     ("route GET /healthz", "public liveness"),
     ("route GET /readyz", "public readiness"),
+    ("route GET /.well-known/security.txt", "public: where to report a vulnerability (RFC 9116)"),
     ("route POST /webhooks/stripe", "Stripe's signature over the raw body is the credential"),
 ];
 
@@ -208,7 +209,8 @@ on_both_databases!(another_tenants_product_is_not_found_on_every_route);
 
 async fn another_tenants_product_is_not_found_on_every_route(app: &TestApp) {
     let victim = app.confirmed_client("victim@example.com").await;
-    let attacker = app.signed_up_client("attacker@example.com").await;
+    // Confirmed, so the routes that need a confirmed address reach their tenant check.
+    let attacker = app.confirmed_client("attacker@example.com").await;
     let created: Value = victim.post(app.url("/api/v1/products")).json(&acme()).send().await.unwrap().json().await.unwrap();
     let id = created["id"].as_str().unwrap().to_owned();
     let audit: Value = victim.post(app.url(&format!("/api/v1/products/{id}/audits"))).send().await.unwrap().json().await.unwrap();

@@ -183,9 +183,9 @@ impl TestApp {
         // No test may send a DNS query off the machine: by default names resolve through a
         // loopback port where nothing answers (tests that need names start their own server).
         figment = figment.merge(<figment::providers::Toml as figment::providers::Format>::string(
-            // Every test client signs in from 127.0.0.1: the per-client sign-in budget is raised
-            // (tests of it set their own).
-            "scanner.resolver = \"127.0.0.1:9\"\nworker_heartbeat_secs = 1\nthrottle.sign_in_per_ip_per_minute = 500",
+            // Every test client signs in from 127.0.0.1: the sign-in budgets are raised (tests of
+            // them set their own, or count to these).
+            "scanner.resolver = \"127.0.0.1:9\"\nworker_heartbeat_secs = 1\nthrottle.sign_in_per_ip_per_minute = 500\nthrottle.sign_in_per_account_per_minute = 10",
         ));
         for (key, value) in overrides {
             figment = figment.merge(<figment::providers::Toml as figment::providers::Format>::string(&format!("{key} = {value}")));

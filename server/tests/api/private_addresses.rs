@@ -41,7 +41,9 @@ async fn monitors_never_echo_private_addresses() {
     let inside = prober.check(&target(MonitorKind::Dns, "inside.test")).await;
     assert!(!inside.message.contains("172.16"), "{}", inside.message);
 
-    for (kind, url) in [(MonitorKind::Http, "http://inside.test/"), (MonitorKind::Http, "http://metadata.test/"), (MonitorKind::TlsExpiry, "inside.test")] {
+    for (kind, url) in
+        [(MonitorKind::Http, "http://inside.test/"), (MonitorKind::Http, "http://metadata.test/"), (MonitorKind::TlsExpiry, "inside.test")]
+    {
         let refused = prober.check(&target(kind, url)).await;
         assert!(!refused.ok);
         assert!(refused.message.contains("refused"), "{url}: {}", refused.message);

@@ -51,8 +51,11 @@ async fn forward(State(up): State<Upstream>, request: Request) -> Response {
     match sent {
         Ok(answer) => {
             let mut response = Response::builder().status(answer.status());
+            // Hop-by-hop headers describe the upstream connection, not this one.
             for (name, value) in answer.headers() {
-                response = response.header(name, value);
+                if !matches!(name.as_str(), "transfer-encoding" | "connection" | "keep-alive" | "content-length") {
+                    response = response.header(name, value);
+                }
             }
             response.body(Body::from(answer.bytes().await.unwrap_or_default())).unwrap()
         }
@@ -63,13 +66,8 @@ async fn forward(State(up): State<Upstream>, request: Request) -> Response {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn launchready_passes_its_own_audit() {
     let ip = next_ip();
-    let dns =
-        DnsServer::start(&[rec("launchready.test", "A", &ip.to_string()), rec("www.launchready.test", "A", &ip.to_string())]).await;
-    let app = TestApp::spawn_with(
-        Db::Sqlite,
-        &[("base_url", "\"https://launchready.test\"")],
-    )
-    .await;
+    let dns = DnsServer::start(&[rec("launchready.test", "A", &ip.to_string()), rec("www.launchready.test", "A", &ip.to_string())]).await;
+    let app = TestApp::spawn_with(Db::Sqlite, &[("base_url", "\"https://launchready.test\"")]).await;
 
     // The proxy in front: HTTPS with the test CA's certificate, plain HTTP answering 301.
     let upstream = Upstream {
@@ -81,13 +79,15 @@ async fn launchready_passes_its_own_audit() {
         Redirect::permanent(&format!("https://launchready.test{}", request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/")))
     });
     let names = vec!["launchready.test".to_owned(), "www.launchready.test".to_owned()];
-    web::serve(ip, Some(redirect), Some(HttpsSpec { router: proxy, cert_names: names, cert: CertKind::Valid, stack: TlsStack::Modern })).await;
+    web::serve(ip, Some(redirect), Some(HttpsSpec { router: proxy, cert_names: names, cert: CertKind::Valid, stack: TlsStack::Modern }))
+        .await;
 
     let mut target = Target::parse("https://launchready.test/").unwrap();
-    target.endpoints = ["/healthz=public,health", "/api/v1/products=authenticated", "/admin/sprints=admin", "/api/auth/sign_in=public,login"]
-        .iter()
-        .map(|e| Endpoint::parse(e).unwrap())
-        .collect();
+    target.endpoints =
+        ["/healthz=public,health", "/api/v1/products=authenticated", "/admin/sprints=admin", "/api/auth/sign_in=public,login"]
+            .iter()
+            .map(|e| Endpoint::parse(e).unwrap())
+            .collect();
     let options = AuditOptions {
         resolver: engine::net::dns::ResolverChoice::Server(dns.addr),
         extra_ca_pem: vec![CA.pem.clone().into_bytes()],
@@ -103,7 +103,8 @@ async fn launchready_passes_its_own_audit() {
         .map(|f| (f.id.as_str(), format!("{:?}: {} | {}", f.status, f.summary, f.evidence.join(" / "))))
         .collect();
     let expected: BTreeMap<&str, &str> = DEPLOYMENT_ONLY.iter().copied().collect();
-    let surprising: Vec<String> = not_passed.iter().filter(|(id, _)| !expected.contains_key(*id)).map(|(id, why)| format!("{id}: {why}")).collect();
+    let surprising: Vec<String> =
+        not_passed.iter().filter(|(id, _)| !expected.contains_key(*id)).map(|(id, why)| format!("{id}: {why}")).collect();
     let passing_now: Vec<&str> =
         card.checks.iter().filter(|f| f.status == Status::Pass && expected.contains_key(f.id.as_str())).map(|f| f.id.as_str()).collect();
     eprintln!(

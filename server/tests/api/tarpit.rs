@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use std::time::{Duration, Instant};
 use testkit::internet::site::Site;
 use testkit::internet::web::TlsStack;
-use testkit::internet::{tarpit, target_for, Internet};
+use testkit::internet::{target_for, tarpit, Internet};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_answers_while_twenty_audits_sit_in_a_tarpit() {

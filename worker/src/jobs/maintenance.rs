@@ -65,7 +65,7 @@ async fn requeue_lost_audits(deps: &Deps) -> Result<(), BoxDynError> {
     if missing == 0 {
         return Ok(());
     }
-    let Some(audit_id) = platform::audits::queue::oldest_waiting(&deps.db, &deps.all).await? else { return Ok(()) };
+    let Some(audit_id) = platform::audits::queue::oldest_needing_a_token(&deps.db, &deps.all).await? else { return Ok(()) };
     tracing::warn!(missing, %audit_id, "re-queueing audits whose job was lost");
     for _ in 0..missing {
         deps.queues.audits.push(AuditJob { audit_id }).await?;

@@ -171,12 +171,19 @@ impl Prober {
             Ok(ips) => {
                 // Addresses the guard would refuse are counted, not shown: a tenant must not
                 // learn the private network the scanner runs in by naming its hosts.
-                let (public, private): (Vec<_>, Vec<_>) = ips.iter().partition(|ip| self.guard.check_ip(**ip).is_ok());
+                let (public, private): (Vec<&std::net::IpAddr>, Vec<&std::net::IpAddr>) =
+                    ips.iter().partition(|ip| self.guard.check_ip(**ip).is_ok());
                 let mut shown: Vec<String> = public.iter().take(4).map(|ip| ip.to_string()).collect();
                 if !private.is_empty() {
                     shown.push(format!("{} non-public address{} (not shown)", private.len(), if private.len() == 1 { "" } else { "es" }));
                 }
-                ProbeOutcome { ok: true, latency_ms, status_code: None, message: format!("resolves to {}", shown.join(", ")), cert_days_left: None }
+                ProbeOutcome {
+                    ok: true,
+                    latency_ms,
+                    status_code: None,
+                    message: format!("resolves to {}", shown.join(", ")),
+                    cert_days_left: None,
+                }
             }
             Err(e) => ProbeOutcome { latency_ms, ..ProbeOutcome::fail(e.to_string()) },
         }
