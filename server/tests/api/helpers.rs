@@ -187,8 +187,11 @@ impl TestApp {
             // them set their own, or count to these).
             "scanner.resolver = \"127.0.0.1:9\"\nworker_heartbeat_secs = 1\nthrottle.sign_in_per_ip_per_minute = 500\nthrottle.sign_in_per_account_per_minute = 10",
         ));
+        // In the global profile, as the `(key, value)` settings above are: an override of one of
+        // them (`base_url`, `site_root`) must win.
         for (key, value) in overrides {
-            figment = figment.merge(<figment::providers::Toml as figment::providers::Format>::string(&format!("{key} = {value}")));
+            let setting = <figment::providers::Toml as figment::providers::Format>::string(&format!("{key} = {value}"));
+            figment = figment.merge(setting.profile(figment::Profile::Global));
         }
         let config = Config::from_figment(figment).expect("test configuration");
         let db = server::db::connect(&config.database_url).await.unwrap();

@@ -67,14 +67,33 @@ async fn forward(State(up): State<Upstream>, request: Request) -> Response {
 async fn launchready_passes_its_own_audit() {
     let ip = next_ip();
     let dns = DnsServer::start(&[rec("launchready.test", "A", &ip.to_string()), rec("www.launchready.test", "A", &ip.to_string())]).await;
-    let app = TestApp::spawn_with(Db::Sqlite, &[("base_url", "\"https://launchready.test\"")]).await;
+    // The front end `make build` built (the audit reads its scripts and styles).
+    let site_root = std::env::var("LAUNCHREADY_SITE_ROOT").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site").into());
+    assert!(
+        std::path::Path::new(&site_root).join("pkg/launchready_bg.wasm").exists(),
+        "the front end is not built in {site_root}: `make build` builds it"
+    );
+    let site_root = format!("\"{site_root}\"");
+    let app = TestApp::spawn_with(Db::Sqlite, &[("base_url", "\"https://launchready.test\""), ("site_root", site_root.as_str())]).await;
+    let direct = reqwest::get(app.url("/")).await.unwrap();
+    eprintln!("self-audit: the server's own answer to /: {} {:?}", direct.status(), direct.headers());
 
     // The proxy in front: HTTPS with the test CA's certificate, plain HTTP answering 301.
     let upstream = Upstream {
         base: app.base_url.clone(),
         http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
     };
-    let proxy = Router::new().fallback(forward).with_state(upstream);
+    // As the README's deployment section says: the proxy sends the www host to the canonical one.
+    let proxy = Router::new().fallback(forward).with_state(upstream).layer(axum::middleware::from_fn(
+        |request: Request, next: axum::middleware::Next| async move {
+            let host = request.headers().get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default().to_owned();
+            if host.starts_with("www.") {
+                let path = request.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
+                return Redirect::permanent(&format!("https://launchready.test{path}")).into_response();
+            }
+            next.run(request).await
+        },
+    ));
     let redirect = Router::new().fallback(|request: Request| async move {
         Redirect::permanent(&format!("https://launchready.test{}", request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/")))
     });
