@@ -75,8 +75,6 @@ async fn launchready_passes_its_own_audit() {
     );
     let site_root = format!("\"{site_root}\"");
     let app = TestApp::spawn_with(Db::Sqlite, &[("base_url", "\"https://launchready.test\""), ("site_root", site_root.as_str())]).await;
-    let direct = reqwest::get(app.url("/")).await.unwrap();
-    eprintln!("self-audit: the server's own answer to /: {} {:?}", direct.status(), direct.headers());
 
     // The proxy in front: HTTPS with the test CA's certificate, plain HTTP answering 301.
     let upstream = Upstream {
