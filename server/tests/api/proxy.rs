@@ -14,7 +14,11 @@ on_each_database!(
     the_outbox_is_for_loopback_clients_of_a_loopback_server,
 );
 
-const BEHIND_PROXY: &[(&str, &str)] = &[("trusted_proxies", "[\"127.0.0.1/32\", \"::1\"]"), ("throttle.sign_in_per_ip_per_minute", "20"), ("throttle.sign_in_per_account_per_minute", "5")];
+const BEHIND_PROXY: &[(&str, &str)] = &[
+    ("trusted_proxies", "[\"127.0.0.1/32\", \"::1\"]"),
+    ("throttle.sign_in_per_ip_per_minute", "20"),
+    ("throttle.sign_in_per_account_per_minute", "5"),
+];
 
 async fn a_flood_from_one_forwarded_client_does_not_stop_another(db: Db) {
     let app = TestApp::spawn_with(db, BEHIND_PROXY).await;

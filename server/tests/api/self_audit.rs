@@ -68,7 +68,8 @@ async fn launchready_passes_its_own_audit() {
     let ip = next_ip();
     let dns = DnsServer::start(&[rec("launchready.test", "A", &ip.to_string()), rec("www.launchready.test", "A", &ip.to_string())]).await;
     // The front end `make build` built (the audit reads its scripts and styles).
-    let site_root = std::env::var("LAUNCHREADY_SITE_ROOT").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site").into());
+    let site_root =
+        std::env::var("LAUNCHREADY_SITE_ROOT").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site").into());
     assert!(
         std::path::Path::new(&site_root).join("pkg/launchready_bg.wasm").exists(),
         "the front end is not built in {site_root}: `make build` builds it"
