@@ -27,17 +27,8 @@ pub async fn book_sprint(audit_id: Uuid, form: domain::sprint::BookingForm) -> R
     let (auth, scope) = crate::ssr::session::require_scope().await?;
     let spec = form.validate()?;
     auth.require_confirmed_email("book a sprint")?;
-    let booked = platform::sprints::book(
-        &ctx.db,
-        &scope,
-        ctx.stripe.as_ref(),
-        &ctx.sprints,
-        audit_id.into(),
-        &spec,
-        &ctx.base_url,
-        chrono::Utc::now(),
-    )
-    .await?;
+    let desk = platform::sprints::Desk { stripe: ctx.stripe.as_ref(), policy: ctx.sprints, base_url: &ctx.base_url };
+    let booked = platform::sprints::book(&ctx.db, &scope, desk, audit_id.into(), &spec, chrono::Utc::now()).await?;
     let mail = platform::jobs::EmailJob::SprintBooking { booking_id: booked.booking.id.into(), event: platform::jobs::BookingMail::Booked };
     if let Err(err) = ctx.queues.email.push(mail).await {
         // The booking stands and its page shows it; only the confirmation mail is missing.

@@ -379,7 +379,7 @@ fn regression_between(row: &audit::Model, grade_before: Option<Grade>, before: &
         .filter(|f| f.status == Status::Fail && matches!(f.severity, Severity::Critical | Severity::High))
         .collect();
     let dropped = grade_before.is_some_and(|before| card.grade > before);
-    (dropped || !new_failures.is_empty()).then(|| Regression {
+    (dropped || !new_failures.is_empty()).then_some(Regression {
         product_id: row.product_id,
         org_id: row.org_id,
         audit_id: row.id,

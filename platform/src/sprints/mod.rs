@@ -111,6 +111,15 @@ impl Default for SprintPolicy {
     }
 }
 
+/// What a booking is made with besides the founder's choice: the payment provider (none when
+/// billing is off), the desk's limits and our public URL (Checkout's return pages).
+#[derive(Clone, Copy)]
+pub struct Desk<'a> {
+    pub stripe: Option<&'a Stripe>,
+    pub policy: SprintPolicy,
+    pub base_url: &'a str,
+}
+
 /// Bookings that still hold a seat and wait for someone (the founder's deposit, the operator).
 const OPEN: [BookingStatus; 2] = [BookingStatus::AwaitingDeposit, BookingStatus::Requested];
 
@@ -168,13 +177,12 @@ pub async fn open_slots(db: &DatabaseConnection, today: NaiveDate) -> Result<Vec
 pub async fn book(
     db: &DatabaseConnection,
     scope: &TenantScope,
-    stripe: Option<&Stripe>,
-    policy: &SprintPolicy,
+    desk: Desk<'_>,
     audit_id: AuditId,
     spec: &BookingSpec,
-    base_url: &str,
     now: DateTime<Utc>,
 ) -> Result<Booked, DomainError> {
+    let Desk { stripe, policy, base_url } = desk;
     let detail = crate::audits::detail(db, scope, audit_id).await?;
     ensure_confirmed_member(db, scope, spec.contact_email.as_str()).await?;
     if !offers_sprint(&detail.summary) {
