@@ -57,6 +57,14 @@ async fn run(which: &Which, runs: usize) {
         .await
         .unwrap();
     assert!(signed_up.status().is_success(), "sign up: {}", signed_up.status());
+    // Sign-up does not sign in (it answers the same for a taken address); the password does.
+    let signed_in = client
+        .post(format!("{base}/api/auth/sign_in"))
+        .form(&[("email", "bench@example.com"), ("password", "correct horse battery staple")])
+        .send()
+        .await
+        .unwrap();
+    assert!(signed_in.status().is_success(), "sign in: {}", signed_in.status());
     let user = user::Entity::find().filter(user::Column::Email.eq("bench@example.com")).one(&bench.db).await.unwrap().unwrap();
     let org_id = membership::Entity::find().filter(membership::Column::UserId.eq(user.id)).one(&bench.db).await.unwrap().unwrap().org_id;
     organization::ActiveModel { id: Set(org_id), plan: Set(Text(Plan::Agency)), ..Default::default() }.update(&bench.db).await.unwrap();
