@@ -17,7 +17,7 @@ LAUNCHREADY_TEST_PG ?= postgres://postgres@127.0.0.1:5432/postgres
 # (building it together with them would unify Leptos' ssr and hydrate features).
 SERVER_PACKAGES := -p domain -p platform -p engine -p migrations -p worker -p app -p server -p testkit
 
-.PHONY: run test setup build frontend server test-rust smoke test-e2e fmt fmt-check clippy benches feature-drift import-cycles capabilities checks-docs
+.PHONY: run test setup build frontend server test-rust smoke test-e2e fmt fmt-check clippy benches feature-drift import-cycles capabilities checks-docs fuzz
 
 run: setup build
 	@scripts/serve.sh
@@ -79,3 +79,9 @@ capabilities:
 # they are stale). scripts/new-check.py scaffolds a new check.
 checks-docs:
 	@$(ENV) LAUNCHREADY_BLESS=1 cargo test --release -p engine --test audit docs_tables_are_generated_from_the_catalog
+
+# Every fuzz target for FUZZ_SECONDS each (default 600: ten minutes), then executions,
+# coverage and crashes per target (scripts/fuzz.sh). Not part of `make test`: the inputs that
+# once crashed a target are replayed there by the engine's tests.
+fuzz:
+	@scripts/fuzz.sh

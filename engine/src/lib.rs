@@ -8,6 +8,7 @@ mod checks;
 pub mod context;
 pub mod model;
 pub mod net;
+pub mod product_file;
 pub mod redact;
 pub mod registry;
 pub mod report;
@@ -15,6 +16,8 @@ pub mod run;
 pub mod scoring;
 pub mod target;
 
+#[doc(hidden)]
+pub use checks::fuzzing;
 pub use checks::registry;
 pub use model::{Category, Decision, Finding, Grade, Scorecard, Severity, Status};
 pub use run::{run_audit, AuditError, Progress};

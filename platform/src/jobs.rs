@@ -218,38 +218,36 @@ impl Queues {
     }
 }
 
-/// Jobs waiting, running or due for a retry, on every queue.
-const OUTSTANDING_SQLITE: &str =
-    "SELECT COUNT(*) AS n FROM Jobs WHERE status IN ('Pending', 'Queued', 'Running') OR (status = 'Failed' AND attempts < max_attempts)";
-const OUTSTANDING_POSTGRES: &str =
-    "SELECT COUNT(*) AS n FROM apalis.jobs WHERE status IN ('Pending', 'Queued', 'Running') OR (status = 'Failed' AND attempts < max_attempts)";
+/// Stored jobs that are not finished: waiting, claimed, running, or failed with attempts left.
+const UNFINISHED: &str = "(status IN ('Pending', 'Queued', 'Running') OR (status = 'Failed' AND attempts < max_attempts))";
 
-/// Unfinished jobs of one queue (as [`outstanding_jobs`] counts them).
-pub async fn outstanding_in_queue(db: &sea_orm::DatabaseConnection, queue: &str) -> Result<u64, DomainError> {
+/// Unfinished jobs on every queue, or on one (`queue`).
+async fn count_unfinished(db: &sea_orm::DatabaseConnection, queue: Option<&str>) -> Result<i64, DomainError> {
     use sea_orm::{ConnectionTrait, DbBackend, Statement};
     let backend = db.get_database_backend();
-    let sql = if backend == DbBackend::Postgres {
-        "SELECT COUNT(*) AS n FROM apalis.jobs WHERE job_type = $1 AND (status IN ('Pending', 'Queued', 'Running') OR (status = 'Failed' AND attempts < max_attempts))"
-    } else {
-        "SELECT COUNT(*) AS n FROM Jobs WHERE job_type = ? AND (status IN ('Pending', 'Queued', 'Running') OR (status = 'Failed' AND attempts < max_attempts))"
+    let (table, placeholder) = if backend == DbBackend::Postgres { ("apalis.jobs", "$1") } else { ("Jobs", "?") };
+    let statement = match queue {
+        None => Statement::from_string(backend, format!("SELECT COUNT(*) AS n FROM {table} WHERE {UNFINISHED}")),
+        Some(queue) => Statement::from_sql_and_values(
+            backend,
+            format!("SELECT COUNT(*) AS n FROM {table} WHERE job_type = {placeholder} AND {UNFINISHED}"),
+            [queue.into()],
+        ),
     };
     let row = db
-        .query_one_raw(Statement::from_sql_and_values(backend, sql, [queue.into()]))
-        .await
-        .map_err(crate::db::internal)?
-        .ok_or_else(|| DomainError::Internal("counting jobs: no row".into()))?;
-    Ok(row.try_get::<i64>("", "n").map_err(crate::db::internal)?.max(0) as u64)
-}
-
-/// Stored jobs that are not finished: waiting, claimed, running, or failed with attempts left.
-pub async fn outstanding_jobs(db: &sea_orm::DatabaseConnection) -> Result<i64, DomainError> {
-    use sea_orm::{ConnectionTrait, DbBackend, Statement};
-    let backend = db.get_database_backend();
-    let sql = if backend == DbBackend::Postgres { OUTSTANDING_POSTGRES } else { OUTSTANDING_SQLITE };
-    let row = db
-        .query_one_raw(Statement::from_string(backend, sql))
+        .query_one_raw(statement)
         .await
         .map_err(crate::db::internal)?
         .ok_or_else(|| DomainError::Internal("counting jobs: no row".into()))?;
     row.try_get::<i64>("", "n").map_err(crate::db::internal)
+}
+
+/// Unfinished jobs of one queue.
+pub async fn outstanding_in_queue(db: &sea_orm::DatabaseConnection, queue: &str) -> Result<u64, DomainError> {
+    Ok(count_unfinished(db, Some(queue)).await?.max(0) as u64)
+}
+
+/// Stored jobs that are not finished, on every queue.
+pub async fn outstanding_jobs(db: &sea_orm::DatabaseConnection) -> Result<i64, DomainError> {
+    count_unfinished(db, None).await
 }

@@ -182,6 +182,8 @@ async fn set_monitor_paused(db: &impl ConnectionTrait, ids: &[Uuid], paused: boo
 pub async fn usage(db: &impl ConnectionTrait, limits: &PlanLimits, org_id: OrgId) -> Result<Vec<UsageLine>, DomainError> {
     let mut lines = Vec::with_capacity(Resource::ALL.len());
     for resource in Resource::ALL {
+        let used = count(db, org_id, resource).await?;
+        let quota = resource.quota(limits);
         let paused = match resource {
             Resource::Products => product::Entity::find()
                 .filter(product::Column::OrgId.eq(org_id))
@@ -195,12 +197,11 @@ pub async fn usage(db: &impl ConnectionTrait, limits: &PlanLimits, org_id: OrgId
                 .count(db)
                 .await
                 .map_err(internal)?,
-            Resource::Members | Resource::Workspaces | Resource::Channels => 0,
+            // Channels beyond the plan are not marked: alerts simply go to the oldest ones it allows.
+            Resource::Channels => used - quota.allows(used),
+            Resource::Members | Resource::Workspaces => 0,
         };
-        let used = count(db, org_id, resource).await?;
-        // Channels beyond the plan are not marked: alerts simply go to the oldest ones it allows.
-        let paused = if resource == Resource::Channels { used - resource.quota(limits).allows(used) } else { paused };
-        lines.push(UsageLine { resource, used, paused, quota: resource.quota(limits) });
+        lines.push(UsageLine { resource, used, paused, quota });
     }
     Ok(lines)
 }

@@ -368,6 +368,12 @@ impl Config {
         })
     }
 
+    /// Whether the development outbox (when mail goes there) may be served, to loopback
+    /// clients, by a server listening on `listening`: on loopback, or with `dev_outbox`.
+    pub fn outbox_allowed_on(&self, listening: SocketAddr) -> bool {
+        listening.ip().is_loopback() || self.dev_outbox
+    }
+
     /// Our own origin, `scheme://host[:port]`, for the CSRF check.
     pub fn origin(&self) -> String {
         self.base_url.origin().ascii_serialization()

@@ -36,7 +36,37 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DbSetupErr
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
         });
+    if url.is_postgres() {
+        // Replaces sqlx's own per-checkout ping: the check below is that ping too.
+        options.test_before_acquire(false).map_sqlx_postgres_before_acquire(outside_any_transaction);
+    }
     Database::connect(options).await.map_err(|source| DbSetupError::Connect { url: url.redacted(), source })
+}
+
+/// Whether a pooled PostgreSQL connection may be handed out: it answers, and its session is
+/// outside any transaction block.
+///
+/// sqlx 0.9.0 can return a connection to the pool still inside a transaction: when a `BEGIN`
+/// is cancelled mid-flight (a client that hangs up, a job that times out, a worker that
+/// stops), its rollback guard does nothing (sqlx issue #4393, fixed after 0.9.0). The next
+/// borrower's writes would then run inside that transaction and vanish when the connection
+/// closes: a "created" row that nobody else ever sees. In autocommit every statement is the
+/// first of its own transaction, so its two timestamps are equal; inside a block left open
+/// they differ (or the statement fails, if the block is aborted). Such a connection is
+/// dropped, which makes the server roll the block back, and the pool opens another.
+fn outside_any_transaction(
+    conn: &mut sqlx::postgres::PgConnection,
+    _meta: sqlx::pool::PoolConnectionMetadata,
+) -> futures::future::BoxFuture<'_, Result<bool, sqlx::Error>> {
+    Box::pin(async move {
+        use sqlx::Row;
+        let row = sqlx::raw_sql("SELECT transaction_timestamp() = statement_timestamp() AS outside").fetch_one(&mut *conn).await?;
+        let outside: bool = row.try_get("outside")?;
+        if !outside {
+            tracing::warn!("a pooled PostgreSQL connection was left inside a transaction; it is closed, not reused");
+        }
+        Ok(outside)
+    })
 }
 
 /// The file behind a `sqlite:` URL, if it names one.

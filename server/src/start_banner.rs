@@ -21,7 +21,7 @@ impl StartBanner {
             Environment::Production => "production",
         };
         let mail = match &config.smtp_url {
-            None if listening.ip().is_loopback() || config.dev_outbox => {
+            None if config.outbox_allowed_on(listening) => {
                 format!("mail to the development outbox (no SMTP_URL set): read it at {base}/dev/outbox (loopback clients only)")
             }
             None => "mail to the development outbox (no SMTP_URL set), which is off: the server does not listen on loopback \

@@ -157,7 +157,7 @@ impl Application {
             throttles: Throttles::new(&config.throttle),
             guard: domain::guard::Guard::new(config.scanner.allow_private_targets),
             cookie,
-            outbox_enabled: email.mailer.uses_outbox() && (listening.ip().is_loopback() || config.dev_outbox),
+            outbox_enabled: email.mailer.uses_outbox() && config.outbox_allowed_on(listening),
         });
         let asset_version = http::assets::version_of(&config.site_root.join("pkg"));
         let leptos_options = LeptosOptions::builder()

@@ -9,6 +9,7 @@ mod api;
 mod dns;
 mod email;
 mod exposure;
+pub mod fuzzing;
 mod headers;
 mod http;
 mod perf;

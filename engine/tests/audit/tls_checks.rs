@@ -105,13 +105,6 @@ async fn a_tarpit_holds_no_probe_past_its_deadline() {
     let legacy = card.checks.iter().find(|f| f.id == "tls.protocol.legacy").unwrap();
     assert!(legacy.summary.contains("timed out") || legacy.summary.contains("deadline"), "{}", legacy.summary);
 
-    let mut open = tarpit::open_connections(site.ip);
-    for _ in 0..40 {
-        if open == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        open = tarpit::open_connections(site.ip);
-    }
+    let open = tarpit::wait_for_held(site.ip, Duration::from_secs(4), |held| held == 0).await;
     assert_eq!(open, 0, "probes still hold sockets to the tarpit after the audit ended");
 }

@@ -69,17 +69,7 @@ pub async fn create(
     plans: &PlanTable,
     spec: &ChannelSpec,
 ) -> Result<ChannelCreated, DomainError> {
-    let plan = crate::quota::plan_of(db, scope.org_id()).await?;
-    if !plans.limits(plan).alert_channels.contains(&spec.kind) {
-        return Err(DomainError::plan_limit(
-            "alert_channels",
-            format!(
-                "{} alerts are not included in the {} plan, which sends email alerts. Upgrade to use them.",
-                spec.kind.label(),
-                plan.label()
-            ),
-        ));
-    }
+    ensure_kind_allowed(db, scope, plans, spec.kind).await?;
     let signing_secret = (spec.kind == ChannelKind::Webhook).then(|| {
         let mut bytes = [0u8; 32];
         rand::rng().fill_bytes(&mut bytes);
@@ -105,6 +95,24 @@ pub async fn create(
     txn.commit().await.map_err(internal)?;
     tracing::info!(channel_id = %row.id, "alert channel created");
     Ok(ChannelCreated { channel: to_view(row), signing_secret })
+}
+
+/// 402 unless the organisation's plan includes alerts of this kind (checked when a channel is
+/// created and when one sends a test: after a downgrade a channel may stay but not send).
+pub(crate) async fn ensure_kind_allowed(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    plans: &PlanTable,
+    kind: ChannelKind,
+) -> Result<(), DomainError> {
+    let plan = crate::quota::plan_of(db, scope.org_id()).await?;
+    if plans.limits(plan).alert_channels.contains(&kind) {
+        return Ok(());
+    }
+    Err(DomainError::plan_limit(
+        "alert_channels",
+        format!("{} alerts are not included in the {} plan, which sends email alerts. Upgrade to use them.", kind.label(), plan.label()),
+    ))
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), channel_id = %id))]

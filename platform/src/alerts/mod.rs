@@ -294,17 +294,7 @@ pub async fn send_test(
     channel_id: ChannelId,
 ) -> Result<Vec<NotificationId>, DomainError> {
     let channel = crate::alerts::channels::get_row(db, scope, channel_id).await?;
-    let plan = crate::quota::plan_of(db, scope.org_id()).await?;
-    if !plans.limits(plan).alert_channels.contains(&channel.kind.0) {
-        return Err(DomainError::plan_limit(
-            "alert_channels",
-            format!(
-                "{} alerts are not included in the {} plan, so this channel sends nothing, test alerts included. Upgrade to use it again.",
-                channel.kind.0.label(),
-                plan.label()
-            ),
-        ));
-    }
+    crate::alerts::channels::ensure_kind_allowed(db, scope, plans, channel.kind.0).await?;
     insert_for(db, policy, scope.org_id(), &[channel], &AlertEvent::Test { channel_id, at: Utc::now() }).await
 }
 

@@ -117,23 +117,19 @@ pub async fn wait_again(db: &DatabaseConnection, _jobs: &CrossTenant, id: AuditI
     Ok(())
 }
 
-/// Audits that wait or count as running: each needs one token on the queue.
-pub async fn needing_a_token(db: &DatabaseConnection, _jobs: &CrossTenant, stale_after: Duration) -> Result<u64, DomainError> {
-    audit::Entity::find()
-        .filter(Condition::any().add(claimable(Utc::now() - stale_after)).add(audit::Column::Status.eq(Text(AuditStatus::Running))))
-        .count(db)
-        .await
-        .map_err(internal)
+/// Audits that wait or run (stale or not): each needs one token on the queue.
+fn needing_a_token() -> sea_orm::Select<audit::Entity> {
+    audit::Entity::find().filter(audit::Column::Status.is_in([Text(AuditStatus::Queued), Text(AuditStatus::Running)]))
+}
+
+/// How many audits need a token.
+pub async fn count_needing_a_token(db: &DatabaseConnection, _jobs: &CrossTenant) -> Result<u64, DomainError> {
+    needing_a_token().count(db).await.map_err(internal)
 }
 
 /// The oldest audit that needs a token (for the payload and log line of one the sweep pushes;
 /// the token runs whichever audit is fairest then).
 pub async fn oldest_needing_a_token(db: &DatabaseConnection, _jobs: &CrossTenant) -> Result<Option<AuditId>, DomainError> {
-    let row = audit::Entity::find()
-        .filter(audit::Column::Status.is_in([Text(AuditStatus::Queued), Text(AuditStatus::Running)]))
-        .order_by_asc(audit::Column::CreatedAt)
-        .one(db)
-        .await
-        .map_err(internal)?;
+    let row = needing_a_token().order_by_asc(audit::Column::CreatedAt).one(db).await.map_err(internal)?;
     Ok(row.map(|a| a.id))
 }

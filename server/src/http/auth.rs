@@ -28,10 +28,7 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
 
     // Private pages need a session; send the browser to sign in rather than render an error.
     let path = request.uri().path();
-    if !signed_in
-        && request.method() == http::Method::GET
-        && (path == "/app" || path.starts_with("/app/") || path == "/admin" || path.starts_with("/admin/"))
-    {
+    if !signed_in && request.method() == http::Method::GET && (in_area(path, "/app") || in_area(path, "/admin")) {
         let target = if clear_cookie { "/signin?notice=expired" } else { "/signin" };
         let mut response = Redirect::to(target).into_response();
         if clear_cookie {
@@ -39,7 +36,7 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
         }
         return response;
     }
-    let private = signed_in || is_private_path(path);
+    let private = signed_in || ["/app", "/admin", "/api"].iter().any(|area| in_area(path, area));
     let mut response = next.run(request).await;
     if clear_cookie && !response.headers().contains_key(http::header::SET_COOKIE) {
         response.headers_mut().append(http::header::SET_COOKIE, ctx.cookie.clear());
@@ -52,8 +49,9 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
     response
 }
 
-fn is_private_path(path: &str) -> bool {
-    ["/app", "/admin", "/api"].iter().any(|area| path == *area || path.strip_prefix(area).is_some_and(|rest| rest.starts_with('/')))
+/// `path` is `area` or below it (`/app`, `/app/…`; not `/apple`).
+fn in_area(path: &str, area: &str) -> bool {
+    path.strip_prefix(area).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// A signed-in user; rejects with 401 otherwise.

@@ -2,13 +2,12 @@
 //! database and no configuration file. Output and exit codes are a contract
 //! (docs/scan-output.md): 0 done, 1 under `--fail-under`, 2 usage or runtime error.
 //!
-//! args.rs (the flags) and product_file.rs (the TOML) are merged by plan.rs; progress.rs
+//! args.rs (the flags) and engine's product_file.rs (the TOML) are merged by plan.rs; progress.rs
 //! draws the terminal line; outcome.rs turns the scorecard into the exit code.
 
 mod args;
 mod outcome;
 mod plan;
-mod product_file;
 mod progress;
 
 pub use args::ScanArgs;

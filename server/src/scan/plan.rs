@@ -2,10 +2,10 @@
 //! happen, and every error names the flag or the file's key it came from.
 
 use super::args::{ScanArgs, MAX_HOSTS, MAX_TIMEOUT_SECS};
-use super::product_file::ProductFile;
 use domain::hostname::HostName;
 use domain::product::{Endpoint, MAX_DKIM_SELECTORS, MAX_ENDPOINTS};
 use engine::net::dns::ResolverChoice;
+use engine::product_file::ProductFile;
 use engine::redact::SecretHeader;
 use engine::report::Format;
 use engine::{AuditOptions, CrossTenant, Grade, Target};
@@ -82,7 +82,7 @@ impl Plan {
             None => ProductFile::default(),
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|e| format!("--product {}: {e}", path.display()))?;
-                toml::from_str::<ProductFile>(&text).map_err(|e| format!("--product {}: {}", path.display(), e.to_string().trim_end()))?
+                ProductFile::parse(&text).map_err(|e| format!("--product {}: {e}", path.display()))?
             }
         };
         let origin = |flag, key| Origin { flag, key, file: file_path };

@@ -11,7 +11,7 @@ use crate::scan_fixture::fixture::dns as fixture_dns;
 use platform::entities::{audit, finding};
 use sea_orm::ConnectionTrait;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -75,16 +75,7 @@ fn worker_process(setup: &Setup) -> Child {
 }
 
 async fn request_audit(app: &TestApp, client: &reqwest::Client, apex: &str) -> String {
-    let product: Value = client
-        .post(app.url("/api/v1/products"))
-        .json(&json!({ "name": apex, "apex_domain": apex }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = product["id"].as_str().unwrap_or_else(|| panic!("product created: {product}"));
+    let id = app.bare_product(client, apex).await;
     let response = client.post(app.url(&format!("/api/v1/products/{id}/audits"))).send().await.unwrap();
     assert_eq!(response.status(), reqwest::StatusCode::ACCEPTED);
     let audit: Value = response.json().await.unwrap();

@@ -11,25 +11,11 @@ use platform::ids::AuditId;
 use platform::jobs::{AuditJob, Job, Queues};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder};
-use serde_json::{json, Value};
 use std::time::Duration;
 use testkit::internet::dns::{rec, DnsServer};
 use testkit::internet::{tarpit, web::next_ip};
 
 on_each_database!(one_backlog_does_not_delay_another_tenants_first_audit, a_lost_audit_job_is_queued_again_once);
-
-async fn product(app: &TestApp, client: &reqwest::Client, apex: &str) -> String {
-    let created: Value = client
-        .post(app.url("/api/v1/products"))
-        .json(&json!({ "name": apex, "apex_domain": apex }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    created["id"].as_str().unwrap_or_else(|| panic!("product created: {created}")).to_owned()
-}
 
 async fn request(app: &TestApp, client: &reqwest::Client, product_id: &str) -> reqwest::Response {
     client.post(app.url(&format!("/api/v1/products/{product_id}/audits"))).send().await.unwrap()
@@ -56,7 +42,7 @@ async fn one_backlog_does_not_delay_another_tenants_first_audit(db: Db) {
 
     // Tenant A: fifty audits waiting (one asked for, forty-nine more as a backlog would be).
     let a = app.signed_up_client("backlog@example.com").await;
-    let a_product = product(&app, &a, "backlog.test").await;
+    let a_product = app.bare_product(&a, "backlog.test").await;
     assert_eq!(request(&app, &a, &a_product).await.status(), StatusCode::ACCEPTED);
     let first = audits_of(&app, &a_product).await.remove(0);
     let queues = Queues::for_db(&app.db);
@@ -73,7 +59,7 @@ async fn one_backlog_does_not_delay_another_tenants_first_audit(db: Db) {
 
     // Tenant B asks for its first audit behind them.
     let b = app.signed_up_client("first@example.com").await;
-    let b_product = product(&app, &b, "first.test").await;
+    let b_product = app.bare_product(&b, "first.test").await;
     assert_eq!(request(&app, &b, &b_product).await.status(), StatusCode::ACCEPTED);
     let mut b_audit = audits_of(&app, &b_product).await.remove(0);
     // Generous: the whole suite runs at once on two cores.
@@ -99,7 +85,7 @@ async fn one_backlog_does_not_delay_another_tenants_first_audit(db: Db) {
 async fn a_lost_audit_job_is_queued_again_once(db: Db) {
     let app = TestApp::spawn_opts(db, &[("scanner.audit_deadline_secs", "5")], false).await;
     let client = app.signed_up_client("lost@example.com").await;
-    let product_id = product(&app, &client, "lost.test").await;
+    let product_id = app.bare_product(&client, "lost.test").await;
     assert_eq!(request(&app, &client, &product_id).await.status(), StatusCode::ACCEPTED);
     // A crash between writing the row and pushing its job: the row waits without a job.
     let jobs_table = if app.database_url.starts_with("postgres") { "apalis.jobs" } else { "Jobs" };
@@ -115,7 +101,7 @@ async fn a_lost_audit_job_is_queued_again_once(db: Db) {
 
     // A running audit of another product is never restarted by a job too many.
     app.db.execute_unprepared("UPDATE organizations SET plan = 'pro'").await.unwrap();
-    let busy_product = product(&app, &client, "busy.test").await;
+    let busy_product = app.bare_product(&client, "busy.test").await;
     assert_eq!(request(&app, &client, &busy_product).await.status(), StatusCode::ACCEPTED);
     let busy = audits_of(&app, &busy_product).await.remove(0);
     let mut running = busy.clone().into_active_model();
@@ -143,7 +129,7 @@ async fn a_lost_audit_job_is_queued_again_once(db: Db) {
 async fn audits_on_demand_stop_at_the_hourly_limit() {
     let app = TestApp::spawn_opts(Db::Sqlite, &[("plans.free.audits_per_hour", "2")], false).await;
     let client = app.signed_up_client("eager@example.com").await;
-    let product_id = product(&app, &client, "eager.test").await;
+    let product_id = app.bare_product(&client, "eager.test").await;
     for _ in 0..2 {
         assert_eq!(request(&app, &client, &product_id).await.status(), StatusCode::ACCEPTED);
         // Finished, so the next request makes a new audit rather than answering this one.

@@ -294,6 +294,21 @@ impl TestApp {
         self.call(client, "auth/sign_in", &[("email", email), ("password", password)]).await
     }
 
+    /// A product with nothing but its name and apex domain (both `apex`), through the REST API;
+    /// returns its id.
+    pub async fn bare_product(&self, client: &reqwest::Client, apex: &str) -> String {
+        let created: serde_json::Value = client
+            .post(self.url("/api/v1/products"))
+            .json(&serde_json::json!({ "name": apex, "apex_domain": apex }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        created["id"].as_str().unwrap_or_else(|| panic!("product created: {created}")).to_owned()
+    }
+
     /// A new account (its address not yet confirmed) signed in on a fresh client.
     pub async fn signed_up_client(&self, email: &str) -> reqwest::Client {
         let client = self.new_client();

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod alert_isolation;
 mod audit_flow;
 mod billing;
 mod config;
@@ -14,6 +15,7 @@ mod fair_use;
 mod hardening;
 mod limits;
 mod monitoring;
+mod pool;
 mod private_addresses;
 mod products;
 mod proxy;

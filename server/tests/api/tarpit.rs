@@ -27,13 +27,8 @@ async fn sign_in_answers_while_twenty_audits_sit_in_a_tarpit() {
             tokio::spawn(async move { engine::run_audit(target, options, &|_| {}).await.expect("audit runs") })
         })
         .collect();
-    for _ in 0..50 {
-        if tarpit::open_connections(site.ip) >= 20 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(tarpit::open_connections(site.ip) >= 20, "the audits never reached the tarpit");
+    let reached = tarpit::wait_for_held(site.ip, Duration::from_secs(5), |held| held >= 20).await;
+    assert!(reached >= 20, "the audits never reached the tarpit ({reached} sockets)");
 
     let started = Instant::now();
     let signed_in = app.sign_in(&app.new_client(), "founder@example.com", PASSWORD).await.status();
@@ -46,14 +41,7 @@ async fn sign_in_answers_while_twenty_audits_sit_in_a_tarpit() {
     for audit in audits {
         audit.await.unwrap();
     }
-    let mut open = tarpit::open_connections(site.ip);
-    for _ in 0..40 {
-        if open == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        open = tarpit::open_connections(site.ip);
-    }
+    let open = tarpit::wait_for_held(site.ip, Duration::from_secs(4), |held| held == 0).await;
     assert_eq!(open, 0, "sockets outlived the audits");
     app.stop().await;
 }

@@ -28,6 +28,19 @@ pub fn open_connections(ip: Ipv4Addr) -> usize {
     counter(ip).load(Ordering::SeqCst)
 }
 
+/// Polls (every 100 ms, at most `limit`) until the tarpit at `ip` holds a number of connections
+/// that `done` accepts; returns the last number seen.
+pub async fn wait_for_held(ip: Ipv4Addr, limit: Duration, done: impl Fn(usize) -> bool) -> usize {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let held = open_connections(ip);
+        if done(held) || tokio::time::Instant::now() >= deadline {
+            return held;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Listens on `ip:443` until the test's runtime ends.
 pub async fn serve(ip: Ipv4Addr) {
     let listener = TcpListener::bind(SocketAddr::new(IpAddr::V4(ip), 443)).await.unwrap_or_else(|e| panic!("bind {ip}:443: {e}"));

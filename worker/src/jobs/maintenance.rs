@@ -56,7 +56,7 @@ pub async fn run_once(deps: &Deps, now: chrono::DateTime<Utc>) -> Result<(), Box
 }
 
 async fn requeue_lost_audits(deps: &Deps) -> Result<(), BoxDynError> {
-    let needed = platform::audits::queue::needing_a_token(&deps.db, &deps.all, super::audit::stale_after(deps)).await?;
+    let needed = platform::audits::queue::count_needing_a_token(&deps.db, &deps.all).await?;
     if needed == 0 {
         return Ok(());
     }

@@ -16,7 +16,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     ctx.throttles.check(Action::SignIn, client, Some(&email)).inspect_err(|_| {
         tracing::warn!(target: "security", %client, "sign-in throttled");
     })?;
-    // The security log names the client and the account, never what was typed.
+    // The security log names the client (and, once signed in, the user), never what was typed.
     let user = platform::accounts::check_credentials(&ctx.db, &email, &password).await.inspect_err(|_| {
         tracing::warn!(target: "security", %client, "sign-in refused");
     })?;

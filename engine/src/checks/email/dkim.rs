@@ -199,6 +199,11 @@ fn verdict(judged: &[(String, Found)], evidence: Vec<String>, how: &str) -> Outc
     }
 }
 
+/// What one DKIM TXT record holds, as the evidence shows it (the fuzz targets' entry).
+pub(super) fn read_record(record: &str) -> String {
+    format!("{} (\"{}\")", describe(&judge(record)), shorten(record))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

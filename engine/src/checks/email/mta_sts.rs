@@ -189,6 +189,14 @@ pub(super) async fn mta_sts(cx: &AuditContext) -> Outcome {
     Outcome::pass(format!("MTA-STS is enforced (max_age {} s) and covers the MX hosts", policy.max_age)).evidence_lines(evidence)
 }
 
+/// A policy file as this check reads it, and whether each of its MX patterns matches a host
+/// name taken from the same text (the fuzz targets' entry).
+pub(super) fn read_policy(text: &str) -> Result<usize, String> {
+    let policy = parse_policy(text)?;
+    let host = text.lines().last().unwrap_or_default();
+    Ok(policy.mx.iter().filter(|pattern| mx_matches(pattern, host)).count())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

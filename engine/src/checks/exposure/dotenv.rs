@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 const DOTENV_PATHS: [&str; 8] =
     ["/.env", "/.env.local", "/.env.production", "/.env.production.local", "/.env.development", "/.env.prod", "/.env.backup", "/.env.bak"];
 
-fn dotenv_entries(text: &str) -> Option<Vec<(String, String)>> {
+pub(super) fn dotenv_entries(text: &str) -> Option<Vec<(String, String)>> {
     static LINE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$").expect("valid regex"));
     let mut entries = Vec::new();

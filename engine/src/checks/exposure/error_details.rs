@@ -29,7 +29,7 @@ static DEBUG_SIGNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
     ]
 });
 
-fn debug_sign(text: &str) -> Option<(&'static str, String)> {
+pub(super) fn debug_sign(text: &str) -> Option<(&'static str, String)> {
     DEBUG_SIGNS.iter().find_map(|(label, regex)| regex.find(text).map(|m| (*label, m.as_str().chars().take(100).collect())))
 }
 

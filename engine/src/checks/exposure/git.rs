@@ -6,12 +6,12 @@ use crate::model::Outcome;
 use regex::Regex;
 use std::sync::LazyLock;
 
-fn is_git_head(text: &str) -> bool {
+pub(super) fn is_git_head(text: &str) -> bool {
     static HEAD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:ref: refs/\S+|[0-9a-f]{40}|[0-9a-f]{64})$").expect("valid regex"));
     HEAD.is_match(text.trim())
 }
 
-fn is_git_config(text: &str) -> bool {
+pub(super) fn is_git_config(text: &str) -> bool {
     text.lines().any(|l| l.trim().eq_ignore_ascii_case("[core]"))
 }
 

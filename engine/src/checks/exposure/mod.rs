@@ -19,6 +19,18 @@ mod source_maps;
 
 use crate::registry::Registry;
 
+/// Every body reader of this family on one response body, without the network (the fuzz
+/// targets' entry: these bodies are whatever the audited server sends).
+pub(super) fn read_body(text: &str) -> usize {
+    let found = secrets_in_bundle::find_checked(text);
+    let contacts = security_txt::parse_security_txt(text).contacts.len();
+    let entries = dotenv::dotenv_entries(text).map_or(0, |e| e.len());
+    let signs = usize::from(error_details::debug_sign(text).is_some());
+    let git = usize::from(git::is_git_head(text)) + usize::from(git::is_git_config(text));
+    let maps = source_maps::source_mapping_url(text).map_or(0, |url| usize::from(source_maps::inline_map_has_sources(&url)));
+    found + contacts + entries + signs + git + maps
+}
+
 pub(super) fn register(r: &mut Registry) {
     r.add("exposure.dotenv", |cx| Box::pin(dotenv::check(cx)));
     r.add("exposure.git", |cx| Box::pin(git::check(cx)));

@@ -6,12 +6,12 @@ use crate::model::Outcome;
 use crate::net::http::ChainEnd;
 
 #[derive(Debug, Default, PartialEq, Eq)]
-struct SecurityTxt {
-    contacts: Vec<String>,
-    expires: Option<String>,
+pub(super) struct SecurityTxt {
+    pub(super) contacts: Vec<String>,
+    pub(super) expires: Option<String>,
 }
 
-fn parse_security_txt(text: &str) -> SecurityTxt {
+pub(super) fn parse_security_txt(text: &str) -> SecurityTxt {
     let mut parsed = SecurityTxt::default();
     for line in text.lines() {
         let line = line.trim();

@@ -9,7 +9,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 use url::Url;
 
-fn source_mapping_url(script: &str) -> Option<String> {
+pub(super) fn source_mapping_url(script: &str) -> Option<String> {
     static COMMENT: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?m)(?://|/\*)[#@]\s*sourceMappingURL=([^\s*]+)").expect("valid regex"));
     COMMENT.captures_iter(script).last().map(|c| c[1].to_owned())
@@ -29,7 +29,7 @@ fn is_source_map(response: &Response) -> bool {
     }
 }
 
-fn inline_map_has_sources(reference: &str) -> bool {
+pub(super) fn inline_map_has_sources(reference: &str) -> bool {
     use base64::Engine as _;
     let Some((meta, data)) = reference.strip_prefix("data:").and_then(|r| r.split_once(',')) else { return false };
     let decoded = if meta.ends_with(";base64") {

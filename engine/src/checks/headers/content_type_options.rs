@@ -3,12 +3,17 @@
 use super::common::{header_line, home};
 use crate::context::AuditContext;
 use crate::model::Outcome;
+use crate::net::http::Response;
 
 pub(super) async fn check(cx: &AuditContext) -> Outcome {
-    let page = match home(cx).await {
-        Ok(page) => page,
-        Err(outcome) => return outcome,
-    };
+    match home(cx).await {
+        Ok(page) => judge(&page),
+        Err(outcome) => outcome,
+    }
+}
+
+/// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).
+pub(super) fn judge(page: &Response) -> Outcome {
     let evidence = header_line(&page, "x-content-type-options");
     // Fetch reads only the first comma-separated value.
     let first = page.header_all("x-content-type-options").first().and_then(|v| v.split(',').next()).map(|v| v.trim().to_owned());

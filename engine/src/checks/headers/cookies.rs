@@ -81,10 +81,16 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
             _ => Outcome::error(format!("the main page could not be read: {}", chain.describe().join("; "))),
         };
     }
+    judge(&responses)
+}
+
+/// The verdict on the Set-Cookie lines of the HTTPS responses (pure: the fuzz targets feed it
+/// any headers).
+pub(super) fn judge(responses: &[Arc<Response>]) -> Outcome {
     let mut evidence = Vec::new();
     let mut problems = Vec::new();
     let mut seen = 0;
-    for response in &responses {
+    for response in responses {
         for line in response.header_all("set-cookie") {
             let Some(cookie) = parse_set_cookie(line) else { continue };
             seen += 1;

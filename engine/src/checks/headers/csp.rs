@@ -3,6 +3,7 @@
 use super::common::{enforced_csp, header_line, home, meta_content};
 use crate::context::AuditContext;
 use crate::model::Outcome;
+use crate::net::http::Response;
 use content_security_policy::{CheckResult, Element, InlineCheckType, Policy};
 
 fn script_directive(policy: &Policy) -> Option<&content_security_policy::Directive> {
@@ -10,10 +11,14 @@ fn script_directive(policy: &Policy) -> Option<&content_security_policy::Directi
 }
 
 pub(super) async fn check(cx: &AuditContext) -> Outcome {
-    let page = match home(cx).await {
-        Ok(page) => page,
-        Err(outcome) => return outcome,
-    };
+    match home(cx).await {
+        Ok(page) => judge(&page),
+        Err(outcome) => outcome,
+    }
+}
+
+/// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).
+pub(super) fn judge(page: &Response) -> Outcome {
     let list = enforced_csp(&page);
     if page.header_all("content-security-policy").is_empty() {
         let report_only = page.header_all("content-security-policy-report-only");

@@ -3,16 +3,21 @@
 use super::common::{enforced_csp, header_line, home};
 use crate::context::AuditContext;
 use crate::model::Outcome;
+use crate::net::http::Response;
 
 fn frames_anywhere(values: &[String]) -> bool {
     values.iter().any(|v| matches!(v.to_ascii_lowercase().as_str(), "*" | "https:" | "http:" | "https://*" | "http://*"))
 }
 
 pub(super) async fn check(cx: &AuditContext) -> Outcome {
-    let page = match home(cx).await {
-        Ok(page) => page,
-        Err(outcome) => return outcome,
-    };
+    match home(cx).await {
+        Ok(page) => judge(&page),
+        Err(outcome) => outcome,
+    }
+}
+
+/// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).
+pub(super) fn judge(page: &Response) -> Outcome {
     let list = enforced_csp(&page);
     let directives: Vec<_> = list.0.iter().filter_map(|p| p.directive_set.iter().find(|d| d.name == "frame-ancestors")).collect();
     let evidence = vec![header_line(&page, "content-security-policy"), header_line(&page, "x-frame-options")];

@@ -12,7 +12,24 @@ mod permissions_policy;
 mod referrer_policy;
 mod server_disclosure;
 
+use crate::model::Outcome;
+use crate::net::http::Response;
 use crate::registry::Registry;
+use std::sync::Arc;
+
+/// Every verdict of this family that reads only the main page (the fuzz targets' entry: the
+/// page's headers and body are whatever the audited server sends).
+pub(super) fn judge_page(page: Arc<Response>) -> Vec<Outcome> {
+    vec![
+        csp::judge(&page),
+        frame_ancestors::judge(&page),
+        content_type_options::judge(&page),
+        referrer_policy::judge(&page),
+        permissions_policy::judge(&page),
+        server_disclosure::judge(&page),
+        cookies::judge(std::slice::from_ref(&page)),
+    ]
+}
 
 pub(super) fn register(r: &mut Registry) {
     r.add("headers.csp", |cx| Box::pin(csp::check(cx)));

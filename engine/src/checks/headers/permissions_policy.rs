@@ -3,6 +3,7 @@
 use super::common::{header_line, home};
 use crate::context::AuditContext;
 use crate::model::Outcome;
+use crate::net::http::Response;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -13,10 +14,14 @@ fn malformed_permissions_members(value: &str) -> Vec<String> {
 }
 
 pub(super) async fn check(cx: &AuditContext) -> Outcome {
-    let page = match home(cx).await {
-        Ok(page) => page,
-        Err(outcome) => return outcome,
-    };
+    match home(cx).await {
+        Ok(page) => judge(&page),
+        Err(outcome) => outcome,
+    }
+}
+
+/// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).
+pub(super) fn judge(page: &Response) -> Outcome {
     let values = page.header_all("permissions-policy");
     let evidence = vec![header_line(&page, "permissions-policy")];
     if values.iter().all(|v| v.trim().is_empty()) {

@@ -3,6 +3,7 @@
 use super::common::{header_line, home, meta_content};
 use crate::context::AuditContext;
 use crate::model::Outcome;
+use crate::net::http::Response;
 
 const SAFE_REFERRER: &[&str] =
     &["no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin", "origin", "origin-when-cross-origin"];
@@ -24,10 +25,14 @@ fn effective_referrer_policy(values: &[&str]) -> Option<String> {
 }
 
 pub(super) async fn check(cx: &AuditContext) -> Outcome {
-    let page = match home(cx).await {
-        Ok(page) => page,
-        Err(outcome) => return outcome,
-    };
+    match home(cx).await {
+        Ok(page) => judge(&page),
+        Err(outcome) => outcome,
+    }
+}
+
+/// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).
+pub(super) fn judge(page: &Response) -> Outcome {
     let mut evidence = vec![header_line(&page, "referrer-policy")];
     let mut policy = effective_referrer_policy(&page.header_all("referrer-policy"));
     if policy.is_none() {

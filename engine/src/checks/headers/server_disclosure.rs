@@ -3,6 +3,7 @@
 use super::common::home;
 use crate::context::AuditContext;
 use crate::model::Outcome;
+use crate::net::http::Response;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -11,10 +12,14 @@ const DISCLOSING_HEADERS: &[&str] = &["server", "x-powered-by", "x-aspnet-versio
 static VERSION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)/v?\d+(?:\.\d+)*\b|\bv?\d+(?:\.\d+)+\b").expect("constant regex"));
 
 pub(super) async fn check(cx: &AuditContext) -> Outcome {
-    let page = match home(cx).await {
-        Ok(page) => page,
-        Err(outcome) => return outcome,
-    };
+    match home(cx).await {
+        Ok(page) => judge(&page),
+        Err(outcome) => outcome,
+    }
+}
+
+/// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).
+pub(super) fn judge(page: &Response) -> Outcome {
     let mut evidence = Vec::new();
     let mut versioned = Vec::new();
     for name in DISCLOSING_HEADERS {
