@@ -38,7 +38,8 @@ impl HostName {
             return invalid("is required".into());
         }
         for scheme in ["https://", "http://"] {
-            if text.len() > scheme.len() && text[..scheme.len()].eq_ignore_ascii_case(scheme) {
+            // `get`, not slicing: the text is anyone's, and byte 7 or 8 may fall inside a character.
+            if text.len() > scheme.len() && text.get(..scheme.len()).is_some_and(|head| head.eq_ignore_ascii_case(scheme)) {
                 text = &text[scheme.len()..];
             }
         }
@@ -160,6 +161,15 @@ mod tests {
         ] {
             let err = HostName::parse("apex_domain", bad).unwrap_err();
             assert!(err.to_string().starts_with("invalid input: apex_domain:"), "{bad}: {err}");
+        }
+    }
+
+    /// Found by the `product_file` fuzz target (fuzz/regressions/product_file/): a character
+    /// across byte 7 or 8 panicked in the scheme check, from any form or file that names a host.
+    #[test]
+    fn a_multibyte_character_where_a_scheme_would_end_is_an_error_not_a_panic() {
+        for raw in ["examp\u{fffd}e.com", "htt\u{e9}ps://x", "https:/\u{e9}example.com", "\u{1f600}\u{1f600}example.com"] {
+            let _ = HostName::parse("host", raw);
         }
     }
 

@@ -14,7 +14,7 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
 
 /// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).
 pub(super) fn judge(page: &Response) -> Outcome {
-    let evidence = header_line(&page, "x-content-type-options");
+    let evidence = header_line(page, "x-content-type-options");
     // Fetch reads only the first comma-separated value.
     let first = page.header_all("x-content-type-options").first().and_then(|v| v.split(',').next()).map(|v| v.trim().to_owned());
     match first {

@@ -19,21 +19,21 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
 
 /// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).
 pub(super) fn judge(page: &Response) -> Outcome {
-    let list = enforced_csp(&page);
+    let list = enforced_csp(page);
     if page.header_all("content-security-policy").is_empty() {
         let report_only = page.header_all("content-security-policy-report-only");
         if !report_only.is_empty() {
             return Outcome::fail("only Content-Security-Policy-Report-Only is sent: violations are reported but nothing is blocked, so injected scripts still run")
-                .evidence(header_line(&page, "content-security-policy-report-only"));
+                .evidence(header_line(page, "content-security-policy-report-only"));
         }
-        if let Some(meta) = meta_content(&page, "http-equiv", "content-security-policy") {
+        if let Some(meta) = meta_content(page, "http-equiv", "content-security-policy") {
             return Outcome::fail("the CSP is set only in a <meta> tag: send it as a header, so it applies before the page is parsed and can also set frame-ancestors")
                 .evidence(format!("{}: <meta http-equiv=\"Content-Security-Policy\" content=\"{meta}\">", page.url));
         }
         return Outcome::fail("no Content-Security-Policy header: any script an attacker injects runs with the visitor's session")
-            .evidence(header_line(&page, "content-security-policy"));
+            .evidence(header_line(page, "content-security-policy"));
     }
-    let evidence = header_line(&page, "content-security-policy");
+    let evidence = header_line(page, "content-security-policy");
     if list.0.is_empty() {
         return Outcome::fail("the Content-Security-Policy header has no directives, so it restricts nothing").evidence(evidence);
     }

@@ -18,9 +18,9 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
 
 /// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).
 pub(super) fn judge(page: &Response) -> Outcome {
-    let list = enforced_csp(&page);
+    let list = enforced_csp(page);
     let directives: Vec<_> = list.0.iter().filter_map(|p| p.directive_set.iter().find(|d| d.name == "frame-ancestors")).collect();
-    let evidence = vec![header_line(&page, "content-security-policy"), header_line(&page, "x-frame-options")];
+    let evidence = vec![header_line(page, "content-security-policy"), header_line(page, "x-frame-options")];
     if !directives.is_empty() {
         // Browsers that know frame-ancestors ignore X-Frame-Options whenever it is present.
         return if directives.iter().any(|d| !frames_anywhere(&d.value)) {

@@ -23,13 +23,13 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
 /// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).
 pub(super) fn judge(page: &Response) -> Outcome {
     let values = page.header_all("permissions-policy");
-    let evidence = vec![header_line(&page, "permissions-policy")];
+    let evidence = vec![header_line(page, "permissions-policy")];
     if values.iter().all(|v| v.trim().is_empty()) {
         if !page.header_all("feature-policy").is_empty() {
             // Feature-Policy is the deprecated predecessor that some browsers still partly honour.
             return Outcome::warn("only the deprecated Feature-Policy is sent; current browsers read Permissions-Policy")
                 .evidence_lines(evidence)
-                .evidence(header_line(&page, "feature-policy"));
+                .evidence(header_line(page, "feature-policy"));
         }
         return Outcome::fail(
             "no Permissions-Policy: injected or embedded code may ask for camera, microphone, geolocation and other features",

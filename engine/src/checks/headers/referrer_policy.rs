@@ -33,10 +33,10 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
 
 /// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).
 pub(super) fn judge(page: &Response) -> Outcome {
-    let mut evidence = vec![header_line(&page, "referrer-policy")];
+    let mut evidence = vec![header_line(page, "referrer-policy")];
     let mut policy = effective_referrer_policy(&page.header_all("referrer-policy"));
     if policy.is_none() {
-        if let Some(meta) = meta_content(&page, "name", "referrer") {
+        if let Some(meta) = meta_content(page, "name", "referrer") {
             evidence.push(format!("{}: <meta name=\"referrer\" content=\"{meta}\">", page.url));
             policy = effective_referrer_policy(&[meta.as_str()]);
         }
