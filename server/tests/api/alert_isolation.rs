@@ -5,13 +5,12 @@
 //! B's outage mail arrives while A's deliveries hang.
 
 use crate::helpers::{Db, TestApp};
+use crate::monitoring::wait_for_state;
 use crate::on_each_database;
-use crate::products::acme;
 use crate::receivers::{SmtpServer, Target};
 use platform::entities::{incident, notification};
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
-use serde_json::Value;
 use std::time::Duration;
 
 on_each_database!(an_outage_alert_for_one_tenant_is_delivered_while_another_tenants_channels_hang);
@@ -48,11 +47,6 @@ async fn monitor(app: &TestApp, client: &reqwest::Client, product_id: &str, name
     assert!(created.status().is_success(), "create monitor: {} {}", created.status(), created.text().await.unwrap());
 }
 
-async fn product(app: &TestApp, client: &reqwest::Client) -> String {
-    let product: Value = client.post(app.url("/api/v1/products")).json(&acme()).send().await.unwrap().json().await.unwrap();
-    product["id"].as_str().unwrap().to_owned()
-}
-
 async fn an_outage_alert_for_one_tenant_is_delivered_while_another_tenants_channels_hang(db: Db) {
     let smtp = SmtpServer::start().await;
     let mut target = Target::start().await;
@@ -74,7 +68,7 @@ async fn an_outage_alert_for_one_tenant_is_delivered_while_another_tenants_chann
 
     // Tenant A (pro): every channel the plan allows, all hanging.
     let a = app.confirmed_client("a@example.com").await;
-    let a_product = product(&app, &a).await;
+    let a_product = app.bare_product(&a, "a-tenant.example").await;
     app.db.execute_unprepared("UPDATE organizations SET plan = 'pro'").await.unwrap();
     let limit = domain::plans::PlanTable::default().limits(domain::plans::Plan::Pro).channels.limit().unwrap();
     for i in 0..limit {
@@ -87,25 +81,15 @@ async fn an_outage_alert_for_one_tenant_is_delivered_while_another_tenants_chann
 
     // Tenant B (free): one email channel.
     let b = app.confirmed_client("b@example.com").await;
-    let b_product = product(&app, &b).await;
+    let b_product = app.bare_product(&b, "b-tenant.example").await;
     let created = app.call(&b, "channels/create", &[("name", "ops"), ("kind", "email"), ("target", "ops-b@example.com")]).await;
     assert!(created.status().is_success(), "B's channel: {}", created.status());
 
     let target_url = target.url();
     monitor(&app, &a, &a_product, "A health", &target_url).await;
     monitor(&app, &b, &b_product, "B health", &target_url).await;
-    let mut both_up = false;
-    for _ in 0..100 {
-        let a_up: Value = app.call(&a, "monitors/list", &[("product_id", &a_product)]).await.json().await.unwrap();
-        let b_up: Value = app.call(&b, "monitors/list", &[("product_id", &b_product)]).await.json().await.unwrap();
-        let is_up = |list: &Value, name: &str| list.as_array().unwrap().iter().any(|m| m["name"] == name && m["state"] == "up");
-        both_up = is_up(&a_up, "A health") && is_up(&b_up, "B health");
-        if both_up {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(both_up, "both monitors see the service up first");
+    wait_for_state(&app, &a, &a_product, "A health", "up").await;
+    wait_for_state(&app, &b, &b_product, "B health", "up").await;
 
     target.stop().await;
     let mail = smtp.wait_for(&["DOWN", "B health"]).await;

@@ -69,7 +69,7 @@ async fn outage_opens_and_resolves_an_incident_with_alerts(db: Db) {
         .await;
     assert!(created.status().is_success(), "create monitor: {} {}", created.status(), created.text().await.unwrap());
 
-    wait_for_state(&app, &client, &product_id, "up").await;
+    wait_for_state(&app, &client, &product_id, "Health", "up").await;
     target.stop().await;
     let down = smtp.wait_for(&["DOWN", "Health"]).await;
     assert_eq!(down.to, vec!["ops@example.com".to_owned()]);
@@ -123,13 +123,14 @@ fn verify_signature(hook: &crate::receivers::Hook, secret: &str) {
     assert!(!worker::alerts::webhook::verify("whsec_wrong", &timestamp, &signature, &hook.body, now));
 }
 
-async fn wait_for_state(app: &TestApp, client: &reqwest::Client, product_id: &str, state: &str) {
+/// Waits (bounded) until the product's monitor `name` is in `state`.
+pub async fn wait_for_state(app: &TestApp, client: &reqwest::Client, product_id: &str, name: &str, state: &str) {
     for _ in 0..200 {
         let monitors: Value = app.call(client, "monitors/list", &[("product_id", product_id)]).await.json().await.unwrap();
-        if monitors.as_array().unwrap().iter().any(|m| m["name"] == "Health" && m["state"] == state) {
+        if monitors.as_array().unwrap().iter().any(|m| m["name"] == name && m["state"] == state) {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("the Health monitor never became {state}");
+    panic!("the {name} monitor never became {state}");
 }

@@ -38,7 +38,7 @@ impl QueueJob for RunAudit {
 /// How long after its start an audit counts as running: longer than its job may take (the
 /// engine's deadline plus 15 s to save, `runner_settings`' audit timeout, after which the job
 /// is cancelled), so only a dead or cancelled run is ever taken over.
-pub fn stale_after(deps: &Deps) -> chrono::Duration {
+fn stale_after(deps: &Deps) -> chrono::Duration {
     chrono::Duration::from_std(deps.scanner.audit_deadline).unwrap_or(chrono::Duration::minutes(10)) + chrono::Duration::seconds(20)
 }
 

@@ -8,7 +8,7 @@ use crate::net::http::ChainEnd;
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(super) struct SecurityTxt {
     pub(super) contacts: Vec<String>,
-    pub(super) expires: Option<String>,
+    expires: Option<String>,
 }
 
 pub(super) fn parse_security_txt(text: &str) -> SecurityTxt {

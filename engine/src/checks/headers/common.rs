@@ -11,6 +11,15 @@ pub(super) async fn home(cx: &AuditContext) -> Result<Arc<Response>, Outcome> {
     cx.home().await.map_err(Outcome::error)
 }
 
+/// A check that judges the main page as fetched: the page's verdict, or the outcome of a
+/// page that could not be read.
+pub(super) async fn judge_home(cx: &AuditContext, judge: fn(&Response) -> Outcome) -> Outcome {
+    match home(cx).await {
+        Ok(page) => judge(&page),
+        Err(outcome) => outcome,
+    }
+}
+
 pub(super) fn header_line(page: &Response, name: &str) -> String {
     let values = page.header_all(name);
     if values.is_empty() {

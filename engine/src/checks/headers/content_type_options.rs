@@ -1,15 +1,12 @@
 //! `headers.content_type_options` (low): MIME sniffing is disabled. Passes when `X-Content-Type-Options: nosniff`.
 
-use super::common::{header_line, home};
+use super::common::{header_line, judge_home};
 use crate::context::AuditContext;
 use crate::model::Outcome;
 use crate::net::http::Response;
 
 pub(super) async fn check(cx: &AuditContext) -> Outcome {
-    match home(cx).await {
-        Ok(page) => judge(&page),
-        Err(outcome) => outcome,
-    }
+    judge_home(cx, judge).await
 }
 
 /// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).

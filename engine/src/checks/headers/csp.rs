@@ -1,6 +1,6 @@
 //! `headers.csp` (medium): Content Security Policy restricts scripts. Passes when CSP present, script-src without `unsafe-inline` (unless nonce/hash), no bare `*`.
 
-use super::common::{enforced_csp, header_line, home, meta_content};
+use super::common::{enforced_csp, header_line, judge_home, meta_content};
 use crate::context::AuditContext;
 use crate::model::Outcome;
 use crate::net::http::Response;
@@ -11,10 +11,7 @@ fn script_directive(policy: &Policy) -> Option<&content_security_policy::Directi
 }
 
 pub(super) async fn check(cx: &AuditContext) -> Outcome {
-    match home(cx).await {
-        Ok(page) => judge(&page),
-        Err(outcome) => outcome,
-    }
+    judge_home(cx, judge).await
 }
 
 /// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).

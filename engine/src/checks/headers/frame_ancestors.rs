@@ -1,6 +1,6 @@
 //! `headers.frame_ancestors` (medium): Framing by other sites is restricted. Passes when X-Frame-Options or CSP frame-ancestors.
 
-use super::common::{enforced_csp, header_line, home};
+use super::common::{enforced_csp, header_line, judge_home};
 use crate::context::AuditContext;
 use crate::model::Outcome;
 use crate::net::http::Response;
@@ -10,10 +10,7 @@ fn frames_anywhere(values: &[String]) -> bool {
 }
 
 pub(super) async fn check(cx: &AuditContext) -> Outcome {
-    match home(cx).await {
-        Ok(page) => judge(&page),
-        Err(outcome) => outcome,
-    }
+    judge_home(cx, judge).await
 }
 
 /// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).

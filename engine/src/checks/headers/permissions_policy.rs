@@ -1,6 +1,6 @@
 //! `headers.permissions_policy` (low): Permissions-Policy is set. Passes when Permissions-Policy present.
 
-use super::common::{header_line, home};
+use super::common::{header_line, judge_home};
 use crate::context::AuditContext;
 use crate::model::Outcome;
 use crate::net::http::Response;
@@ -14,10 +14,7 @@ fn malformed_permissions_members(value: &str) -> Vec<String> {
 }
 
 pub(super) async fn check(cx: &AuditContext) -> Outcome {
-    match home(cx).await {
-        Ok(page) => judge(&page),
-        Err(outcome) => outcome,
-    }
+    judge_home(cx, judge).await
 }
 
 /// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).

@@ -1,6 +1,6 @@
 //! `headers.referrer_policy` (low): Referrer-Policy does not leak full URLs. Passes when a Referrer-Policy that does not leak full URLs cross-origin.
 
-use super::common::{header_line, home, meta_content};
+use super::common::{header_line, judge_home, meta_content};
 use crate::context::AuditContext;
 use crate::model::Outcome;
 use crate::net::http::Response;
@@ -25,10 +25,7 @@ fn effective_referrer_policy(values: &[&str]) -> Option<String> {
 }
 
 pub(super) async fn check(cx: &AuditContext) -> Outcome {
-    match home(cx).await {
-        Ok(page) => judge(&page),
-        Err(outcome) => outcome,
-    }
+    judge_home(cx, judge).await
 }
 
 /// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).

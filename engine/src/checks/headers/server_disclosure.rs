@@ -1,6 +1,6 @@
 //! `headers.server_disclosure` (low): Server headers reveal no versions. Passes when no version numbers in Server / X-Powered-By.
 
-use super::common::home;
+use super::common::judge_home;
 use crate::context::AuditContext;
 use crate::model::Outcome;
 use crate::net::http::Response;
@@ -12,10 +12,7 @@ const DISCLOSING_HEADERS: &[&str] = &["server", "x-powered-by", "x-aspnet-versio
 static VERSION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)/v?\d+(?:\.\d+)*\b|\bv?\d+(?:\.\d+)+\b").expect("constant regex"));
 
 pub(super) async fn check(cx: &AuditContext) -> Outcome {
-    match home(cx).await {
-        Ok(page) => judge(&page),
-        Err(outcome) => outcome,
-    }
+    judge_home(cx, judge).await
 }
 
 /// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).
