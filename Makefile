@@ -17,7 +17,7 @@ LAUNCHREADY_TEST_PG ?= postgres://postgres@127.0.0.1:5432/postgres
 # (building it together with them would unify Leptos' ssr and hydrate features).
 SERVER_PACKAGES := -p domain -p platform -p engine -p migrations -p worker -p app -p server -p testkit
 
-.PHONY: run test setup build frontend server test-rust smoke test-e2e fmt fmt-check clippy benches feature-drift import-cycles capabilities checks-docs fuzz
+.PHONY: run test setup build frontend server test-rust smoke test-e2e fmt fmt-check clippy benches feature-drift import-cycles capabilities checks-docs fuzz edge-data
 
 run: setup build
 	@scripts/serve.sh
@@ -85,3 +85,8 @@ checks-docs:
 # once crashed a target are replayed there by the engine's tests.
 fuzz:
 	@scripts/fuzz.sh
+
+# Refreshes the CDN ranges and the HSTS preload list in engine/data/ from their publishers
+# (needs internet; review the diff and commit). The freshness test names each file's date.
+edge-data:
+	python3 scripts/refresh-edge-data.py

@@ -1,7 +1,8 @@
 //! What the browser sees of audits: a run's progress and verdict, its findings, and what
 //! changed since the run before.
 
-use crate::scorecard::{Counts, Decision, Finding, Grade, Severity, Status};
+use crate::rubric::RubricChange;
+use crate::scorecard::{Cause, Counts, Coverage, Decision, Finding, Grade, Severity, Status};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -64,6 +65,12 @@ pub struct AuditSummary {
     pub decision: Option<Decision>,
     pub decision_reason: Option<String>,
     pub counts: Option<Counts>,
+    /// How much was measured; None until the run is done.
+    #[serde(default)]
+    pub coverage: Option<Coverage>,
+    /// The rubric that judged the run (domain::rubric); None until the run is done.
+    #[serde(default)]
+    pub rubric_version: Option<u32>,
     /// Why a failed run failed, in words for the owner.
     pub error: Option<String>,
     pub duration_ms: Option<u64>,
@@ -90,6 +97,9 @@ pub struct AuditDiff {
     pub new_failures: Vec<FindingRef>,
     /// Failing (or warning) before, passing now.
     pub fixed: Vec<FindingRef>,
+    /// Set when the two runs were judged by different rubrics: a change may be our rules'.
+    #[serde(default)]
+    pub rubric: Option<RubricChange>,
 }
 
 impl AuditDiff {
@@ -127,6 +137,9 @@ pub struct AuditDetail {
     pub product_name: String,
     pub target: String,
     pub findings: Vec<Finding>,
+    /// What kept checks from running, one entry per cause.
+    #[serde(default)]
+    pub causes: Vec<Cause>,
     pub diff: Option<AuditDiff>,
 }
 
@@ -151,6 +164,7 @@ mod tests {
             references: vec![],
             sprint_item: String::new(),
             duration_ms: 0,
+            cause: None,
         }
     }
 

@@ -16,6 +16,7 @@ pub mod password;
 pub mod plans;
 pub mod product;
 pub mod role;
+pub mod rubric;
 pub mod scorecard;
 pub mod sprint;
 pub mod subscription;

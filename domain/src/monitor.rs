@@ -231,16 +231,29 @@ pub enum MonitorState {
     Unknown,
     Up,
     Down,
+    /// A CDN's or WAF's challenge or block page answers instead of the site: whether the site
+    /// is up cannot be told (engine::net::edge_block), so this is neither up nor down.
+    Blocked,
 }
 
 impl MonitorState {
-    pub const ALL: [MonitorState; 3] = [Self::Unknown, Self::Up, Self::Down];
+    pub const ALL: [MonitorState; 4] = [Self::Unknown, Self::Up, Self::Down, Self::Blocked];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Unknown => "unknown",
             Self::Up => "up",
             Self::Down => "down",
+            Self::Blocked => "blocked",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Unknown => "Unknown",
+            Self::Up => "Up",
+            Self::Down => "Down",
+            Self::Blocked => "Blocked by the edge",
         }
     }
 }

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 pub const MAX_ENDPOINTS: usize = 50;
 pub const MAX_DKIM_SELECTORS: usize = 10;
 
+/// The p95 latency budgets a product may set for `perf.latency`, in milliseconds.
+pub const LATENCY_BUDGET_MS: std::ops::RangeInclusive<u64> = 50..=60_000;
+
 /// What an anonymous caller should get from an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -125,6 +128,12 @@ pub struct ProductForm {
     /// One endpoint a line, `PATH=ACCESS[,KIND]`.
     #[serde(default)]
     pub endpoints: String,
+    /// `perf.latency`'s p95 budget for pages and endpoints, in ms; empty for the default (500).
+    #[serde(default)]
+    pub latency_budget_ms: String,
+    /// `perf.latency`'s p95 budget for AI chat endpoints, in ms; empty for the default (3000).
+    #[serde(default)]
+    pub ai_latency_budget_ms: String,
 }
 
 /// A product that passed validation; what the database stores.
@@ -137,6 +146,8 @@ pub struct ProductSpec {
     pub mail_domain: Option<HostName>,
     pub dkim_selectors: Vec<String>,
     pub endpoints: Vec<Endpoint>,
+    pub latency_budget_ms: Option<u32>,
+    pub ai_latency_budget_ms: Option<u32>,
 }
 
 impl ProductForm {
@@ -150,6 +161,8 @@ impl ProductForm {
         let mail_domain = keep(&mut errors, optional_host("mail_domain", &self.mail_domain));
         let selectors = keep(&mut errors, parse_selectors(&self.dkim_selectors));
         let endpoints = keep(&mut errors, parse_endpoints(&self.endpoints));
+        let latency = keep(&mut errors, parse_budget("latency_budget_ms", &self.latency_budget_ms));
+        let ai_latency = keep(&mut errors, parse_budget("ai_latency_budget_ms", &self.ai_latency_budget_ms));
         if !errors.is_empty() {
             return Err(DomainError::Invalid(errors));
         }
@@ -161,8 +174,33 @@ impl ProductForm {
             mail_domain: mail_domain.unwrap(),
             dkim_selectors: selectors.unwrap(),
             endpoints: endpoints.unwrap(),
+            latency_budget_ms: latency.unwrap(),
+            ai_latency_budget_ms: ai_latency.unwrap(),
         })
     }
+}
+
+/// A latency budget in milliseconds, or nothing for the default.
+fn parse_budget(field: &str, raw: &str) -> Result<Option<u32>, DomainError> {
+    let raw = raw.trim().trim_end_matches("ms").trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    match raw.parse::<u64>() {
+        Ok(ms) if LATENCY_BUDGET_MS.contains(&ms) => Ok(Some(ms as u32)),
+        _ => Err(DomainError::invalid(
+            field,
+            format!(
+                "must be a number of milliseconds from {} to {}, or empty for the default",
+                LATENCY_BUDGET_MS.start(),
+                LATENCY_BUDGET_MS.end()
+            ),
+        )),
+    }
+}
+
+fn budget_text(budget: Option<u32>) -> String {
+    budget.map(|ms| ms.to_string()).unwrap_or_default()
 }
 
 impl ProductSpec {
@@ -177,6 +215,8 @@ impl ProductSpec {
             mail_domain: host(&self.mail_domain),
             dkim_selectors: self.dkim_selectors.join(", "),
             endpoints: self.endpoints.iter().map(Endpoint::to_line).collect::<Vec<_>>().join("\n"),
+            latency_budget_ms: budget_text(self.latency_budget_ms),
+            ai_latency_budget_ms: budget_text(self.ai_latency_budget_ms),
         }
     }
 }
@@ -279,6 +319,8 @@ mod tests {
             mail_domain: "acme.test".into(),
             dkim_selectors: "google, s1".into(),
             endpoints: "/api/login=public,login\n\n/api/me=authenticated\n/admin=admin".into(),
+            latency_budget_ms: "800".into(),
+            ai_latency_budget_ms: String::new(),
         }
     }
 
@@ -288,7 +330,20 @@ mod tests {
         assert_eq!(spec.endpoints.len(), 3);
         assert_eq!(spec.endpoints[0].kind, EndpointKind::Login);
         assert_eq!(spec.dkim_selectors, vec!["google", "s1"]);
+        assert_eq!((spec.latency_budget_ms, spec.ai_latency_budget_ms), (Some(800), None));
         assert_eq!(spec.to_form().validate().unwrap(), spec);
+    }
+
+    #[test]
+    fn latency_budgets_are_milliseconds_in_range() {
+        let with = |ms: &str| ProductForm { ai_latency_budget_ms: ms.into(), ..form() }.validate();
+        assert_eq!(with(" 2500 ").unwrap().ai_latency_budget_ms, Some(2500));
+        assert_eq!(with("2500ms").unwrap().ai_latency_budget_ms, Some(2500));
+        assert_eq!(with("").unwrap().ai_latency_budget_ms, None);
+        for bad in ["10", "60001", "fast", "-5", "1.5"] {
+            let DomainError::Invalid(errors) = with(bad).unwrap_err() else { panic!() };
+            assert_eq!(errors[0].field, "ai_latency_budget_ms", "{bad}");
+        }
     }
 
     #[test]
@@ -312,6 +367,11 @@ pub struct ProductView {
     pub mail_domain: Option<String>,
     pub dkim_selectors: Vec<String>,
     pub endpoints: Vec<Endpoint>,
+    /// `perf.latency`'s budgets in ms; None for the defaults.
+    #[serde(default)]
+    pub latency_budget_ms: Option<u32>,
+    #[serde(default)]
+    pub ai_latency_budget_ms: Option<u32>,
     pub audit_schedule: crate::plans::AuditSchedule,
     pub next_audit_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The public status page (`/status/<id>`) is opt-in.
@@ -343,6 +403,8 @@ impl ProductView {
             mail_domain: self.mail_domain.clone().unwrap_or_default(),
             dkim_selectors: self.dkim_selectors.join(", "),
             endpoints: self.endpoints.iter().map(Endpoint::to_line).collect::<Vec<_>>().join("\n"),
+            latency_budget_ms: budget_text(self.latency_budget_ms),
+            ai_latency_budget_ms: budget_text(self.ai_latency_budget_ms),
         }
     }
 }

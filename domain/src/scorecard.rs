@@ -174,17 +174,111 @@ impl fmt::Display for Grade {
     }
 }
 
+/// Why checks could not run, when one thing outside the check stopped them: the scanner's
+/// resolver, the main host's name or HTTPS, the main page, or an edge that answered with a
+/// challenge instead of the site. One cause is one finding in every report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CauseKind {
+    /// The scanner's DNS resolver did not answer: nothing about the site was learned.
+    ResolverUnreachable,
+    /// The main host has no address (or its DNS is broken), so nothing on it could be asked.
+    HostUnresolvable,
+    /// The main host answers no TLS handshake on its HTTPS port.
+    HttpsUnreachable,
+    /// The main page could not be read (refused, timed out, redirect loop, …).
+    MainPageUnreadable,
+    /// A CDN or WAF answered with a challenge or block page instead of the site.
+    EdgeBlocked,
+}
+
+impl CauseKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ResolverUnreachable => "resolver_unreachable",
+            Self::HostUnresolvable => "host_unresolvable",
+            Self::HttpsUnreachable => "https_unreachable",
+            Self::MainPageUnreadable => "main_page_unreadable",
+            Self::EdgeBlocked => "edge_blocked",
+        }
+    }
+
+    /// How a finding with this cause is labelled instead of a bare "error".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::EdgeBlocked => "blocked by the edge",
+            _ => "could not run",
+        }
+    }
+}
+
+/// One cause and the checks it kept from running.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cause {
+    pub kind: CauseKind,
+    /// One sentence: what happened, where ("https://x.test/ refused the connection").
+    pub summary: String,
+    /// The ids of the checks it stopped, in catalog order.
+    pub checks: Vec<String>,
+}
+
+/// How much of the audit was measured: the checks that ran (pass, warn or fail) out of those
+/// that apply (all but the skipped ones).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub ran: u32,
+    pub applicable: u32,
+    pub total: u32,
+}
+
+impl Coverage {
+    pub fn of(counts: &Counts) -> Self {
+        let ran = counts.pass + counts.warn + counts.fail;
+        Self { ran, applicable: ran + counts.error, total: ran + counts.error + counts.skipped }
+    }
+
+    /// Fewer than half of the applicable checks ran: a score would look like a result and
+    /// is not one.
+    pub fn is_inconclusive(&self) -> bool {
+        self.ran * 2 < self.applicable || self.ran == 0
+    }
+
+    /// "43 of 52 checks ran" (with what did not, when something did not).
+    pub fn sentence(&self) -> String {
+        let errored = self.applicable - self.ran;
+        let skipped = self.total - self.applicable;
+        let mut out = format!("{} of {} checks ran", self.ran, self.total);
+        let mut rest = Vec::new();
+        if errored > 0 {
+            rest.push(format!("{errored} could not run"));
+        }
+        if skipped > 0 {
+            rest.push(format!("{skipped} skipped"));
+        }
+        if !rest.is_empty() {
+            out.push_str(&format!(" ({})", rest.join(", ")));
+        }
+        out
+    }
+}
+
 /// What one check concluded. Evidence lines are what was observed (already redacted).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub status: Status,
     pub summary: String,
     pub evidence: Vec<String>,
+    /// Set on an `error` that something outside the check caused (see [`CauseKind`]).
+    pub cause: Option<CauseKind>,
 }
 
 impl Outcome {
     fn new(status: Status, summary: impl Into<String>) -> Self {
-        Self { status, summary: summary.into(), evidence: Vec::new() }
+        Self { status, summary: summary.into(), evidence: Vec::new(), cause: None }
+    }
+    /// The check could not run because of `cause`, which the summary describes.
+    pub fn stopped(cause: CauseKind, summary: impl Into<String>) -> Self {
+        Self { cause: Some(cause), ..Self::new(Status::Error, summary) }
     }
     pub fn pass(summary: impl Into<String>) -> Self {
         Self::new(Status::Pass, summary)
@@ -270,6 +364,20 @@ pub struct Finding {
     pub references: Vec<String>,
     pub sprint_item: String,
     pub duration_ms: u64,
+    /// What kept this check from running, when it was not the check's own business.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<CauseKind>,
+}
+
+impl Finding {
+    /// The word shown for the status: "blocked by the edge" and "could not run" for errors
+    /// with a known cause, the status itself otherwise.
+    pub fn state_label(&self) -> &'static str {
+        match (self.status, self.cause) {
+            (Status::Error, Some(cause)) => cause.label(),
+            (status, _) => status.as_str(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -302,21 +410,43 @@ pub struct Scorecard {
     /// Version of this document's shape (docs/scan-output.md).
     pub schema_version: u32,
     pub engine_version: String,
+    /// Version of the catalog and scoring rules that judged this audit (docs/scoring.md):
+    /// a grade that changes with it may be our rules changing, not the site.
+    pub rubric_version: u32,
     pub target: String,
     pub started_at: chrono::DateTime<chrono::Utc>,
     pub duration_ms: u64,
-    pub score: u32,
-    pub grade: Grade,
+    /// None when too little was measured for a number to mean anything ([`Coverage::is_inconclusive`]).
+    pub score: Option<u32>,
+    pub grade: Option<Grade>,
     pub decision: Decision,
     /// One sentence that explains the decision.
     pub decision_reason: String,
+    pub coverage: Coverage,
+    /// What kept checks from running, one entry per cause.
+    pub causes: Vec<Cause>,
     pub active: bool,
     pub requests: u32,
     pub counts: Counts,
     pub checks: Vec<Finding>,
 }
 
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: `score` and `grade` may be null, `rubric_version`, `coverage`, `causes` and a finding's
+/// `cause` were added.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Groups the findings that carry a cause under it, in catalog order of their checks.
+pub fn causes_of(findings: &[Finding]) -> Vec<Cause> {
+    let mut causes: Vec<Cause> = Vec::new();
+    for finding in findings {
+        let Some(kind) = finding.cause.filter(|_| finding.status == Status::Error) else { continue };
+        match causes.iter_mut().find(|c| c.kind == kind) {
+            Some(cause) => cause.checks.push(finding.id.clone()),
+            None => causes.push(Cause { kind, summary: finding.summary.clone(), checks: vec![finding.id.clone()] }),
+        }
+    }
+    causes
+}
 
 #[cfg(test)]
 mod tests {

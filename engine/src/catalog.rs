@@ -6,12 +6,38 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+/// What a check cannot run without. When the audit finds it missing before the checks start,
+/// the check does not run and is reported under that one cause.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Needs {
+    /// The scanner's DNS resolver answers (every check).
+    #[default]
+    Resolver,
+    /// The main host takes a connection on its HTTPS port.
+    Https,
+    /// The main page was read, and it is the site's page, not an edge's challenge.
+    MainPage,
+}
+
+impl Needs {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Resolver => "resolver",
+            Self::Https => "https",
+            Self::MainPage => "main_page",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckSpec {
     pub id: String,
     pub category: Category,
     pub severity: Severity,
+    #[serde(default)]
+    pub needs: Needs,
     pub active: bool,
     pub title: String,
     pub passes_when: String,
@@ -44,6 +70,11 @@ impl Catalog {
         self.by_id.get(id).map(|&i| &self.checks[i])
     }
 
+    /// The version of the rubric this build judges by (domain/src/rubric.rs).
+    pub fn rubric_version(&self) -> u32 {
+        domain::rubric::CURRENT
+    }
+
     pub fn sprint_title<'a>(&'a self, id: &'a str) -> &'a str {
         self.sprint_items.iter().find(|s| s.id == id).map_or(id, |s| s.title.as_str())
     }
@@ -58,4 +89,45 @@ static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
 
 pub fn catalog() -> &'static Catalog {
     &CATALOG
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// FNV-1a over what judges a finding: ids, categories, severities, needs, active flags and
+    /// pass criteria. Stable across Rust versions, unlike `DefaultHasher`.
+    fn fingerprint(catalog: &Catalog) -> u64 {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for check in &catalog.checks {
+            let line = format!(
+                "{}|{}|{}|{}|{}|{}\n",
+                check.id,
+                check.category.as_str(),
+                check.severity.as_str(),
+                check.needs.as_str(),
+                check.active,
+                check.passes_when
+            );
+            for byte in line.bytes() {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        hash
+    }
+
+    /// The rubric version and the catalog change together: edit a severity or a pass
+    /// criterion and this fails until the version is bumped (with a `HISTORY` entry saying
+    /// what changed) and the pin below is updated.
+    #[test]
+    fn the_rubric_fingerprint_is_pinned() {
+        let catalog = catalog();
+        let pinned: (u32, u64) = (2, 9_910_506_313_654_023_140);
+        assert_eq!(
+            (catalog.rubric_version(), fingerprint(catalog)),
+            pinned,
+            "the catalog's judging fields changed: bump domain::rubric::CURRENT, say what changed in its HISTORY, and pin the new fingerprint here"
+        );
+    }
 }

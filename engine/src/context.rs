@@ -3,6 +3,7 @@
 //! checks need it.
 
 use super::net::dns::Dns;
+use super::net::edge_block;
 use super::net::guard::Guard;
 use super::net::http::{Chain, ChainEnd, FetchError, HttpClient, Request, Response};
 use super::net::tls::{root_store, TlsInspector, TlsReport};
@@ -31,6 +32,32 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
         let cell = self.cells.lock().expect("memo lock").entry(key).or_default().clone();
         cell.get_or_init(make).await.clone()
     }
+}
+
+tokio::task_local! {
+    /// The first edge block met by the requests of the check running in this task.
+    static EDGE_MET: Arc<Mutex<Option<String>>>;
+}
+
+/// Runs one check's future, returning what it produced and the first edge challenge or block
+/// page any of its requests met (shared fetches included: each check that reads a blocked
+/// page hears about it).
+pub async fn watching_the_edge<F: std::future::Future>(future: F) -> (F::Output, Option<String>) {
+    let met = Arc::new(Mutex::new(None));
+    let output = EDGE_MET.scope(met.clone(), future).await;
+    let seen = met.lock().expect("edge lock").take();
+    (output, seen)
+}
+
+/// An edge's challenge or block page is not the site's answer: it becomes an error, and the
+/// running check is told it met the edge.
+fn unless_blocked(response: Arc<Response>) -> Result<Arc<Response>, FetchError> {
+    let Some(block) = edge_block::recognise(response.status, &response.headers, &response.body) else { return Ok(response) };
+    let text = format!("{}: {}", response.url, block.describe());
+    let _ = EDGE_MET.try_with(|met| {
+        met.lock().expect("edge lock").get_or_insert_with(|| text.clone());
+    });
+    Err(FetchError::EdgeBlocked(text))
 }
 
 pub struct AuditContext {
@@ -74,12 +101,21 @@ impl AuditContext {
 
     /// One GET of `url` (no redirect followed), shared by every check that asks.
     pub async fn get(&self, url: &Url) -> Result<Arc<Response>, FetchError> {
-        self.pages.get_or(url.to_string(), || async { self.http.send(Request::get(url.clone())).await.map(Arc::new) }).await
+        let response = self.pages.get_or(url.to_string(), || async { self.http.send(Request::get(url.clone())).await.map(Arc::new) }).await;
+        unless_blocked(response?)
     }
 
-    /// The redirect chain from `url`, shared by every check that asks.
+    /// The redirect chain from `url`, shared by every check that asks. A chain that ends on an
+    /// edge's challenge page ends `Failed(EdgeBlocked)`, with the hops before it.
     pub async fn chain(&self, url: &Url) -> Arc<Chain> {
-        self.chains.get_or(url.to_string(), || async { Arc::new(self.http.follow(url.clone()).await) }).await
+        let chain = self.chains.get_or(url.to_string(), || async { Arc::new(self.http.follow(url.clone()).await) }).await;
+        match &chain.end {
+            ChainEnd::Done(response) => match unless_blocked(response.clone()) {
+                Ok(_) => chain,
+                Err(blocked) => Arc::new(Chain { start: chain.start.clone(), hops: chain.hops.clone(), end: ChainEnd::Failed(blocked) }),
+            },
+            _ => chain,
+        }
     }
 
     /// The main page after redirects: what a visitor of the main URL ends up reading.
@@ -91,9 +127,21 @@ impl AuditContext {
         }
     }
 
+    /// The main page after redirects exactly as the network served it, an edge's challenge
+    /// page included and not reported as met: only for checks about the edge itself.
+    pub async fn main_page_as_served(&self) -> Option<Arc<Response>> {
+        let chain =
+            self.chains.get_or(self.target.url.to_string(), || async { Arc::new(self.http.follow(self.target.url.clone()).await) }).await;
+        match &chain.end {
+            ChainEnd::Done(response) => Some(response.clone()),
+            _ => None,
+        }
+    }
+
     /// A request no other check shares (probes, other methods, custom headers).
     pub async fn send(&self, request: Request) -> Result<Response, FetchError> {
-        self.http.send(request).await
+        let response = self.http.send(request).await?;
+        unless_blocked(Arc::new(response)).map(Arc::unwrap_or_clone)
     }
 
     /// The TLS handshake with `host` on port 443 (or the main URL's port for the main host).

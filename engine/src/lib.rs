@@ -10,6 +10,7 @@ pub mod model;
 pub mod net;
 pub mod product_file;
 pub mod redact;
+pub mod reference;
 pub mod registry;
 pub mod report;
 pub mod run;

@@ -21,6 +21,10 @@ pub struct ProductFile {
     pub auth_header: Option<String>,
     pub chat_canary: Option<String>,
     pub cross_tenant: Option<CrossTenantFile>,
+    /// `perf.latency`'s p95 budget for pages and ordinary endpoints, in milliseconds.
+    pub latency_budget_ms: Option<u64>,
+    /// `perf.latency`'s p95 budget for AI chat endpoints, in milliseconds.
+    pub ai_latency_budget_ms: Option<u64>,
 }
 
 #[derive(Deserialize)]

@@ -4,7 +4,10 @@
 use super::net::dns::ResolverChoice;
 use super::net::http::Limits;
 use super::redact::SecretHeader;
+use super::reference::edge_ranges::EdgeRanges;
+use super::reference::hsts_preload::HstsPreload;
 use domain::product::Endpoint;
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
@@ -35,7 +38,16 @@ pub struct Target {
     pub auth_header: Option<SecretHeader>,
     pub chat_canary: Option<String>,
     pub cross_tenant: Option<CrossTenant>,
+    /// The p95 budget of the main page and ordinary endpoints (`perf.latency`).
+    pub latency_budget: Duration,
+    /// The p95 budget of declared AI chat endpoints.
+    pub ai_latency_budget: Duration,
 }
+
+/// `perf.latency`'s budget for pages and ordinary endpoints unless the product sets one.
+pub const DEFAULT_LATENCY_BUDGET: Duration = Duration::from_millis(500);
+/// `perf.latency`'s budget for AI chat endpoints unless the product sets one.
+pub const DEFAULT_AI_LATENCY_BUDGET: Duration = Duration::from_secs(3);
 
 impl Target {
     /// A target from a URL or a bare domain, with the apex as mail domain and www expected.
@@ -69,6 +81,8 @@ impl Target {
             auth_header: None,
             chat_canary: None,
             cross_tenant: None,
+            latency_budget: DEFAULT_LATENCY_BUDGET,
+            ai_latency_budget: DEFAULT_AI_LATENCY_BUDGET,
         })
     }
 
@@ -128,6 +142,10 @@ pub struct AuditOptions {
     pub deadline: Duration,
     /// How many checks run at once.
     pub concurrency: usize,
+    /// The CDNs' published address ranges (`engine/data/`); tests add their loopback sites.
+    pub edge_ranges: Arc<EdgeRanges>,
+    /// The HSTS preload list (`engine/data/`); tests add their fixture domains.
+    pub hsts_preload: Arc<HstsPreload>,
 }
 
 impl Default for AuditOptions {
@@ -140,6 +158,8 @@ impl Default for AuditOptions {
             limits: Limits::default(),
             deadline: Duration::from_secs(90),
             concurrency: 16,
+            edge_ranges: EdgeRanges::shipped(),
+            hsts_preload: HstsPreload::shipped(),
         }
     }
 }

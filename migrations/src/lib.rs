@@ -8,6 +8,7 @@ mod m20261122_000002_products;
 mod m20261122_000003_dev_outbox;
 mod m20261123_000004_audits_and_monitoring;
 mod m20261123_000005_billing_and_sprints;
+mod m20261203_000006_honest_verdicts;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_dev_outbox::Migration),
             Box::new(m20261123_000004_audits_and_monitoring::Migration),
             Box::new(m20261123_000005_billing_and_sprints::Migration),
+            Box::new(m20261203_000006_honest_verdicts::Migration),
         ]
     }
 }

@@ -163,6 +163,7 @@ async fn seed(db: &sea_orm::DatabaseConnection, org_id: OrgId) -> usize {
                 state: Set(Text(if down { MonitorState::Down } else { MonitorState::Up })),
                 consecutive_failures: Set(0),
                 consecutive_successes: Set(0),
+                consecutive_blocked: Set(0),
                 last_checked_at: Set(Some(now)),
                 last_ok: Set(Some(!down)),
                 last_message: Set(None),
@@ -229,6 +230,9 @@ async fn seed(db: &sea_orm::DatabaseConnection, org_id: OrgId) -> usize {
                 created_at: Set(at),
                 started_at: Set(Some(at)),
                 finished_at: Set(Some(at)),
+                rubric_version: Set(Some(domain::rubric::CURRENT as i32)),
+                coverage: Set(Some(r#"{"ran":50,"applicable":50,"total":52}"#.into())),
+                causes: Set(Some("[]".into())),
             }
             .insert(db)
             .await

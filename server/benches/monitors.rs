@@ -215,6 +215,7 @@ async fn seed_monitors(
             state: Set(Text(MonitorState::Unknown)),
             consecutive_failures: Set(0),
             consecutive_successes: Set(0),
+            consecutive_blocked: Set(0),
             last_checked_at: Set(None),
             last_ok: Set(None),
             last_message: Set(None),

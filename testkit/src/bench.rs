@@ -100,6 +100,8 @@ pub async fn workspace_for(
             paused_by_plan: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
+            latency_budget_ms: Set(None),
+            ai_latency_budget_ms: Set(None),
         }
         .insert(db)
         .await

@@ -36,7 +36,8 @@ impl Internet {
     pub async fn start(sites: &[Site], extra: &[Rec]) -> Self {
         let mut records: Vec<Rec> = sites.iter().flat_map(|s| s.records(&DKIM_2048)).collect();
         records.extend(extra.iter().cloned());
-        let dns = DnsServer::start(&records).await;
+        let zones: Vec<String> = sites.iter().filter(|s| s.own_zone).map(|s| s.apex.clone()).collect();
+        let dns = DnsServer::start_with_zones(&records, &zones).await;
         for site in sites {
             let https = site.https.then(|| HttpsSpec {
                 router: site.https_router(),
@@ -95,9 +96,26 @@ pub fn target_for(site: &Site) -> Target {
 
 /// Starts one site alone and audits it.
 pub async fn audit(site: Site, active: bool) -> Scorecard {
+    audit_adjusted(site, active, |_, _| {}).await
+}
+
+/// Starts one site alone and audits it after `adjust` changed the declaration or the options
+/// (a product's latency budget, a CDN range holding the site, a preload list entry).
+pub async fn audit_adjusted(site: Site, active: bool, adjust: impl FnOnce(&mut Target, &mut AuditOptions)) -> Scorecard {
     let internet = Internet::start(std::slice::from_ref(&site), &[]).await;
-    let options = if active { internet.active_options() } else { internet.options() };
-    engine::run_audit(target_for(&site), options, &|_| {}).await.expect("audit runs")
+    let mut options = if active { internet.active_options() } else { internet.options() };
+    let mut target = target_for(&site);
+    adjust(&mut target, &mut options);
+    engine::run_audit(target, options, &|_| {}).await.expect("audit runs")
+}
+
+/// Every finding that is not a clean pass (or an expected skip), one line each, for messages.
+pub fn problems(card: &Scorecard) -> Vec<String> {
+    card.checks
+        .iter()
+        .filter(|f| matches!(f.status, Status::Fail | Status::Warn | Status::Error))
+        .map(|f| format!("{} {:?}: {} | {}", f.id, f.status, f.summary, f.evidence.join(" | ")))
+        .collect()
 }
 
 /// The status of one check, with its summary and evidence in the panic message if it differs.

@@ -5,7 +5,7 @@
 use crate::components::charts::when;
 use crate::components::form::{FormError, TextField};
 use crate::error::AppError;
-use crate::pages::audit::{Findings, Verdict};
+use crate::pages::audit::{Causes, Findings, Verdict};
 use crate::pages::not_found::LoadError;
 use crate::pages::sprints::{BookingStatusPill, BookingTable};
 use domain::sprint::{format_money, BookingView, OperatorBooking, SlotView};
@@ -213,6 +213,7 @@ pub fn AdminBookingPage() -> impl IntoView {
                                 Some(card) => view! {
                                     <h2>{format!("Scorecard snapshot: {}", card.target)}</h2>
                                     <Verdict summary=card.summary.clone()/>
+                                    <Causes causes=card.causes/>
                                     <Findings findings=card.findings/>
                                 }.into_any(),
                                 None => view! { <p class="notice">"The founder chose not to share the scorecard."</p> }.into_any(),

@@ -5,7 +5,7 @@ use crate::components::charts::{duration, when};
 use crate::error::AppError;
 use crate::pages::not_found::LoadError;
 use domain::audit::{AuditDetail, AuditDiff, AuditStatus, AuditSummary, FindingRef};
-use domain::scorecard::{Category, Counts, Decision, Finding, Grade, Status};
+use domain::scorecard::{Category, Cause, Counts, Decision, Finding, Grade, Status};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -189,7 +189,7 @@ pub fn ScorecardPage() -> impl IntoView {
 
 #[component]
 fn Scorecard(detail: AuditDetail, on_finished: Callback<AuditSummary>) -> impl IntoView {
-    let AuditDetail { summary, product_name, target, findings, diff } = detail;
+    let AuditDetail { summary, product_name, target, findings, causes, diff } = detail;
     let product_href = format!("/app/products/{}", summary.product_id);
     let started = when(summary.created_at);
     let body = match summary.status {
@@ -213,6 +213,7 @@ fn Scorecard(detail: AuditDetail, on_finished: Callback<AuditSummary>) -> impl I
             <Verdict summary=summary.clone()/>
             {domain::sprint::offers_sprint(&summary).then(|| view! { <crate::components::sprint_offer::SprintOffer product_id=summary.product_id audit_id=summary.id/> })}
             {diff.map(|d| view! { <DiffBox diff=d summary=summary.clone()/> })}
+            <Causes causes/>
             <Findings findings/>
         }
         .into_any(),
@@ -234,9 +235,18 @@ fn Scorecard(detail: AuditDetail, on_finished: Callback<AuditSummary>) -> impl I
 pub(crate) fn Verdict(summary: AuditSummary) -> impl IntoView {
     let counts = summary.counts.unwrap_or_default();
     let took = summary.duration_ms.map(|ms| if ms < 1000 { format!("{ms} ms") } else { duration((ms / 1000) as i64) });
+    let coverage = summary.coverage.map(|c| c.sentence());
+    // A run that measured too little has no score: say so before anything that looks like one.
+    let unscored = summary.score.is_none() && summary.status == AuditStatus::Done;
+    let unscored_note = coverage.clone().unwrap_or_else(|| "Too few checks ran".to_owned());
     view! {
         <section class="card verdict" aria-labelledby="verdict-title">
             <h2 id="verdict-title">"Launch decision"</h2>
+            {unscored.then(|| view! {
+                <p class="notice notice-warn" role="alert">
+                    <strong>"Not scored. "</strong>{format!("Only {unscored_note}: this audit cannot say whether the product is ready. See what could not run below.")}
+                </p>
+            })}
             <div class="verdict-head">
                 <DecisionPill decision=summary.decision/>
                 <p class="verdict-grade">
@@ -245,10 +255,12 @@ pub(crate) fn Verdict(summary: AuditSummary) -> impl IntoView {
                 </p>
             </div>
             {summary.decision_reason.clone().map(|r| view! { <p class="verdict-reason">{r}</p> })}
+            {coverage.map(|c| view! { <p class="verdict-coverage">{format!("Measured: {c}.")}</p> })}
             <CountList counts/>
             <dl class="facts">
                 <dt>"Finished"</dt><dd>{summary.finished_at.map(when).unwrap_or_else(|| "—".into())}</dd>
                 <dt>"Duration"</dt><dd>{took.unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Rubric"</dt><dd>{summary.rubric_version.map(|v| format!("version {v}")).unwrap_or_else(|| "—".into())}</dd>
             </dl>
         </section>
     }
@@ -305,6 +317,13 @@ fn DiffBox(diff: AuditDiff, summary: AuditSummary) -> impl IntoView {
         <section class="card diff-box" aria-labelledby="diff-title">
             <h2 id="diff-title">"Since the previous audit"</h2>
             <p>"Before: " {before} " · now: " {now} ". " <A href=previous_href>"Previous scorecard"</A></p>
+            {diff.rubric.map(|change| view! {
+                <div class="notice notice-info rubric-change" role="note">
+                    <p><strong>{format!("Our rules changed between these audits (rubric {} → {}).", change.from, change.to)}</strong>
+                    " A change of grade or of a check below may come from the new rules, not from your site."</p>
+                    <ul>{change.changes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+                </div>
+            })}
             {unchanged.then(|| view! { <p class="muted">"No check changed between failing and passing."</p> })}
             {(!new_failures.is_empty()).then(|| view! {
                 <h3>{format!("New failures ({})", new_failures.len())}</h3>
@@ -318,13 +337,44 @@ fn DiffBox(diff: AuditDiff, summary: AuditSummary) -> impl IntoView {
     }
 }
 
-/// Findings by category (catalog order), worst first within each.
+/// What kept checks from running: one entry per cause, naming the checks it stopped (they
+/// are not listed again with the findings).
+#[component]
+pub(crate) fn Causes(causes: Vec<Cause>) -> impl IntoView {
+    (!causes.is_empty()).then(|| {
+        let total: usize = causes.iter().map(|c| c.checks.len()).sum();
+        view! {
+            <section class="card causes" aria-labelledby="causes-title">
+                <h2 id="causes-title">{format!("Could not be checked ({total})")}</h2>
+                <p class="muted">"These checks did not run, so they count neither for nor against the product. Fix the cause and audit again."</p>
+                {causes.into_iter().map(|cause| {
+                    let label = format!("{} ({} checks)", capitalised(cause.kind.label()), cause.checks.len());
+                    view! {
+                        <article class=format!("cause cause-{}", cause.kind.as_str())>
+                            <h3>{label}</h3>
+                            <p>{cause.summary}</p>
+                            <p class="cause-checks">{cause.checks.into_iter().map(|id| view! { <code>{id}</code>" " }).collect_view()}</p>
+                        </article>
+                    }
+                }).collect_view()}
+            </section>
+        }
+    })
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// Findings by category (catalog order), worst first within each; findings stopped by a
+/// shared cause are shown under that cause instead.
 #[component]
 pub(crate) fn Findings(findings: Vec<Finding>) -> impl IntoView {
     Category::ALL
         .into_iter()
         .filter_map(|category| {
-            let mut mine: Vec<Finding> = findings.iter().filter(|f| f.category == category).cloned().collect();
+            let mut mine: Vec<Finding> = findings.iter().filter(|f| f.category == category && f.cause.is_none()).cloned().collect();
             if mine.is_empty() {
                 return None;
             }
@@ -347,8 +397,13 @@ pub(crate) fn Findings(findings: Vec<Finding>) -> impl IntoView {
 fn FindingView(finding: Finding) -> impl IntoView {
     let f = finding;
     let points = format!("{} / {} points", f.points.earned, f.points.possible);
+    // An error with a known cause reads as what it is ("blocked by the edge").
+    let label = match f.cause {
+        Some(cause) if f.status == Status::Error => capitalised(cause.label()),
+        _ => status_label(f.status).to_owned(),
+    };
     let head = view! {
-        <span class=status_class(f.status)>{status_label(f.status)}</span>
+        <span class=status_class(f.status)>{label}</span>
         <span class=format!("severity severity-{}", f.severity.as_str())>{severity_label(f.severity)}</span>
         <span class="finding-title">{f.title.clone()}</span>
         <code class="finding-id">{f.id.clone()}</code>

@@ -83,6 +83,7 @@ pub fn StatePill(state: MonitorState, #[prop(default = true)] enabled: bool, #[p
         (true, MonitorState::Up) => ("status-pill status-go", "Up"),
         (true, MonitorState::Down) => ("status-pill status-hold", "Down"),
         (true, MonitorState::Unknown) => ("status-pill status-none", "Unknown"),
+        (true, MonitorState::Blocked) => ("status-pill status-fix", "Blocked by the edge"),
     };
     view! { <span class=class>{label}</span> }
 }

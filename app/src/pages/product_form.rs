@@ -73,6 +73,13 @@ fn ProductFields(result: Signal<ActionResult<uuid::Uuid>>, initial: ProductForm)
                 <FieldError result name="endpoints"/>
             </div>
         </fieldset>
+        <fieldset>
+            <legend>"Latency budgets"</legend>
+            <TextField result group="form" name="latency_budget_ms" label="p95 budget for pages and endpoints (ms)" value=initial.latency_budget_ms
+                hint="The audit samples each page and endpoint 20 times; its 95th percentile must stay under this. Empty means 500 ms."/>
+            <TextField result group="form" name="ai_latency_budget_ms" label="p95 budget for AI chat endpoints (ms)" value=initial.ai_latency_budget_ms
+                hint="For endpoints declared as chat, sampled only in active audits (each sample spends model tokens). Empty means 3000 ms."/>
+        </fieldset>
     }
 }
 

@@ -62,6 +62,7 @@ fn Status(page: StatusPage) -> impl IntoView {
         MonitorState::Up => ("status-banner status-banner-up", "All systems operational"),
         MonitorState::Down => ("status-banner status-banner-down", "Partial outage"),
         MonitorState::Unknown => ("status-banner status-banner-unknown", "No services are monitored yet"),
+        MonitorState::Blocked => ("status-banner status-banner-unknown", "Some services cannot be checked right now"),
     };
     let uptime = p
         .uptime_90d

@@ -84,6 +84,22 @@ pub(super) async fn home_assets(cx: &AuditContext) -> Result<(Arc<Response>, Pag
     Ok((home, assets))
 }
 
+/// The content of every `<meta attr="name">` of an HTML page, in document order.
+pub(crate) fn meta_contents(page: &Response, attr: &str, name: &str) -> Vec<String> {
+    static META: LazyLock<scraper::Selector> = LazyLock::new(|| scraper::Selector::parse("meta[content]").expect("constant selector"));
+    let content_type = page.header("content-type").unwrap_or_default().to_ascii_lowercase();
+    if !content_type.is_empty() && !content_type.contains("html") {
+        return Vec::new();
+    }
+    let document = scraper::Html::parse_document(&page.text());
+    let found = document
+        .select(&META)
+        .filter(|m| m.value().attr(attr).is_some_and(|v| v.trim().eq_ignore_ascii_case(name)))
+        .filter_map(|m| m.value().attr("content").map(str::to_owned))
+        .collect();
+    found
+}
+
 pub(super) fn excerpt(text: &str, max: usize) -> String {
     let line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     let line = line.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -33,6 +33,7 @@ pub enum ResolverChoice {
 #[derive(Clone)]
 pub struct Dns {
     resolver: TokioResolver,
+    choice: ResolverChoice,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +75,25 @@ impl Dns {
         // Scans name exact hosts; search domains would turn a typo into someone else's host.
         options.ndots = 0;
         let resolver = builder.build().map_err(|e| format!("cannot start the DNS resolver: {e}"))?;
-        Ok(Self { resolver })
+        Ok(Self { resolver, choice })
+    }
+
+    /// "127.0.0.1:53" or "the system's resolver", for messages about the resolver itself.
+    pub fn describe(&self) -> String {
+        match self.choice {
+            ResolverChoice::System => "the system's resolver (/etc/resolv.conf)".to_owned(),
+            ResolverChoice::Server(addr) => addr.to_string(),
+        }
+    }
+
+    /// Whether the resolver answers at all: asked for the root's nameservers, any response
+    /// counts (a refusal or NXDOMAIN too); only silence (a timeout, no connection, an I/O
+    /// error) means the resolver itself is down rather than the name being broken.
+    pub async fn answers(&self) -> bool {
+        match self.resolver.lookup(".", RecordType::NS).await {
+            Ok(_) => true,
+            Err(e) => e.is_no_records_found() || e.is_nx_domain() || matches!(e, hickory_resolver::net::NetError::Dns(_)),
+        }
     }
 
     async fn records(&self, name: &str, rtype: RecordType) -> Result<Vec<RData>, DnsError> {

@@ -38,6 +38,10 @@ pub enum FetchError {
     ClosedEarly(String),
     #[error("request failed: {0}")]
     Other(String),
+    /// A CDN's or WAF's challenge or block page answered instead of the site
+    /// (`net::edge_block`); the audit's context turns such answers into this error.
+    #[error("blocked by the edge: {0}")]
+    EdgeBlocked(String),
 }
 
 #[derive(Debug, Clone)]

@@ -143,6 +143,18 @@ impl TlsInspector {
         ips.first().map(|ip| SocketAddr::new(*ip, port)).ok_or_else(|| format!("{host} has no address"))
     }
 
+    /// Whether `host` takes a TCP connection on `port` within the timeout: the audit's first
+    /// question before any HTTPS check. The error reads after a URL: "refused the connection".
+    pub async fn connects(&self, host: &str, port: u16) -> Result<(), String> {
+        let addr = self.address(host, port).await?;
+        match tokio::time::timeout(self.timeout, TcpStream::connect(addr)).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => Err(format!("refused the connection ({addr})")),
+            Ok(Err(e)) => Err(format!("could not be connected to ({addr}: {e})")),
+            Err(_) => Err(format!("did not answer within {} s ({addr})", self.timeout.as_secs())),
+        }
+    }
+
     /// A modern handshake (TLS 1.2 and 1.3 offered) with SNI `host`.
     pub async fn inspect(&self, host: &str, port: u16) -> Result<TlsReport, String> {
         let addr = self.address(host, port).await?;

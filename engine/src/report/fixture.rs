@@ -1,6 +1,8 @@
 //! A hand-made scorecard with one finding of every status, for the renderers' tests.
 
-use crate::model::{Category, Counts, Decision, Finding, Grade, Scorecard, Severity, Status, SCHEMA_VERSION};
+use crate::model::{
+    causes_of, Category, CauseKind, Counts, Coverage, Decision, Finding, Grade, Scorecard, Severity, Status, SCHEMA_VERSION,
+};
 
 pub fn finding(id: &str, category: Category, severity: Severity, status: Status, summary: &str) -> Finding {
     Finding {
@@ -18,6 +20,7 @@ pub fn finding(id: &str, category: Category, severity: Severity, status: Status,
         references: vec![format!("https://example.org/ref/{id}"), "https://example.org/second".to_owned()],
         sprint_item: "Sprint item".to_owned(),
         duration_ms: 12,
+        cause: None,
     }
 }
 
@@ -43,13 +46,39 @@ pub fn scorecard() -> Scorecard {
         target: "https://example.com/".into(),
         started_at: "2025-03-01T10:00:00Z".parse().unwrap(),
         duration_ms: 12_345,
-        score: 48,
-        grade: Grade::D,
+        rubric_version: 2,
+        score: Some(48),
+        grade: Some(Grade::D),
         decision: Decision::Hold,
         decision_reason: "critical check(s) failed: tls.cert.valid".into(),
+        coverage: Coverage::of(&Counts::of(&checks)),
+        causes: causes_of(&checks),
         active: false,
         requests: 87,
         counts: Counts::of(&checks),
         checks,
     }
+}
+
+/// The same site with HTTPS refused: three checks stopped by one cause, judged for real.
+pub fn unreachable() -> Scorecard {
+    let mut card = scorecard();
+    for finding in &mut card.checks {
+        if ["tls.cert.valid", "headers.hsts", "headers.csp"].contains(&finding.id.as_str()) {
+            finding.status = Status::Error;
+            finding.cause = Some(CauseKind::HttpsUnreachable);
+            finding.summary = "https://example.com:443/ refused the connection".into();
+            finding.evidence.clear();
+            finding.points = crate::scoring::points(finding.severity, Status::Error);
+        }
+    }
+    let verdict = crate::scoring::judge(&card.checks);
+    card.score = verdict.score;
+    card.grade = verdict.grade;
+    card.decision = verdict.decision;
+    card.decision_reason = verdict.reason;
+    card.coverage = verdict.coverage;
+    card.causes = causes_of(&card.checks);
+    card.counts = Counts::of(&card.checks);
+    card
 }

@@ -45,11 +45,21 @@ mod tests {
         }
     }
 
-    /// A small subset of JSON Schema, enough for this file: $ref, type, enum, const, minimum,
+    /// A small subset of JSON Schema, enough for this file: $ref, anyOf, type, enum, const, minimum,
     /// maximum, pattern, required, properties and items. Also demands that every field the document
     /// carries is described (so the schema cannot fall behind the model).
     fn validate(root: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
         let schema = resolve(root, schema);
+        if let Some(options) = schema.get("anyOf").and_then(Value::as_array) {
+            let fits = options.iter().any(|option| {
+                let mut found = Vec::new();
+                validate(root, option, value, at, &mut found);
+                found.is_empty()
+            });
+            if !fits {
+                errors.push(format!("{at}: {value} matches none of anyOf"));
+            }
+        }
         if let Some(t) = schema.get("type") {
             let ok = match t {
                 Value::String(name) => type_matches(name, value),
@@ -112,7 +122,7 @@ mod tests {
     fn output_is_the_pretty_scorecard_and_reads_back() {
         let card = fixture::scorecard();
         let out = render(&card);
-        assert!(out.starts_with("{\n  \"schema_version\": 1,"), "{out}");
+        assert!(out.starts_with("{\n  \"schema_version\": 2,"), "{out}");
         let back: crate::Scorecard = serde_json::from_str(&out).unwrap();
         assert_eq!(back, card);
     }
@@ -158,7 +168,7 @@ mod tests {
         }
         for grade in [Grade::APlus, Grade::A, Grade::B, Grade::C, Grade::D, Grade::F] {
             for decision in [Decision::Go, Decision::GoAfterFixes, Decision::Hold] {
-                card.grade = grade;
+                card.grade = Some(grade);
                 card.decision = decision;
                 let value = serde_json::to_value(&card).unwrap();
                 let mut errors = Vec::new();
@@ -166,6 +176,18 @@ mod tests {
                 assert!(errors.is_empty(), "{}", errors.join("\n"));
             }
         }
+    }
+
+    #[test]
+    fn an_unscored_scorecard_with_causes_matches_the_schema() {
+        let schema = schema();
+        let value = serde_json::to_value(fixture::unreachable()).unwrap();
+        assert_eq!((&value["score"], &value["grade"]), (&Value::Null, &Value::Null));
+        assert_eq!(value["causes"][0]["kind"], "https_unreachable");
+        assert_eq!(value["checks"][1]["cause"], "https_unreachable");
+        let mut errors = Vec::new();
+        validate(&schema, &schema, &value, "$", &mut errors);
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
     }
 
     #[test]

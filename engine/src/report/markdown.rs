@@ -45,8 +45,16 @@ pub fn render(card: &Scorecard) -> String {
     let _ = writeln!(out, "| | |");
     let _ = writeln!(out, "|---|---|");
     let _ = writeln!(out, "| Decision | **{}**: {} |", card.decision.label(), inline(card.decision_reason.as_str()));
-    let _ = writeln!(out, "| Grade | **{}** |", card.grade.as_str());
-    let _ = writeln!(out, "| Score | {}/100 |", card.score);
+    match (card.grade, card.score) {
+        (Some(grade), Some(score)) => {
+            let _ = writeln!(out, "| Grade | **{}** |", grade.as_str());
+            let _ = writeln!(out, "| Score | {score}/100, over what was measured: {} |", card.coverage.sentence());
+        }
+        _ => {
+            let _ = writeln!(out, "| Grade | **not scored** |");
+            let _ = writeln!(out, "| Score | none: only {}, too little for a score |", card.coverage.sentence());
+        }
+    }
     let _ = writeln!(out, "| Checks | {} fail, {} warn, {} error, {} pass, {} skipped |", c.fail, c.warn, c.error, c.pass, c.skipped);
     let mode = if card.active { "active probes included" } else { "passive checks only" };
     let _ = writeln!(
@@ -56,7 +64,15 @@ pub fn render(card: &Scorecard) -> String {
         human_duration(card.duration_ms),
         card.requests
     );
-    let _ = writeln!(out, "| Engine | launchready {} |", inline(&card.engine_version));
+    let _ = writeln!(out, "| Engine | launchready {}, rubric v{} |", inline(&card.engine_version), card.rubric_version);
+    if card.score.is_none() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "> **Not scored.** Only {}: the checks below could not run, so this audit cannot say whether the product is ready.",
+            card.coverage.sentence()
+        );
+    }
 
     let fixes = must_fix(card);
     let _ = writeln!(out);
@@ -101,7 +117,19 @@ pub fn render(card: &Scorecard) -> String {
         let _ = writeln!(out);
         let _ = writeln!(out, "These checks did not run to the end and are not scored; scan again once the cause is fixed.");
         let _ = writeln!(out);
-        for f in errors {
+        // One cause, one entry.
+        for cause in &card.causes {
+            let ids: Vec<String> = cause.checks.iter().map(|id| format!("`{id}`")).collect();
+            let _ = writeln!(
+                out,
+                "- **{}** ({} checks): {}  \n  {}",
+                cause.kind.label(),
+                cause.checks.len(),
+                inline(&cause.summary),
+                ids.join(", ")
+            );
+        }
+        for f in errors.iter().filter(|f| f.cause.is_none()) {
             let _ = writeln!(out, "- `{}` ({}): {}", f.id, f.severity.as_str(), inline(&f.summary));
         }
         let _ = writeln!(out);
@@ -139,7 +167,8 @@ mod tests {
         assert!(out.starts_with("# Launch readiness: https://example.com/\n"), "{out}");
         assert!(out.contains("| Decision | **Hold**: critical check(s) failed: tls.cert.valid |"), "{out}");
         assert!(out.contains("| Grade | **D** |"));
-        assert!(out.contains("| Score | 48/100 |"));
+        assert!(out.contains("| Score | 48/100, over what was measured: 5 of 7 checks ran (1 could not run, 1 skipped) |"), "{out}");
+        assert!(out.contains("| Engine | launchready 0.1.0, rubric v2 |"));
         assert!(out.contains("| Checks | 2 fail, 1 warn, 1 error, 2 pass, 1 skipped |"));
         assert!(out.contains("| Scanned | 2025-03-01 10:00 UTC, 12.3 s, 87 requests, passive checks only |"));
     }
@@ -177,6 +206,15 @@ mod tests {
         assert!(out.contains("<details>\n<summary>Passed checks (2)</summary>\n\n- `dns.apex.resolves` Title of dns.apex.resolves: example.com has 1 A record\n"));
         assert!(out.contains("<summary>Skipped checks (1)</summary>"));
         assert!(!out.contains("**Fix:** Fix dns.apex.resolves"), "passed checks have no fix section");
+    }
+
+    #[test]
+    fn one_cause_is_one_entry_and_no_score_when_too_little_ran() {
+        let out = render(&fixture::unreachable());
+        assert!(out.contains("| Grade | **not scored** |"), "{out}");
+        assert!(out.contains("> **Not scored.** Only 2 of 7 checks ran"), "{out}");
+        assert!(out.contains("- **could not run** (3 checks): https://example.com:443/ refused the connection  \n  `tls.cert.valid`, `headers.hsts`, `headers.csp`\n"), "{out}");
+        assert!(out.contains("- `http.redirect` (high): the request timed out"), "an error without a shared cause stays on its own");
     }
 
     #[test]

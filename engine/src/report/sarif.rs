@@ -112,6 +112,8 @@ pub fn document(card: &Scorecard) -> Value {
             "invocations": [{
                 "executionSuccessful": true,
                 "startTimeUtc": card.started_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                // What could not be checked, one notification per cause (SARIF §3.20.21).
+                "toolExecutionNotifications": notifications(card),
             }],
             "automationDetails": { "id": format!("launchready/{}/", card.target) },
             "results": results,
@@ -121,9 +123,38 @@ pub fn document(card: &Scorecard) -> Value {
                 "grade": card.grade,
                 "decision": card.decision,
                 "decisionReason": card.decision_reason,
+                "rubricVersion": card.rubric_version,
+                "coverage": card.coverage,
+                "coverageText": card.coverage.sentence(),
             },
         }]
     })
+}
+
+/// One notification per cause that kept checks from running, and one per check that could
+/// not run for a reason of its own: code-scanning tools show them as the run's problems, not
+/// as findings about the site.
+fn notifications(card: &Scorecard) -> Vec<Value> {
+    let mut list: Vec<Value> = card
+        .causes
+        .iter()
+        .map(|cause| {
+            json!({
+                "level": "error",
+                "message": { "text": format!("{} ({} checks): {}", cause.kind.label(), cause.checks.len(), cause.summary) },
+                "descriptor": { "id": format!("launchready/cause/{}", cause.kind.as_str()) },
+                "properties": { "checks": cause.checks },
+            })
+        })
+        .collect();
+    for finding in card.checks.iter().filter(|f| f.status == Status::Error && f.cause.is_none()) {
+        list.push(json!({
+            "level": "warning",
+            "message": { "text": format!("{} could not run: {}", finding.id, finding.summary) },
+            "associatedRule": { "id": finding.id },
+        }));
+    }
+    list
 }
 
 pub fn render(card: &Scorecard) -> String {
@@ -194,6 +225,20 @@ mod tests {
         assert_eq!(level(&finding), Some("note"));
         finding.status = Status::Error;
         assert_eq!(level(&finding), None);
+    }
+
+    #[test]
+    fn causes_and_coverage_travel_with_the_run() {
+        let doc = document(&fixture::unreachable());
+        let run = &doc["runs"][0];
+        assert_eq!(run["properties"]["rubricVersion"], 2);
+        assert_eq!(run["properties"]["grade"], Value::Null);
+        assert_eq!(run["properties"]["coverageText"], "2 of 7 checks ran (4 could not run, 1 skipped)");
+        let notes = run["invocations"][0]["toolExecutionNotifications"].as_array().unwrap();
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert_eq!(notes[0]["descriptor"]["id"], "launchready/cause/https_unreachable");
+        assert_eq!(notes[0]["properties"]["checks"], json!(["tls.cert.valid", "headers.hsts", "headers.csp"]));
+        assert_eq!(notes[1]["associatedRule"]["id"], "http.redirect");
     }
 
     #[test]

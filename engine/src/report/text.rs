@@ -45,6 +45,11 @@ fn status_tag(status: Status) -> (&'static str, &'static [&'static str]) {
     }
 }
 
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// Renders the scorecard; `colour` adds ANSI escapes (for a terminal that wants them).
 pub fn render(card: &Scorecard, colour: bool) -> String {
     let p = Paint { colour };
@@ -59,20 +64,52 @@ pub fn render(card: &Scorecard, colour: bool) -> String {
         p.wrap(decision_codes(card.decision), card.decision.label()),
         printable(card.decision_reason.as_str())
     );
-    let _ = writeln!(out, "  Grade     {}  (score {}/100)", p.wrap(decision_codes(card.decision), card.grade.as_str()), card.score);
+    match (card.grade, card.score) {
+        (Some(grade), Some(score)) => {
+            let _ = writeln!(
+                out,
+                "  Grade     {}  (score {score}/100 over what was measured: {})",
+                p.wrap(decision_codes(card.decision), grade.as_str()),
+                card.coverage.sentence()
+            );
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "  Grade     {}  (only {}: too little was measured for a score)",
+                p.wrap(&[BOLD, MAGENTA], "not scored"),
+                card.coverage.sentence()
+            );
+        }
+    }
     let _ = writeln!(
         out,
         "  Checks    {} fail, {} warn, {} error, {} pass, {} skipped ({total} in all)",
         c.fail, c.warn, c.error, c.pass, c.skipped
     );
     let mode = if card.active { "active probes included" } else { "passive checks only" };
-    let _ = writeln!(out, "  Took      {}, {} requests, {mode}", human_duration(card.duration_ms), card.requests);
+    let _ = writeln!(
+        out,
+        "  Took      {}, {} requests, {mode}, rubric v{}",
+        human_duration(card.duration_ms),
+        card.requests,
+        card.rubric_version
+    );
+
+    // One cause, one entry: the checks it stopped are named here and not listed again below.
+    for cause in &card.causes {
+        let _ = writeln!(out);
+        let label = format!("{} ({} checks)", capitalised(cause.kind.label()), cause.checks.len());
+        let _ = writeln!(out, "{}", p.wrap(&[BOLD, MAGENTA], &label));
+        let _ = writeln!(out, "  {}", printable(&cause.summary));
+        let _ = writeln!(out, "  {}", p.wrap(&[DIM], &cause.checks.join(", ")));
+    }
 
     let id_width = card.checks.iter().map(|f| f.id.chars().count()).max().unwrap_or(0);
     // Evidence and fix sit under the id column, indented a little further.
     let indent = " ".repeat(2 + 5 + 2 + 2);
     for category in Category::ALL {
-        let findings = by_status_then_severity(card.checks.iter().filter(|f| f.category == category));
+        let findings = by_status_then_severity(card.checks.iter().filter(|f| f.category == category && f.cause.is_none()));
         if findings.is_empty() {
             continue;
         }
@@ -114,9 +151,19 @@ mod tests {
         let head: Vec<&str> = out.lines().take(5).collect();
         assert!(head[0].contains("https://example.com/"));
         assert!(head[1].contains("Hold") && head[1].contains("tls.cert.valid"), "{}", head[1]);
-        assert!(head[2].contains("Grade     D") && head[2].contains("48/100"), "{}", head[2]);
+        assert!(head[2].contains("Grade     D") && head[2].contains("48/100") && head[2].contains("5 of 7 checks ran"), "{}", head[2]);
         assert!(head[3].contains("2 fail, 1 warn, 1 error, 2 pass, 1 skipped (7 in all)"), "{}", head[3]);
-        assert!(head[4].contains("12.3 s") && head[4].contains("87 requests"), "{}", head[4]);
+        assert!(head[4].contains("12.3 s") && head[4].contains("87 requests") && head[4].contains("rubric v2"), "{}", head[4]);
+    }
+
+    #[test]
+    fn one_cause_is_one_entry_and_no_number_when_too_little_ran() {
+        let card = fixture::unreachable();
+        let out = render(&card, false);
+        assert!(out.contains("Grade     not scored  (only 2 of 7 checks ran (4 could not run, 1 skipped)"), "{out}");
+        assert!(out.contains("Could not run (3 checks)\n  https://example.com:443/ refused the connection\n  tls.cert.valid, headers.hsts, headers.csp\n"), "{out}");
+        assert_eq!(out.matches("refused the connection").count(), 2, "the cause is printed once (and in the reason):\n{out}");
+        assert!(!out.contains("ERROR  tls.cert.valid"), "{out}");
     }
 
     #[test]

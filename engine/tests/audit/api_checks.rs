@@ -90,6 +90,23 @@ async fn wildcard_origin_with_credentials_fails_cors() {
 }
 
 #[tokio::test]
+async fn reflected_origin_without_credentials_passes_cors() {
+    // A public API's `origin: true`: browsers share only what an anonymous caller gets.
+    let site = Site::clean("api-cors-reflect-anon").set_header("access-control-allow-origin", "https://evil-launchready-probe.example");
+    let card = audit(site, false).await;
+    expect(&card, "api.cors", Status::Pass);
+    assert!(summary(&card, "api.cors").contains("without credentials"), "{}", summary(&card, "api.cors"));
+}
+
+#[tokio::test]
+async fn a_204_health_answer_passes() {
+    let mut site = Site::clean("api-health-204");
+    site.api.health_status = 204;
+    let card = audit(site, false).await;
+    expect(&card, "api.health", Status::Pass);
+}
+
+#[tokio::test]
 async fn wildcard_origin_without_credentials_passes_cors() {
     let site = Site::clean("api-cors-wild").set_header("access-control-allow-origin", "*");
     let card = audit(site, false).await;

@@ -74,10 +74,20 @@ async fn email_missing_mx_fails() {
 }
 
 #[tokio::test]
-async fn email_null_mx_warns() {
-    let card = audit(Site::clean("email-nullmx").dns("email-nullmx.test", "MX", "0 ."), false).await;
-    expect(&card, "email.mx", Status::Warn);
+async fn email_a_domain_that_takes_no_mail_is_not_asked_to_protect_it() {
+    // The parked-domain set-up: null MX, SPF -all, DMARC reject, and nothing else.
+    let site = Site::clean("email-nullmx")
+        .dns("email-nullmx.test", "MX", "0 .")
+        .dns("email-nullmx.test", "TXT", "v=spf1 -all")
+        .drop_dns("sel1._domainkey.email-nullmx.test", "TXT")
+        .drop_dns("_mta-sts.email-nullmx.test", "TXT")
+        .drop_dns("_smtp._tls.email-nullmx.test", "TXT");
+    let card = audit(site, false).await;
+    expect(&card, "email.mx", Status::Pass);
     assert!(summary(&card, "email.mx").contains("null MX"));
+    for id in ["email.mta_sts", "email.tls_rpt", "email.dkim"] {
+        expect(&card, id, Status::Skipped);
+    }
 }
 
 #[tokio::test]
@@ -295,11 +305,24 @@ async fn email_dkim_discovers_common_selectors_when_none_declared() {
 }
 
 #[tokio::test]
-async fn email_dkim_nothing_discovered_fails() {
+async fn email_dkim_nothing_discovered_is_not_measured() {
+    // Selectors cannot be listed from DNS: none of the common ones says nothing.
     let site = Site::clean("email-dkimlost").drop_dns("sel1._domainkey.email-dkimlost.test", "TXT");
     let card = audit_target(site, |t| t.dkim_selectors.clear()).await;
-    expect(&card, "email.dkim", Status::Fail);
-    assert!(summary(&card, "email.dkim").contains("no DKIM key found"));
+    expect(&card, "email.dkim", Status::Skipped);
+    assert!(summary(&card, "email.dkim").contains("declare the selectors"));
+}
+
+#[tokio::test]
+async fn email_dkim_discovers_a_fastmail_selector() {
+    let label = "email-dkimfm";
+    let site = Site::clean(label).drop_dns(&format!("sel1._domainkey.{}", apex(label)), "TXT").dns(
+        &format!("fm1._domainkey.{}", apex(label)),
+        "TXT",
+        &format!("v=DKIM1; k=rsa; p={}", *crate::fixture::DKIM_2048),
+    );
+    let card = audit_target(site, |t| t.dkim_selectors.clear()).await;
+    expect(&card, "email.dkim", Status::Pass);
 }
 
 // email.dmarc.*

@@ -3,7 +3,7 @@
 //! must still pass).
 
 use crate::fixture::site::{Fixed, Site, HOME_HTML};
-use crate::fixture::{audit, expect, target_for, Internet};
+use crate::fixture::{audit, audit_adjusted, expect, target_for, Internet};
 use engine::{Scorecard, Status};
 
 const HEADER_CHECKS: [&str; 8] = [
@@ -167,6 +167,31 @@ async fn cookie_without_samesite_fails() {
 }
 
 #[tokio::test]
+async fn a_load_balancer_cookie_behind_hsts_passes() {
+    // AWS ALB stickiness: no Secure, no SameSite, by AWS's design; HSTS keeps it on HTTPS.
+    let mut site = Site::clean("hdr-cookie-alb");
+    site.cookie = Some("AWSALB=abcdef0123456789; Expires=Thu, 01 Jan 2037 00:00:00 GMT; Path=/".into());
+    let card = audit(site, false).await;
+    expect(&card, "headers.cookies", Status::Pass);
+}
+
+#[tokio::test]
+async fn a_cookie_deleted_by_a_past_expiry_passes() {
+    let mut site = Site::clean("hdr-cookie-clear");
+    site.cookie = Some("sid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT".into());
+    let card = audit(site, false).await;
+    expect(&card, "headers.cookies", Status::Pass);
+}
+
+#[tokio::test]
+async fn a_non_session_cookie_without_secure_and_without_hsts_fails() {
+    let mut site = Site::clean("hdr-cookie-nohsts").remove_header("strict-transport-security");
+    site.cookie = Some("AWSALB=abcdef0123456789; Path=/".into());
+    let card = audit(site, false).await;
+    expect(&card, "headers.cookies", Status::Fail);
+}
+
+#[tokio::test]
 async fn script_readable_preference_cookie_passes() {
     let mut site = Site::clean("hdr-cookie-pref");
     site.cookie = Some("theme=dark; Path=/; Secure; SameSite=Lax".into());
@@ -213,18 +238,41 @@ async fn publicly_cacheable_private_endpoint_fails() {
     assert!(report.contains("/api/me") && !report.contains("token-a-0123456789"), "{report}");
 }
 
+/// The product's credential is a session cookie: nothing in HTTP keeps shared caches from
+/// reusing the answer (unlike an Authorization header).
+fn with_cookie_credential(target: &mut engine::Target, _: &mut engine::AuditOptions) {
+    target.auth_header = Some(engine::redact::SecretHeader::parse("Cookie: session=s3ss10nvalue").unwrap());
+}
+
 #[tokio::test]
-async fn private_endpoint_with_max_age_fails() {
+async fn private_endpoint_with_max_age_fails_for_a_cookie_credential() {
     let site = Site::clean("hdr-cache-maxage").page("/api/me", Fixed::ok("application/json", "{}").header("cache-control", "max-age=600"));
-    let card = audit(site, false).await;
+    let card = audit_adjusted(site, false, with_cookie_credential).await;
     expect(&card, "headers.cache_private", Status::Fail);
 }
 
 #[tokio::test]
-async fn private_endpoint_without_cache_control_warns() {
+async fn private_endpoint_without_cache_control_warns_for_a_cookie_credential() {
     let site = Site::clean("hdr-cache-none").page("/api/me", Fixed::ok("application/json", "{}"));
-    let card = audit(site, false).await;
+    let card = audit_adjusted(site, false, with_cookie_credential).await;
     expect(&card, "headers.cache_private", Status::Warn);
+}
+
+#[tokio::test]
+async fn an_authorization_header_keeps_shared_caches_off_by_itself() {
+    // RFC 9111 §3.5: a max-age, or no Cache-Control at all, does not let a shared cache reuse
+    // a response to a request with Authorization.
+    for (label, cache_control) in [("hdr-cache-auth-maxage", Some("max-age=600")), ("hdr-cache-auth-none", None)] {
+        let mut page = Fixed::ok("application/json", "{}");
+        if let Some(value) = cache_control {
+            page = page.header("cache-control", value);
+        }
+        let card = audit(Site::clean(label).page("/api/me", page), false).await;
+        expect(&card, "headers.cache_private", Status::Pass);
+    }
+    let revalidated = Fixed::ok("application/json", "{}").header("cache-control", "max-age=600, must-revalidate");
+    let card = audit(Site::clean("hdr-cache-auth-reval").page("/api/me", revalidated), false).await;
+    expect(&card, "headers.cache_private", Status::Fail);
 }
 
 #[tokio::test]

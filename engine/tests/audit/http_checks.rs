@@ -115,6 +115,19 @@ async fn three_hops_pass() {
 }
 
 #[tokio::test]
+async fn the_first_upgrade_to_https_is_not_counted() {
+    // http://apex/ → https://apex/ → /en/ → /en/home → /en/home/start: the preload list asks
+    // for that first same-host hop, and HSTS browsers skip it; three redirects remain.
+    let site = Site::clean("http-upgrade-hop")
+        .page("/", redirect("/en/"))
+        .page("/en/", redirect("/en/home"))
+        .page("/en/home", redirect("/en/home/start"))
+        .page("/en/home/start", Fixed::ok("text/html", "<!doctype html><title>end</title>"));
+    let card = audit(site, false).await;
+    expect(&card, "http.redirect.chain", Status::Pass);
+}
+
+#[tokio::test]
 async fn downgrade_to_http_fails() {
     let site = Site::clean("http-down")
         .page("/", redirect("http://http-down.test/landing"))
@@ -164,6 +177,17 @@ async fn upgrade_insecure_requests_turns_mixed_content_into_a_warning() {
     let site = with_insecure_script("http-upgrade").set_header(
         "content-security-policy",
         "default-src 'self'; script-src 'self' 'nonce-r4nd0m'; frame-ancestors 'none'; upgrade-insecure-requests",
+    );
+    let card = audit(site, false).await;
+    expect(&card, "http.mixed_content", Status::Warn);
+}
+
+#[tokio::test]
+async fn upgrade_insecure_requests_in_a_meta_policy_counts_as_well() {
+    let mut site = with_insecure_script("http-upgrade-meta");
+    site.home_html = site.home_html.replace(
+        "<meta charset=\"utf-8\">",
+        "<meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"upgrade-insecure-requests\">",
     );
     let card = audit(site, false).await;
     expect(&card, "http.mixed_content", Status::Warn);

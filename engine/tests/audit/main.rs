@@ -15,3 +15,4 @@ mod perf_checks;
 mod registry;
 mod ssrf;
 mod tls_checks;
+mod verdicts;

@@ -53,12 +53,33 @@ pub enum AlertEvent {
         days_left: i64,
         stage: i32,
     },
+    /// An edge's challenge has answered instead of the site for several checks in a row: the
+    /// monitor cannot tell whether the site is up.
+    MonitorBlocked {
+        monitor_id: MonitorId,
+        product_id: ProductId,
+        product: String,
+        monitor: String,
+        target: String,
+        cause: String,
+        at: DateTime<Utc>,
+    },
+    /// A blocked monitor reaches the site again.
+    MonitorUnblocked {
+        monitor_id: MonitorId,
+        product_id: ProductId,
+        product: String,
+        monitor: String,
+        target: String,
+        at: DateTime<Utc>,
+    },
     AuditRegression {
         audit_id: AuditId,
         product_id: ProductId,
         product: String,
         grade_before: Option<Grade>,
-        grade_now: Grade,
+        /// None when the run measured too little for a grade.
+        grade_now: Option<Grade>,
         new_failures: Vec<String>,
     },
     Test {
@@ -73,6 +94,8 @@ impl AlertEvent {
             Self::IncidentOpened { .. } => "incident.opened",
             Self::IncidentResolved { .. } => "incident.resolved",
             Self::CertificateExpiring { .. } => "certificate.expiring",
+            Self::MonitorBlocked { .. } => "monitor.blocked",
+            Self::MonitorUnblocked { .. } => "monitor.unblocked",
             Self::AuditRegression { .. } => "audit.regression",
             Self::Test { .. } => "test",
         }
@@ -86,6 +109,8 @@ impl AlertEvent {
             Self::CertificateExpiring { monitor_id, stage, target, .. } => {
                 format!("cert:{monitor_id}:{target}:{stage}:{}", Utc::now().format("%Y-%m"))
             }
+            Self::MonitorBlocked { monitor_id, at, .. } => format!("blocked:{monitor_id}:{}", at.timestamp_millis()),
+            Self::MonitorUnblocked { monitor_id, at, .. } => format!("unblocked:{monitor_id}:{}", at.timestamp_millis()),
             Self::AuditRegression { audit_id, .. } => format!("audit:{audit_id}:regression"),
             Self::Test { channel_id, at } => format!("test:{channel_id}:{}", at.timestamp_millis()),
         }
@@ -96,6 +121,8 @@ impl AlertEvent {
             Self::IncidentOpened { product_id, .. }
             | Self::IncidentResolved { product_id, .. }
             | Self::CertificateExpiring { product_id, .. }
+            | Self::MonitorBlocked { product_id, .. }
+            | Self::MonitorUnblocked { product_id, .. }
             | Self::AuditRegression { product_id, .. } => Some(*product_id),
             Self::Test { .. } => None,
         }
@@ -111,7 +138,12 @@ impl AlertEvent {
             Self::CertificateExpiring { product, days_left, .. } => {
                 format!("[launchready] Certificate expires in {days_left} days: {product}")
             }
-            Self::AuditRegression { product, grade_now, .. } => format!("[launchready] Audit regression: {product} is now {grade_now}"),
+            Self::MonitorBlocked { product, monitor, .. } => format!("[launchready] BLOCKED BY THE EDGE: {product} — {monitor}"),
+            Self::MonitorUnblocked { product, monitor, .. } => format!("[launchready] Reachable again: {product} — {monitor}"),
+            Self::AuditRegression { product, grade_now: Some(grade), .. } => {
+                format!("[launchready] Audit regression: {product} is now {grade}")
+            }
+            Self::AuditRegression { product, grade_now: None, .. } => format!("[launchready] Audit regression: {product} has new failures"),
             Self::Test { .. } => "[launchready] Test alert".into(),
         }
     }
@@ -140,8 +172,21 @@ impl AlertEvent {
                 if *days_left < 0 { "has expired".to_owned() } else { format!("expires in {days_left} days") },
                 link(product_id)
             ),
+            Self::MonitorBlocked { product_id, monitor, target, cause, at, .. } => format!(
+                "{monitor} ({target}) cannot be checked since {}: {cause}\nA CDN or WAF answers its checks with a challenge or block page, so whether the site is up cannot be told. It is not counted as down, nor as up.\nLet the monitor through your edge (its requests carry the User-Agent \"launchready/…\"), or monitor an address the edge does not challenge.\n{}",
+                at.format("%Y-%m-%d %H:%M:%S UTC"),
+                link(product_id)
+            ),
+            Self::MonitorUnblocked { product_id, monitor, target, at, .. } => format!(
+                "{monitor} ({target}) reaches the site again since {}: the edge no longer answers instead of it.\n{}",
+                at.format("%Y-%m-%d %H:%M:%S UTC"),
+                link(product_id)
+            ),
             Self::AuditRegression { product_id, audit_id, grade_before, grade_now, new_failures, .. } => {
-                let mut text = format!("The latest audit graded {grade_now}");
+                let mut text = match grade_now {
+                    Some(grade) => format!("The latest audit graded {grade}"),
+                    None => "The latest audit measured too little for a grade".to_owned(),
+                };
                 if let Some(before) = grade_before {
                     text.push_str(&format!(" (was {before})"));
                 }

@@ -12,7 +12,8 @@ use crate::tenancy::TenantScope;
 use crate::text_enum::Text;
 use chrono::{DateTime, Utc};
 use domain::audit::{AuditDetail, AuditDiff, AuditStatus, AuditSummary, AuditTrigger, FindingRef};
-use domain::scorecard::{Counts, Finding, Grade, Scorecard, Severity, Status};
+use domain::rubric::RubricChange;
+use domain::scorecard::{Cause, Counts, Coverage, Finding, Grade, Scorecard, Severity, Status};
 use domain::DomainError;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -127,6 +128,9 @@ fn new_row(
         created_at: Set(Utc::now()),
         started_at: Set(None),
         finished_at: Set(None),
+        rubric_version: Set(None),
+        coverage: Set(None),
+        causes: Set(None),
     }
 }
 
@@ -165,11 +169,15 @@ pub async fn detail(db: &DatabaseConnection, scope: &TenantScope, id: AuditId) -
     let diff = match previous_done(db, &row).await? {
         Some(previous) if row.status.0 == AuditStatus::Done => {
             let before = findings_of(db, previous.id).await?;
-            Some(AuditDiff::between(previous.id.into(), previous.score.map(|s| s as u32), previous.grade.map(|g| g.0), &before, &findings))
+            let mut diff =
+                AuditDiff::between(previous.id.into(), previous.score.map(|s| s as u32), previous.grade.map(|g| g.0), &before, &findings);
+            diff.rubric = RubricChange::between(rubric_of(&previous), rubric_of(&row));
+            Some(diff)
         }
         _ => None,
     };
-    Ok(AuditDetail { summary: summary_of(&row), target: product.main_url(), product_name: product.name, findings, diff })
+    let causes = row.causes.as_deref().and_then(|c| serde_json::from_str::<Vec<Cause>>(c).ok()).unwrap_or_default();
+    Ok(AuditDetail { summary: summary_of(&row), target: product.main_url(), product_name: product.name, findings, causes, diff })
 }
 
 /// The latest finished run and the recent scores of every product of the tenant, oldest
@@ -227,6 +235,16 @@ async fn previous_done(db: &impl ConnectionTrait, row: &audit::Model) -> Result<
         .map_err(internal)
 }
 
+fn to_json(value: &impl serde::Serialize) -> Result<String, DomainError> {
+    serde_json::to_string(value).map_err(|e| DomainError::Internal(e.to_string()))
+}
+
+/// The rubric that judged a finished run: runs stored before rubrics were versioned were
+/// judged by the first.
+fn rubric_of(row: &audit::Model) -> u32 {
+    row.rubric_version.map_or(domain::rubric::FIRST, |v| v.max(1) as u32)
+}
+
 pub(crate) fn summary_of(row: &audit::Model) -> AuditSummary {
     AuditSummary {
         id: row.id.into(),
@@ -240,6 +258,8 @@ pub(crate) fn summary_of(row: &audit::Model) -> AuditSummary {
         decision: row.decision.map(|d| d.0),
         decision_reason: row.decision_reason.clone(),
         counts: row.counts.as_deref().and_then(|c| serde_json::from_str::<Counts>(c).ok()),
+        coverage: row.coverage.as_deref().and_then(|c| serde_json::from_str::<Coverage>(c).ok()),
+        rubric_version: (row.status.0 == AuditStatus::Done).then(|| rubric_of(row)),
         error: row.error.clone(),
         duration_ms: row.duration_ms.map(|d| d.max(0) as u64),
         created_at: row.created_at,
@@ -286,7 +306,8 @@ pub struct Regression {
     pub org_id: OrgId,
     pub audit_id: AuditId,
     pub grade_before: Option<Grade>,
-    pub grade_now: Grade,
+    /// None when the run measured too little for a grade.
+    pub grade_now: Option<Grade>,
     /// Critical and high checks failing now that passed (or did not exist) before.
     pub new_failures: Vec<FindingRef>,
 }
@@ -301,7 +322,7 @@ pub struct Completion {
 
 /// Stores the scorecard once: the status change and the findings commit together, and only
 /// the first completion of an audit writes anything.
-#[tracing::instrument(skip(_jobs, db, card), fields(score = card.score))]
+#[tracing::instrument(skip(_jobs, db, card), fields(score = ?card.score))]
 pub async fn complete(
     db: &DatabaseConnection,
     _jobs: &CrossTenant,
@@ -312,12 +333,17 @@ pub async fn complete(
     let Some(row) = audit::Entity::find_by_id(audit_id).one(&txn).await.map_err(internal)? else {
         return Ok(Completion { stored: false, regression: None });
     };
-    let counts = serde_json::to_string(&card.counts).map_err(|e| DomainError::Internal(e.to_string()))?;
+    let counts = to_json(&card.counts)?;
+    let coverage = to_json(&card.coverage)?;
+    let causes = to_json(&card.causes)?;
     let total = card.checks.len() as i32;
     let updated = audit::Entity::update_many()
         .col_expr(audit::Column::Status, Expr::value(Text(AuditStatus::Done)))
-        .col_expr(audit::Column::Score, Expr::value(card.score as i32))
-        .col_expr(audit::Column::Grade, Expr::value(Text(card.grade)))
+        .col_expr(audit::Column::Score, Expr::value(card.score.map(|s| s as i32)))
+        .col_expr(audit::Column::Grade, Expr::value(card.grade.map(Text)))
+        .col_expr(audit::Column::RubricVersion, Expr::value(card.rubric_version as i32))
+        .col_expr(audit::Column::Coverage, Expr::value(coverage))
+        .col_expr(audit::Column::Causes, Expr::value(causes))
         .col_expr(audit::Column::Decision, Expr::value(Text(card.decision)))
         .col_expr(audit::Column::DecisionReason, Expr::value(card.decision_reason.clone()))
         .col_expr(audit::Column::Counts, Expr::value(counts))
@@ -360,6 +386,15 @@ pub async fn complete(
     }
     let previous = previous_done(&txn, &row).await?;
     let regression = match previous {
+        // A run judged by another rubric is not compared: what moved may be our rules.
+        Some(previous) if rubric_of(&previous) != card.rubric_version => {
+            tracing::info!(
+                before = rubric_of(&previous),
+                now = card.rubric_version,
+                "rubric changed since the last run: no regression alert"
+            );
+            None
+        }
         Some(previous) => {
             let before = findings_of(&txn, previous.id).await?;
             regression_between(&row, previous.grade.map(|g| g.0), &before, card)
@@ -367,7 +402,7 @@ pub async fn complete(
         None => None,
     };
     txn.commit().await.map_err(internal)?;
-    tracing::info!(grade = card.grade.as_str(), "scorecard stored");
+    tracing::info!(grade = card.grade.map_or("not scored", |g| g.as_str()), "scorecard stored");
     Ok(Completion { stored: true, regression })
 }
 
@@ -378,7 +413,8 @@ fn regression_between(row: &audit::Model, grade_before: Option<Grade>, before: &
         .into_iter()
         .filter(|f| f.status == Status::Fail && matches!(f.severity, Severity::Critical | Severity::High))
         .collect();
-    let dropped = grade_before.is_some_and(|before| card.grade > before);
+    // A run without a grade measured too little to say it got worse.
+    let dropped = matches!((grade_before, card.grade), (Some(before), Some(now)) if now > before);
     (dropped || !new_failures.is_empty()).then_some(Regression {
         product_id: row.product_id,
         org_id: row.org_id,

@@ -35,6 +35,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub started_at: Option<DateTimeUtc>,
     pub finished_at: Option<DateTimeUtc>,
+    /// The rubric that judged the run; null on runs stored before rubrics were versioned (1).
+    pub rubric_version: Option<i32>,
+    /// JSON of the scorecard's coverage (checks that ran of those that apply).
+    pub coverage: Option<String>,
+    /// JSON list of the causes that kept checks from running.
+    pub causes: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

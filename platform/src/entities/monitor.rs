@@ -40,6 +40,8 @@ pub struct Model {
     pub cert_expiry_stage: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Results in a row that met an edge's challenge instead of the site.
+    pub consecutive_blocked: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,8 @@ pub struct Model {
     pub latency_ms: Option<i32>,
     pub status_code: Option<i32>,
     pub message: Option<String>,
+    /// An edge's challenge answered instead of the site: not measured, not in uptime.
+    pub blocked: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -28,6 +28,9 @@ pub struct Model {
     pub paused_by_plan: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// `perf.latency`'s p95 budgets in ms; null for the defaults.
+    pub latency_budget_ms: Option<i32>,
+    pub ai_latency_budget_ms: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

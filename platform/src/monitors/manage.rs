@@ -108,6 +108,7 @@ fn new_row(product: ProductRef, spec: &MonitorSpec, primary: bool, paused: bool)
         state: Set(Text(MonitorState::Unknown)),
         consecutive_failures: Set(0),
         consecutive_successes: Set(0),
+        consecutive_blocked: Set(0),
         last_checked_at: Set(None),
         last_ok: Set(None),
         last_message: Set(None),
@@ -156,6 +157,7 @@ pub async fn update(
         row.state = Set(Text(MonitorState::Unknown));
         row.consecutive_failures = Set(0);
         row.consecutive_successes = Set(0);
+        row.consecutive_blocked = Set(0);
         row.cert_expiry_stage = Set(None);
     }
     if changed_target || existing.interval_secs != spec.interval_secs as i32 || (!existing.enabled && spec.enabled) {

@@ -40,6 +40,7 @@ pub async fn record(db: &DatabaseConnection, _jobs: &CrossTenant, results: &[Che
             slot: Set(result.slot),
             checked_at: Set(result.checked_at),
             ok: Set(result.ok),
+            blocked: Set(result.blocked),
             latency_ms: Set(result.latency_ms.map(|v| v as i32)),
             status_code: Set(result.status_code.map(i32::from)),
             message: Set(Some(clip(&result.message, 500))),
@@ -51,7 +52,10 @@ pub async fn record(db: &DatabaseConnection, _jobs: &CrossTenant, results: &[Che
         if inserted == 0 {
             continue; // This slot was already recorded: a repeated batch.
         }
-        super::rollups::add_to_rollups(&txn, m, result).await?;
+        // Uptime is over what was measured: a challenge page says nothing about the site.
+        if !result.blocked {
+            super::rollups::add_to_rollups(&txn, m, result).await?;
+        }
         apply(&txn, m, result, &mut transitions).await?;
         touched.push(m.id);
     }
@@ -61,6 +65,7 @@ pub async fn record(db: &DatabaseConnection, _jobs: &CrossTenant, results: &[Che
             .col_expr(monitor::Column::State, Expr::value(m.state))
             .col_expr(monitor::Column::ConsecutiveFailures, Expr::value(m.consecutive_failures))
             .col_expr(monitor::Column::ConsecutiveSuccesses, Expr::value(m.consecutive_successes))
+            .col_expr(monitor::Column::ConsecutiveBlocked, Expr::value(m.consecutive_blocked))
             .col_expr(monitor::Column::LastCheckedAt, Expr::value(m.last_checked_at))
             .col_expr(monitor::Column::LastOk, Expr::value(m.last_ok))
             .col_expr(monitor::Column::LastMessage, Expr::value(m.last_message.clone()))
@@ -95,15 +100,30 @@ async fn apply(txn: &impl ConnectionTrait, m: &mut monitor::Model, r: &CheckResu
         return Ok(());
     }
     m.last_checked_at = Some(r.checked_at);
-    m.last_ok = Some(r.ok);
+    // A blocked check measured nothing: neither ok nor failed.
+    m.last_ok = (!r.blocked).then_some(r.ok);
     m.last_message = Some(clip(&r.message, 500));
     m.last_latency_ms = r.latency_ms.map(|v| v as i32);
     let state = m.state.0;
-    if r.ok {
+    if r.blocked {
+        // The up/down counters wait: the next measured result continues them. An open
+        // incident stays open, since the site was not seen to recover.
+        m.consecutive_blocked += 1;
+        if state != MonitorState::Blocked && m.consecutive_blocked >= m.confirm_failures {
+            m.state = Text(MonitorState::Blocked);
+            out.push(Transition::EdgeBlocked { monitor: who(), at: r.checked_at, cause: clip(&r.message, 500) });
+        }
+    } else if r.ok {
+        m.consecutive_blocked = 0;
         m.consecutive_successes += 1;
         m.consecutive_failures = 0;
         match state {
-            MonitorState::Down if m.consecutive_successes >= m.confirm_successes => {
+            // Back from the edge without an incident to resolve: say the site is seen again.
+            MonitorState::Blocked if m.open_incident_id.is_none() => {
+                m.state = Text(MonitorState::Up);
+                out.push(Transition::EdgeCleared { monitor: who(), at: r.checked_at });
+            }
+            MonitorState::Down | MonitorState::Blocked if m.consecutive_successes >= m.confirm_successes => {
                 m.state = Text(MonitorState::Up);
                 if let Some(incident_id) = m.open_incident_id.take() {
                     let opened = incident::Entity::find_by_id(incident_id).one(txn).await.map_err(internal)?;
@@ -122,9 +142,10 @@ async fn apply(txn: &impl ConnectionTrait, m: &mut monitor::Model, r: &CheckResu
             _ => {}
         }
     } else {
+        m.consecutive_blocked = 0;
         m.consecutive_failures += 1;
         m.consecutive_successes = 0;
-        if state != MonitorState::Down && m.consecutive_failures >= m.confirm_failures {
+        if state != MonitorState::Down && m.consecutive_failures >= m.confirm_failures && m.open_incident_id.is_none() {
             m.state = Text(MonitorState::Down);
             let incident_id = IncidentId::new_random();
             incident::ActiveModel {
@@ -142,7 +163,9 @@ async fn apply(txn: &impl ConnectionTrait, m: &mut monitor::Model, r: &CheckResu
             .map_err(internal)?;
             m.open_incident_id = Some(incident_id);
             out.push(Transition::IncidentOpened { incident_id, monitor: who(), at: r.checked_at, cause: clip(&r.message, 500) });
-        } else if let Some(incident_id) = m.open_incident_id.filter(|_| state == MonitorState::Down) {
+        } else if let Some(incident_id) = m.open_incident_id.filter(|_| matches!(state, MonitorState::Down | MonitorState::Blocked)) {
+            // Seen down again after a blocked stretch: the incident it had is still the one.
+            m.state = Text(MonitorState::Down);
             incident::Entity::update_many()
                 .col_expr(incident::Column::LastError, Expr::value(clip(&r.message, 500)))
                 .filter(incident::Column::Id.eq(incident_id))

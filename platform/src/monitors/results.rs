@@ -10,6 +10,9 @@ pub struct CheckResult {
     pub slot: DateTime<Utc>,
     pub checked_at: DateTime<Utc>,
     pub ok: bool,
+    /// A CDN's or WAF's challenge page answered instead of the site: `ok` is false, but the
+    /// check measured nothing (neither up nor down, and not counted in uptime).
+    pub blocked: bool,
     pub latency_ms: Option<u32>,
     pub status_code: Option<u16>,
     /// Why it failed, or what it saw ("200 OK in 35 ms").
@@ -32,9 +35,34 @@ pub struct MonitorRef {
 /// A change that raises an alert.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Transition {
-    IncidentOpened { incident_id: IncidentId, monitor: MonitorRef, at: DateTime<Utc>, cause: String },
-    IncidentResolved { incident_id: IncidentId, monitor: MonitorRef, opened_at: DateTime<Utc>, at: DateTime<Utc> },
-    CertExpiring { monitor: MonitorRef, days_left: i64, stage: i32 },
+    IncidentOpened {
+        incident_id: IncidentId,
+        monitor: MonitorRef,
+        at: DateTime<Utc>,
+        cause: String,
+    },
+    IncidentResolved {
+        incident_id: IncidentId,
+        monitor: MonitorRef,
+        opened_at: DateTime<Utc>,
+        at: DateTime<Utc>,
+    },
+    CertExpiring {
+        monitor: MonitorRef,
+        days_left: i64,
+        stage: i32,
+    },
+    /// The edge has answered instead of the site for `confirm_failures` checks in a row.
+    EdgeBlocked {
+        monitor: MonitorRef,
+        at: DateTime<Utc>,
+        cause: String,
+    },
+    /// A blocked monitor reaches the site again.
+    EdgeCleared {
+        monitor: MonitorRef,
+        at: DateTime<Utc>,
+    },
 }
 
 /// Certificate warnings go out once per stage, at 30, 14 and 7 days left.

@@ -195,6 +195,9 @@ pub async fn status_page(
     let public: Vec<PublicMonitor> = monitors.iter().map(|m| PublicMonitor { name: m.name.clone(), state: m.state.0 }).collect();
     let overall = if public.iter().any(|m| m.state == MonitorState::Down) {
         MonitorState::Down
+    } else if public.iter().any(|m| m.state == MonitorState::Blocked) {
+        // Not an outage, and not "all operational" either: some service could not be seen.
+        MonitorState::Blocked
     } else if public.is_empty() {
         MonitorState::Unknown
     } else {

@@ -222,6 +222,8 @@ fn columns(spec: &ProductSpec, now: chrono::DateTime<Utc>) -> product::ActiveMod
         api_host: Set(host(&spec.api_host)),
         mail_domain: Set(host(&spec.mail_domain)),
         dkim_selectors: Set(spec.dkim_selectors.join(",")),
+        latency_budget_ms: Set(spec.latency_budget_ms.map(|ms| ms as i32)),
+        ai_latency_budget_ms: Set(spec.ai_latency_budget_ms.map(|ms| ms as i32)),
         updated_at: Set(now),
         ..Default::default()
     }
@@ -309,6 +311,8 @@ fn to_view(row: product::Model, endpoints: Vec<product_endpoint::Model>) -> Prod
         mail_domain: row.mail_domain,
         dkim_selectors: row.dkim_selectors.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
         endpoints: endpoints.into_iter().map(|e| Endpoint { path: e.path, access: e.access.0, kind: e.kind.0 }).collect(),
+        latency_budget_ms: row.latency_budget_ms.map(|ms| ms.max(0) as u32),
+        ai_latency_budget_ms: row.ai_latency_budget_ms.map(|ms| ms.max(0) as u32),
         audit_schedule: row.audit_schedule.0,
         next_audit_at: row.next_audit_at,
         status_page_enabled: row.status_page_enabled,

@@ -53,23 +53,19 @@ fn run(args: ScanArgs) -> Result<u8, String> {
         Some(path) => {
             let rendered = plan.format.render(&card, false);
             std::fs::write(path, rendered).map_err(|e| format!("--output {}: {e}", path.display()))?;
-            eprintln!(
-                "{}: {}, grade {} ({}/100); {} report written to {}",
-                card.target,
-                card.decision.label(),
-                card.grade,
-                card.score,
-                plan.format,
-                path.display()
-            );
+            let graded = match (card.grade, card.score) {
+                (Some(grade), Some(score)) => format!("grade {grade} ({score}/100, {})", card.coverage.sentence()),
+                _ => format!("not scored (only {})", card.coverage.sentence()),
+            };
+            eprintln!("{}: {}, {graded}; {} report written to {}", card.target, card.decision.label(), plan.format, path.display());
         }
     }
     if code == 1 {
         if let Some(threshold) = plan.fail_under {
-            let why = if card.grade.is_below(threshold) {
-                format!("grade {} is under --fail-under {threshold}", card.grade)
-            } else {
-                format!("the decision is Hold ({})", card.decision_reason)
+            let why = match card.grade {
+                Some(grade) if grade.is_below(threshold) => format!("grade {grade} is under --fail-under {threshold}"),
+                None => format!("there is no grade to meet --fail-under {threshold}: only {}", card.coverage.sentence()),
+                Some(_) => format!("the decision is Hold ({})", card.decision_reason),
             };
             eprintln!("launchready scan: failing: {why}");
         }

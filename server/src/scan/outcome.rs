@@ -12,10 +12,11 @@ pub(super) fn explain_audit_error(err: engine::AuditError) -> String {
     }
 }
 
-/// 1 when the grade is under the threshold, or the decision is Hold with a threshold given.
+/// 1 when the grade is under the threshold, or there is no grade (too little was measured),
+/// or the decision is Hold, with a threshold given.
 pub fn exit_code(card: &Scorecard, fail_under: Option<Grade>) -> u8 {
     match fail_under {
-        Some(threshold) if card.grade.is_below(threshold) || card.decision == Decision::Hold => 1,
+        Some(threshold) if card.grade.is_none_or(|grade| grade.is_below(threshold)) || card.decision == Decision::Hold => 1,
         _ => 0,
     }
 }
@@ -27,15 +28,18 @@ mod tests {
     #[test]
     fn exit_codes() {
         let mut card = Scorecard {
-            schema_version: 1,
+            schema_version: domain::scorecard::SCHEMA_VERSION,
             engine_version: "0".into(),
+            rubric_version: 2,
             target: "https://example.com/".into(),
             started_at: chrono::Utc::now(),
             duration_ms: 1,
-            score: 85,
-            grade: Grade::B,
+            score: Some(85),
+            grade: Some(Grade::B),
             decision: Decision::Go,
             decision_reason: String::new(),
+            coverage: Default::default(),
+            causes: Vec::new(),
             active: false,
             requests: 0,
             counts: Default::default(),
@@ -48,5 +52,9 @@ mod tests {
         card.decision = Decision::Hold;
         assert_eq!(exit_code(&card, None), 0, "Hold alone fails only with --fail-under");
         assert_eq!(exit_code(&card, Some(Grade::F)), 1);
+        card.decision = Decision::Go;
+        card.grade = None;
+        assert_eq!(exit_code(&card, Some(Grade::F)), 1, "no grade meets no threshold");
+        assert_eq!(exit_code(&card, None), 0);
     }
 }

@@ -3,7 +3,7 @@
 
 use super::args::{ScanArgs, MAX_HOSTS, MAX_TIMEOUT_SECS};
 use domain::hostname::HostName;
-use domain::product::{Endpoint, MAX_DKIM_SELECTORS, MAX_ENDPOINTS};
+use domain::product::{Endpoint, LATENCY_BUDGET_MS, MAX_DKIM_SELECTORS, MAX_ENDPOINTS};
 use engine::net::dns::ResolverChoice;
 use engine::product_file::ProductFile;
 use engine::redact::SecretHeader;
@@ -158,6 +158,23 @@ impl Plan {
             Some((_, value)) => Some(value.trim().to_owned()),
             None => None,
         };
+
+        for (key, value, slot) in [
+            ("latency_budget_ms", file.latency_budget_ms, &mut target.latency_budget),
+            ("ai_latency_budget_ms", file.ai_latency_budget_ms, &mut target.ai_latency_budget),
+        ] {
+            if let Some(ms) = value {
+                let label = origin("", key).of_file();
+                if !LATENCY_BUDGET_MS.contains(&ms) {
+                    return Err(format!(
+                        "{label}: {ms} must be between {} and {} milliseconds",
+                        LATENCY_BUDGET_MS.start(),
+                        LATENCY_BUDGET_MS.end()
+                    ));
+                }
+                *slot = Duration::from_millis(ms);
+            }
+        }
 
         if let Some(ct) = &file.cross_tenant {
             let label = origin("", "cross_tenant").of_file();

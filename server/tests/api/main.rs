@@ -11,6 +11,7 @@ mod config;
 mod crash;
 mod cross_tenant;
 mod drain;
+mod edge_monitor;
 mod fair_use;
 mod hardening;
 mod limits;

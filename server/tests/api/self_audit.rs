@@ -126,9 +126,9 @@ async fn launchready_passes_its_own_audit() {
     let passing_now: Vec<&str> =
         card.checks.iter().filter(|f| f.status == Status::Pass && expected.contains_key(f.id.as_str())).map(|f| f.id.as_str()).collect();
     eprintln!(
-        "self-audit: score {} grade {} decision {:?}; not passed: {}",
+        "self-audit: score {:?} grade {:?} decision {:?}; not passed: {}",
         card.score,
-        card.grade.as_str(),
+        card.grade,
         card.decision,
         not_passed.keys().copied().collect::<Vec<_>>().join(", ")
     );

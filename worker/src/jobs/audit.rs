@@ -140,5 +140,11 @@ pub fn target_of(product: &ProductView) -> Result<Target, String> {
     }
     target.dkim_selectors = product.dkim_selectors.clone();
     target.endpoints = product.endpoints.clone();
+    if let Some(ms) = product.latency_budget_ms {
+        target.latency_budget = Duration::from_millis(u64::from(ms));
+    }
+    if let Some(ms) = product.ai_latency_budget_ms {
+        target.ai_latency_budget = Duration::from_millis(u64::from(ms));
+    }
     Ok(target)
 }

@@ -101,6 +101,7 @@ async fn check_one(probe: &crate::monitor::probe::Prober, target: &MonitorTarget
         slot,
         checked_at,
         ok: outcome.ok,
+        blocked: outcome.blocked,
         latency_ms: outcome.latency_ms,
         status_code: outcome.status_code,
         message: outcome.message,
@@ -114,7 +115,9 @@ async fn alert(deps: &Deps, transitions: Vec<Transition>) -> Result<(), BoxDynEr
         .map(|t| match t {
             Transition::IncidentOpened { monitor, .. }
             | Transition::IncidentResolved { monitor, .. }
-            | Transition::CertExpiring { monitor, .. } => monitor.product_id,
+            | Transition::CertExpiring { monitor, .. }
+            | Transition::EdgeBlocked { monitor, .. }
+            | Transition::EdgeCleared { monitor, .. } => monitor.product_id,
         })
         .collect();
     let names: HashMap<ProductId, String> = platform::products::names_for_job(&deps.db, &deps.all, &product_ids).await?;
@@ -155,6 +158,31 @@ async fn alert(deps: &Deps, transitions: Vec<Transition>) -> Result<(), BoxDynEr
                     target: monitor.target.clone(),
                     days_left,
                     stage,
+                };
+                (monitor, event)
+            }
+            Transition::EdgeBlocked { monitor, at, cause } => {
+                tracing::info!(monitor_id = %monitor.id, "monitor blocked by the edge");
+                let event = AlertEvent::MonitorBlocked {
+                    monitor_id: monitor.id,
+                    product_id: monitor.product_id,
+                    product: names.get(&monitor.product_id).cloned().unwrap_or_default(),
+                    monitor: monitor.name.clone(),
+                    target: monitor.target.clone(),
+                    cause,
+                    at,
+                };
+                (monitor, event)
+            }
+            Transition::EdgeCleared { monitor, at } => {
+                tracing::info!(monitor_id = %monitor.id, "monitor reaches the site again");
+                let event = AlertEvent::MonitorUnblocked {
+                    monitor_id: monitor.id,
+                    product_id: monitor.product_id,
+                    product: names.get(&monitor.product_id).cloned().unwrap_or_default(),
+                    monitor: monitor.name.clone(),
+                    target: monitor.target.clone(),
+                    at,
                 };
                 (monitor, event)
             }

@@ -18,6 +18,9 @@ use url::Url;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeOutcome {
     pub ok: bool,
+    /// A CDN's or WAF's challenge or block page answered instead of the site: nothing was
+    /// measured (`ok` is false, and the monitor is neither up nor down).
+    pub blocked: bool,
     pub latency_ms: Option<u32>,
     pub status_code: Option<u16>,
     pub message: String,
@@ -26,7 +29,7 @@ pub struct ProbeOutcome {
 
 impl ProbeOutcome {
     fn fail(message: impl Into<String>) -> Self {
-        Self { ok: false, latency_ms: None, status_code: None, message: message.into(), cert_days_left: None }
+        Self { ok: false, blocked: false, latency_ms: None, status_code: None, message: message.into(), cert_days_left: None }
     }
 }
 
@@ -111,8 +114,22 @@ impl Prober {
             Err(e) => return ProbeOutcome { cert_days_left, latency_ms: Some(latency_ms), ..ProbeOutcome::fail(e) },
         };
         let status = response.status;
-        let base =
-            ProbeOutcome { ok: false, latency_ms: Some(latency_ms), status_code: Some(status), message: String::new(), cert_days_left };
+        let base = ProbeOutcome {
+            ok: false,
+            blocked: false,
+            latency_ms: Some(latency_ms),
+            status_code: Some(status),
+            message: String::new(),
+            cert_days_left,
+        };
+        // The same recognition as the audit's: a challenge page is the edge's answer, not the site's.
+        if let Some(block) = engine::net::edge_block::recognise(status, &response.headers, &response.body) {
+            return ProbeOutcome {
+                blocked: true,
+                message: format!("blocked by the edge: {}: cannot tell whether the site is up", block.describe()),
+                ..base
+            };
+        }
         let status_ok = match monitor.expected_status {
             Some(expected) => status == expected,
             None => (200..400).contains(&status),
@@ -152,7 +169,8 @@ impl Prober {
             return ProbeOutcome { latency_ms, ..ProbeOutcome::fail("the server sent no readable certificate") };
         };
         let days = (leaf.not_after - Utc::now()).num_days();
-        let base = ProbeOutcome { ok: false, latency_ms, status_code: None, message: String::new(), cert_days_left: Some(days) };
+        let base =
+            ProbeOutcome { ok: false, blocked: false, latency_ms, status_code: None, message: String::new(), cert_days_left: Some(days) };
         if let Some(problem) = verdict_problem(&report.verdict) {
             return ProbeOutcome { message: problem, ..base };
         }
@@ -179,6 +197,7 @@ impl Prober {
                 }
                 ProbeOutcome {
                     ok: true,
+                    blocked: false,
                     latency_ms,
                     status_code: None,
                     message: format!("resolves to {}", shown.join(", ")),

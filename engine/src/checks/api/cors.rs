@@ -1,4 +1,7 @@
-//! `api.cors` (high): CORS does not trust arbitrary origins. Passes when an unknown Origin is not reflected, no wildcard with credentials.
+//! `api.cors` (high): CORS does not trust arbitrary origins. Passes when an unknown Origin is
+//! not trusted with credentials: reflecting an Origin without `Allow-Credentials: true`
+//! exposes only what an anonymous caller gets, exactly as `*` does (a common and correct
+//! setting for public APIs), so it is noted, not failed.
 
 use crate::context::AuditContext;
 use crate::model::Outcome;
@@ -63,7 +66,10 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
         let path = url.path().to_owned();
         match allow {
             Some(a) if a.eq_ignore_ascii_case(PROBE_ORIGIN) && credentials => reflected_with_credentials.push(path),
-            Some(a) if a.eq_ignore_ascii_case(PROBE_ORIGIN) => reflected.push(path),
+            Some(a) if a.eq_ignore_ascii_case(PROBE_ORIGIN) => {
+                line.push_str(" (reflected without credentials: browsers share only what an anonymous caller gets, as with *)");
+                reflected.push(path);
+            }
             Some("*") if credentials => wildcard_with_credentials.push(path),
             Some("*") if matches!(access, Some(Access::Authenticated | Access::Admin)) => {
                 line.push_str(" (a wildcard without credentials only shares what an anonymous caller gets)");
@@ -79,9 +85,6 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
             reflected_with_credentials.join(", ")
         ));
     }
-    if !reflected.is_empty() {
-        problems.push(format!("{} reflect(s) any Origin: any website can read their responses", reflected.join(", ")));
-    }
     if !wildcard_with_credentials.is_empty() {
         problems.push(format!(
             "{} combine(s) a wildcard origin with Allow-Credentials: true (browsers refuse it; the layer that emits it is likely to reflect origins elsewhere)",
@@ -91,7 +94,9 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
     if answered == 0 {
         Outcome::error("no CORS probe got an answer").evidence_lines(evidence)
     } else if problems.is_empty() {
-        Outcome::pass(format!("an unknown Origin is not trusted on the {answered} URL(s) probed")).evidence_lines(evidence)
+        let note = if reflected.is_empty() { String::new() } else { format!(" ({} reflect it without credentials)", reflected.join(", ")) };
+        Outcome::pass(format!("an unknown Origin is not trusted with credentials on the {answered} URL(s) probed{note}"))
+            .evidence_lines(evidence)
     } else {
         Outcome::fail(problems.join("; ")).evidence_lines(evidence)
     }

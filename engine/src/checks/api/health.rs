@@ -1,4 +1,6 @@
-//! `api.health` (medium): Health endpoint answers 200. Passes when the declared health endpoint answers 200.
+//! `api.health` (medium): Health endpoint answers 2xx. Passes when the declared health endpoint
+//! answers 2xx (204 No Content is a common, correct health answer; load balancers and
+//! Kubernetes accept any 2xx).
 
 use super::common::of_kind;
 use crate::checks::support::excerpt;
@@ -17,7 +19,7 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
     for endpoint in declared {
         let url = cx.endpoint_url(&endpoint.path);
         match cx.get(&url).await {
-            Ok(r) if r.status == 200 => evidence.push(format!("GET {url} → 200 in {} ms", r.elapsed.as_millis())),
+            Ok(r) if (200..300).contains(&r.status) => evidence.push(format!("GET {url} → {} in {} ms", r.status, r.elapsed.as_millis())),
             Ok(r) => {
                 let to = r.location().map(|l| format!(" → {l}")).unwrap_or_default();
                 evidence.push(format!("GET {url} → {}{to}: {}", r.status, excerpt(&r.text(), 120)));
@@ -31,7 +33,7 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
         }
     }
     if down.is_empty() {
-        Outcome::pass("the health endpoint answers 200").evidence_lines(evidence)
+        Outcome::pass("the health endpoint answers 2xx").evidence_lines(evidence)
     } else {
         Outcome::fail(format!(
             "{}: load balancers and uptime monitors will take the service for down (or miss a real outage)",

@@ -18,6 +18,21 @@ pub(super) async fn txt_or_empty(cx: &AuditContext, name: &str) -> Result<Vec<St
     }
 }
 
+/// The mail domain publishes a null MX only (RFC 7505): it declares that it takes no mail,
+/// so what protects inbound mail (MTA-STS, TLS-RPT) has nothing to protect.
+pub(super) async fn declares_no_inbound_mail(cx: &AuditContext) -> bool {
+    cx.dns.mx(&mail_domain(cx)).await.is_ok_and(|records| !records.is_empty() && records.iter().all(|m| m.exchange.is_empty()))
+}
+
+/// The mail domain's SPF is exactly `v=spf1 -all`: it declares that it sends no mail, so it
+/// has nothing to sign with DKIM (the parked-domain set-up of M3AAWG and the UK's NCSC).
+pub(super) async fn declares_no_outbound_mail(cx: &AuditContext) -> bool {
+    txt_or_empty(cx, &mail_domain(cx)).await.is_ok_and(|records| {
+        let spf: Vec<&String> = records.iter().filter(|r| has_version(r, "v=spf1")).collect();
+        spf.len() == 1 && spf[0].split_whitespace().collect::<Vec<_>>() == ["v=spf1", "-all"]
+    })
+}
+
 pub(super) fn quoted(records: &[String], name: &str) -> Vec<String> {
     records.iter().map(|r| format!("{name} TXT \"{r}\"")).collect()
 }

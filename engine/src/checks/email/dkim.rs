@@ -11,7 +11,32 @@ use mail_auth::common::verify::DomainKey;
 use openssl::pkey::{Id, PKey};
 
 /// Selectors tried when the product declares none; a short list keeps the lookups bounded.
-const COMMON_SELECTORS: [&str; 10] = ["default", "google", "selector1", "selector2", "k1", "mail", "dkim", "s1", "s2", "sel1"];
+/// Selectors of common providers (Google, Microsoft, Mailchimp, SendGrid, Fastmail, Proton,
+/// Zoho, Mailgun, Resend, HubSpot, Mandrill). Selectors cannot be listed from DNS (RFC 6376),
+/// so finding none of these says nothing: the product must declare its own.
+const COMMON_SELECTORS: [&str; 21] = [
+    "default",
+    "google",
+    "selector1",
+    "selector2",
+    "k1",
+    "k2",
+    "mail",
+    "dkim",
+    "s1",
+    "s2",
+    "sel1",
+    "fm1",
+    "fm2",
+    "fm3",
+    "protonmail",
+    "zmail",
+    "smtp",
+    "mx",
+    "resend",
+    "hs1",
+    "mandrill",
+];
 /// RFC 8301 §3.2: signers must use at least 1024 bits and should use 2048.
 const RSA_MINIMUM: u32 = 1024;
 const RSA_RECOMMENDED: u32 = 2048;
@@ -135,6 +160,9 @@ fn shorten(record: &str) -> String {
 
 pub(super) async fn dkim(cx: &AuditContext) -> Outcome {
     let domain = mail_domain(cx);
+    if super::common::declares_no_outbound_mail(cx).await {
+        return Outcome::skipped(format!("{domain} declares that it sends no mail (SPF \"v=spf1 -all\"): there is nothing to sign"));
+    }
     let declared: Vec<String> = cx.target.dkim_selectors.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
     let discovering = declared.is_empty();
     let selectors: Vec<String> = if discovering { COMMON_SELECTORS.iter().map(|s| s.to_string()).collect() } else { declared };
@@ -164,14 +192,14 @@ pub(super) async fn dkim(cx: &AuditContext) -> Outcome {
                 .filter(|(_, f)| *f != Found::Missing)
                 .map(|(s, f)| format!("{s} ({})", describe(f)))
                 .collect();
-            let summary = if broken.is_empty() {
-                format!(
-                    "no DKIM key found for the common selectors {names}: declare your selectors (--dkim-selector) or enable DKIM signing"
-                )
-            } else {
-                format!("no usable DKIM key: {}", broken.join(", "))
-            };
-            return Outcome::fail(summary).evidence_lines(evidence);
+            if broken.is_empty() {
+                // Not a finding: a provider with its own selector names signs just as well.
+                return Outcome::skipped(format!(
+                    "no DKIM key under the common selectors ({names}), and selectors cannot be listed from DNS: declare the selectors that sign your mail (--dkim-selector, or the product's DKIM selectors) to have DKIM checked"
+                ))
+                .evidence_lines(evidence);
+            }
+            return Outcome::fail(format!("no usable DKIM key: {}", broken.join(", "))).evidence_lines(evidence);
         }
         return verdict(&usable.into_iter().cloned().collect::<Vec<_>>(), evidence, "discovered ");
     }

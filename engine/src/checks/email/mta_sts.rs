@@ -88,6 +88,9 @@ fn mx_matches(pattern: &str, host: &str) -> bool {
 
 pub(super) async fn mta_sts(cx: &AuditContext) -> Outcome {
     let domain = mail_domain(cx);
+    if super::common::declares_no_inbound_mail(cx).await {
+        return Outcome::skipped(format!("{domain} declares that it receives no mail (null MX): there is no inbound mail to protect"));
+    }
     let name = format!("_mta-sts.{domain}");
     let all = match txt_or_empty(cx, &name).await {
         Ok(all) => all,

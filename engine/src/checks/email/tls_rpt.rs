@@ -7,6 +7,9 @@ use mail_auth::common::parse::TxtRecordParser;
 use mail_auth::mta_sts::{ReportUri, TlsRpt};
 
 pub(super) async fn check(cx: &AuditContext) -> Outcome {
+    if super::common::declares_no_inbound_mail(cx).await {
+        return Outcome::skipped(format!("{} declares that it receives no mail (null MX): no TLS reports to ask for", mail_domain(cx)));
+    }
     let name = format!("_smtp._tls.{}", mail_domain(cx));
     let all = match txt_or_empty(cx, &name).await {
         Ok(records) => records,

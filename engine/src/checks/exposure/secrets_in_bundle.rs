@@ -15,9 +15,11 @@ use url::Url;
 enum Level {
     /// A key that grants access by itself.
     Secret,
-    /// A key that is public by design but should be restricted (Google browser keys) or an
-    /// identifier whose secret was not found next to it.
+    /// An identifier whose secret was not found next to it (an AWS key id alone).
     Caution,
+    /// A key that is public by design (Google browser keys: Firebase configs and Maps pages
+    /// must ship them): noted, with the restriction it needs, and not held against the site.
+    Public,
 }
 
 struct Pattern {
@@ -39,8 +41,15 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         p("Slack webhook", r"https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]{20,}", Level::Secret),
         p("SendGrid API key", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b", Level::Secret),
         p("Twilio API key", r"\bSK[0-9a-f]{32}\b", Level::Secret),
-        p("private key", r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----", Level::Secret),
-        p("Google API key", r"\bAIza[0-9A-Za-z_-]{35}", Level::Caution),
+        // The BEGIN line alone is a placeholder or a library's constant (key-upload forms,
+        // OpenPGP.js): a key is one only with its base64 body after the line (real or escaped
+        // line breaks, optional `Key: value` headers).
+        p(
+            "private key",
+            r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\s|\\[nr])+(?:[A-Za-z-]+: [^\n\\]*(?:\s|\\[nr])+)*[A-Za-z0-9+/]{40}",
+            Level::Secret,
+        ),
+        p("Google API key", r"\bAIza[0-9A-Za-z_-]{35}", Level::Public),
     ]
 });
 
@@ -93,7 +102,10 @@ fn find_secrets(text: &str) -> Vec<SecretHit> {
     for pattern in PATTERNS.iter() {
         for m in pattern.regex.find_iter(text) {
             let shown = match pattern.provider {
-                "private key" => format!("{} block", m.as_str()),
+                "private key" => {
+                    let begin = m.as_str().split_inclusive("-----").take(2).collect::<String>();
+                    format!("{begin} block")
+                }
                 "Slack webhook" => format!(
                     "https://hooks.slack.com/services/{}",
                     redact(m.as_str().trim_start_matches("https://hooks.slack.com/services/"))
@@ -125,12 +137,16 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
     }
     let mut secrets = Vec::new();
     let mut cautions = Vec::new();
+    let mut public = Vec::new();
     for (url, response) in &sources {
         for hit in find_secrets(&response.text()) {
             let line = format!("{url}: {} {}", hit.provider, hit.shown);
             match hit.level {
                 Level::Secret => secrets.push((hit.provider, line)),
                 Level::Caution => cautions.push((hit.provider, line)),
+                Level::Public => {
+                    public.push(format!("{line}: public by design; restrict it by HTTP referrer and API in the Google Cloud console"))
+                }
             }
         }
     }
@@ -146,17 +162,18 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
             secrets.len(),
             providers(&secrets)
         );
-        let lines = secrets.into_iter().chain(cautions).map(|(_, l)| l).chain(evidence).chain([scanned]);
+        let lines = secrets.into_iter().chain(cautions).map(|(_, l)| l).chain(public).chain(evidence).chain([scanned]);
         Outcome::fail(summary).evidence_lines(lines)
     } else if !cautions.is_empty() {
         let summary = format!(
-            "{} found in the page: it is readable by everyone, so make sure it is restricted (Google keys by HTTP referrer and API; an AWS key id must never ship with its secret)",
+            "{} found in the page: an AWS key id is harmless alone, but it must never ship with its secret, and it tells attackers which account to target",
             providers(&cautions)
         );
-        Outcome::warn(summary).evidence_lines(cautions.into_iter().map(|(_, l)| l).chain(evidence).chain([scanned]))
+        Outcome::warn(summary).evidence_lines(cautions.into_iter().map(|(_, l)| l).chain(public).chain(evidence).chain([scanned]))
     } else {
-        Outcome::pass(format!("no provider secret key in the home page or its {} same-site script(s)", sources.len() - 1))
-            .evidence_lines(evidence.into_iter().chain([scanned]))
+        let noted = if public.is_empty() { String::new() } else { format!(" ({} public browser key(s) noted)", public.len()) };
+        Outcome::pass(format!("no provider secret key in the home page or its {} same-site script(s){noted}", sources.len() - 1))
+            .evidence_lines(public.into_iter().chain(evidence).chain([scanned]))
     }
 }
 
@@ -189,7 +206,7 @@ mod tests {
         assert!(!hits[0].shown.contains("FakeFakeFake"));
 
         let google = find_secrets("key:\"AIzaSyFAKEfake0123456789fakeFAKEfake012\"");
-        assert_eq!(google[0].level, Level::Caution);
+        assert_eq!(google[0].level, Level::Public);
 
         let pair = find_secrets("accessKeyId:\"AKIAFAKEFAKEFAKEFAKE\",secretAccessKey:\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYFAKEKEY012\"");
         assert_eq!(pair.len(), 1, "{pair:?}");
@@ -197,7 +214,16 @@ mod tests {
         let id_only = find_secrets("id='AKIAFAKEFAKEFAKEFAKE' hash='0123456789abcdef0123456789abcdef01234567'");
         assert_eq!(id_only[0].level, Level::Caution);
 
-        assert!(find_secrets("-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn...").iter().any(|h| h.provider == "private key"));
+        let body = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW";
+        let pem = find_secrets(&format!("-----BEGIN OPENSSH PRIVATE KEY-----\n{body}\n"));
+        assert_eq!(pem.len(), 1, "{pem:?}");
+        assert_eq!(pem[0].shown, "-----BEGIN OPENSSH PRIVATE KEY----- block");
+        // Escaped line breaks in a JavaScript string, and PGP's armor headers.
+        assert_eq!(find_secrets(&format!("k='-----BEGIN RSA PRIVATE KEY-----\\n{body}'")).len(), 1);
+        assert_eq!(find_secrets(&format!("-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: x\n\n{body}")).len(), 1);
+        // The BEGIN line alone: a placeholder, or a library building armor.
+        assert!(find_secrets("h('textarea',{placeholder:'-----BEGIN OPENSSH PRIVATE KEY-----'})").is_empty());
+        assert!(find_secrets("result.push('-----BEGIN PGP PRIVATE KEY BLOCK-----\\n');").is_empty());
         assert!(find_secrets("sk-ant-api03-FAKEfakeFAKEfake0123456789-_abc").iter().any(|h| h.provider == "Anthropic API key"));
         assert!(find_secrets("sk-proj-FAKEfakeFAKEfake0123456789").iter().any(|h| h.provider == "OpenAI API key"));
     }

@@ -1,4 +1,8 @@
-//! `headers.cache_private` (medium): Private endpoints are not publicly cacheable. Passes when declared private endpoints are not publicly cacheable.
+//! `headers.cache_private` (medium): Private endpoints are not publicly cacheable. Passes when
+//! declared private endpoints are not publicly cacheable. A request carrying `Authorization`
+//! is special (RFC 9111 §3.5): shared caches must not reuse its response unless it says
+//! `public`, `s-maxage` or `must-revalidate`, so a plain `max-age` or no Cache-Control at all
+//! is safe there; cookie and custom-header credentials get no such protection.
 
 use crate::context::AuditContext;
 use crate::model::Outcome;
@@ -15,8 +19,12 @@ enum Caching {
     Unstated(String),
 }
 
-fn shared_cacheability(response: &Response) -> Caching {
+/// `authorization`: the request carried an `Authorization` header.
+fn shared_cacheability(response: &Response, authorization: bool) -> Caching {
     let values = response.header_all("cache-control");
+    if values.is_empty() && authorization {
+        return Caching::Private;
+    }
     if values.is_empty() {
         return Caching::Unstated("no Cache-Control header".into());
     }
@@ -32,6 +40,14 @@ fn shared_cacheability(response: &Response) -> Caching {
         Caching::Shared("Cache-Control public lets shared caches store it even for requests with credentials".into())
     } else if seconds("s-maxage") > 0 {
         Caching::Shared(format!("s-maxage={} lets shared caches store it", seconds("s-maxage")))
+    } else if authorization && seconds("max-age") > 0 && directives.contains_key("must-revalidate") {
+        Caching::Shared(format!(
+            "max-age={} with must-revalidate lets shared caches reuse it despite the Authorization header",
+            seconds("max-age")
+        ))
+    } else if authorization {
+        // RFC 9111 §3.5: nothing here lets a shared cache reuse an authorised response.
+        Caching::Private
     } else if seconds("max-age") > 0 {
         Caching::Shared(format!("max-age={} without private or no-store lets shared caches store it", seconds("max-age")))
     } else {
@@ -71,7 +87,8 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
         }
         judged += 1;
         evidence.push(line);
-        match shared_cacheability(&response) {
+        let authorization = auth.is_some_and(|h| h.name.eq_ignore_ascii_case("authorization"));
+        match shared_cacheability(&response, authorization) {
             Caching::Private => {}
             Caching::Shared(why) => shared.push(format!("{}: {why}", endpoint.path)),
             Caching::Unstated(why) => unstated.push(format!("{}: {why}", endpoint.path)),

@@ -4,8 +4,8 @@ use crate::context::AuditContext;
 use crate::model::Outcome;
 use crate::net::http::Response;
 use content_security_policy::{CspList, PolicyDisposition, PolicySource};
-use scraper::{Html, Selector};
-use std::sync::{Arc, LazyLock};
+
+use std::sync::Arc;
 
 pub(super) async fn home(cx: &AuditContext) -> Result<Arc<Response>, Outcome> {
     cx.home().await.map_err(Outcome::error)
@@ -29,6 +29,7 @@ pub(super) fn header_line(page: &Response, name: &str) -> String {
     }
 }
 
+/// The policies sent as Content-Security-Policy headers.
 pub(super) fn enforced_csp(page: &Response) -> CspList {
     let mut list = CspList(Vec::new());
     for value in page.header_all("content-security-policy") {
@@ -37,16 +38,19 @@ pub(super) fn enforced_csp(page: &Response) -> CspList {
     list
 }
 
-pub(super) fn meta_content(page: &Response, attr: &str, name: &str) -> Option<String> {
-    static META: LazyLock<Selector> = LazyLock::new(|| Selector::parse("meta[content]").expect("constant selector"));
-    let content_type = page.header("content-type").unwrap_or_default().to_ascii_lowercase();
-    if !content_type.is_empty() && !content_type.contains("html") {
-        return None;
+/// Every policy the browser enforces on the page: the headers' and the `<meta>` tags'. They
+/// act as one policy (a script must pass all of them), so a header refined by a meta tag is
+/// judged together. The crate drops what a meta policy may not set (frame-ancestors, sandbox).
+pub(super) fn enforced_csp_with_meta(page: &Response) -> CspList {
+    let mut list = enforced_csp(page);
+    for content in meta_contents(page, "http-equiv", "content-security-policy") {
+        list.append(CspList::parse(&content, PolicySource::Meta, PolicyDisposition::Enforce));
     }
-    let document = Html::parse_document(&page.text());
-    let found = document
-        .select(&META)
-        .find(|m| m.value().attr(attr).is_some_and(|v| v.trim().eq_ignore_ascii_case(name)))
-        .and_then(|m| m.value().attr("content").map(str::to_owned));
-    found
+    list
 }
+
+pub(super) fn meta_content(page: &Response, attr: &str, name: &str) -> Option<String> {
+    meta_contents(page, attr, name).into_iter().next()
+}
+
+pub(super) use crate::checks::support::meta_contents;

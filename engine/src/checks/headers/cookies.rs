@@ -1,4 +1,8 @@
-//! `headers.cookies` (high): Cookies are Secure, HttpOnly and SameSite. Passes when every cookie set on HTTPS is Secure and HttpOnly (session-like) and has SameSite.
+//! `headers.cookies` (high): Cookies are Secure, HttpOnly and SameSite. Session-like cookies
+//! must be Secure, HttpOnly and have SameSite. Other cookies (a load balancer's AWSALB or
+//! ARRAffinity, a theme) carry no authority: browsers default them to SameSite=Lax, and they
+//! need Secure only where the page has no HSTS (with HSTS the browser never sends them over
+//! plain HTTP). A cookie being deleted (Max-Age ≤ 0 or an Expires in the past) is not judged.
 
 use crate::context::AuditContext;
 use crate::model::Outcome;
@@ -39,11 +43,19 @@ fn parse_set_cookie(line: &str) -> Option<SetCookie> {
             "httponly" => cookie.http_only = true,
             "samesite" if ["strict", "lax", "none"].contains(&val.to_ascii_lowercase().as_str()) => cookie.same_site = Some(val.to_owned()),
             "max-age" => cookie.deleted = val.parse::<i64>().is_ok_and(|age| age <= 0),
+            "expires" if expired(val) => cookie.deleted = true,
             _ => {}
         }
         cookie.attributes.push(attribute.to_owned());
     }
     Some(cookie)
+}
+
+/// An Expires date in the past: how `res.clearCookie()` and most frameworks delete a cookie.
+fn expired(value: &str) -> bool {
+    // RFC 1123 dates, and the older `01-Jan-1970` form browsers still accept.
+    let normalised = value.trim().replace('-', " ");
+    chrono::DateTime::parse_from_rfc2822(&normalised).is_ok_and(|at| at < chrono::Utc::now())
 }
 
 fn session_like(name: &str) -> bool {
@@ -102,14 +114,16 @@ pub(super) fn judge(responses: &[Arc<Response>]) -> Outcome {
             if cookie.deleted {
                 continue;
             }
+            let session = session_like(&cookie.name);
+            let hsts = response.header("strict-transport-security").is_some();
             let mut missing = Vec::new();
-            if !cookie.secure {
+            if !cookie.secure && (session || !hsts) {
                 missing.push("Secure");
             }
-            if session_like(&cookie.name) && !cookie.http_only {
+            if session && !cookie.http_only {
                 missing.push("HttpOnly");
             }
-            if cookie.same_site.is_none() {
+            if session && cookie.same_site.is_none() {
                 missing.push("SameSite");
             }
             if !missing.is_empty() {
@@ -122,7 +136,10 @@ pub(super) fn judge(responses: &[Arc<Response>]) -> Outcome {
             .evidence_lines(responses.iter().map(|r| format!("{} ({}): no Set-Cookie", r.url, r.status)));
     }
     if problems.is_empty() {
-        Outcome::pass(format!("all {seen} cookie(s) are Secure, have SameSite, and session cookies are HttpOnly")).evidence_lines(evidence)
+        Outcome::pass(format!(
+            "all {seen} cookie(s) are safe: session cookies are Secure, HttpOnly and SameSite, the others cannot leave HTTPS"
+        ))
+        .evidence_lines(evidence)
     } else {
         Outcome::fail(format!(
             "unsafe cookie(s): {}; they can leak over HTTP, to scripts or ride along on cross-site requests",
@@ -162,6 +179,9 @@ mod tests {
         let c = parse_set_cookie("id=abc; SameSite=bogus").unwrap();
         assert!(!c.secure && c.same_site.is_none());
         assert!(parse_set_cookie("id=; Max-Age=0").unwrap().deleted);
+        assert!(parse_set_cookie("sid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT").unwrap().deleted);
+        assert!(parse_set_cookie("sid=; Path=/; expires=Thu, 01-Jan-1970 00:00:00 GMT").unwrap().deleted);
+        assert!(!parse_set_cookie("AWSALB=x; Expires=Thu, 01 Jan 2037 00:00:00 GMT").unwrap().deleted);
         assert!(parse_set_cookie("novalue").is_none());
     }
 }

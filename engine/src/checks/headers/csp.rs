@@ -1,6 +1,6 @@
 //! `headers.csp` (medium): Content Security Policy restricts scripts. Passes when CSP present, script-src without `unsafe-inline` (unless nonce/hash), no bare `*`.
 
-use super::common::{enforced_csp, header_line, judge_home, meta_content};
+use super::common::{enforced_csp_with_meta, header_line, judge_home, meta_content};
 use crate::context::AuditContext;
 use crate::model::Outcome;
 use crate::net::http::Response;
@@ -16,7 +16,8 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
 
 /// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).
 pub(super) fn judge(page: &Response) -> Outcome {
-    let list = enforced_csp(page);
+    // Header and meta policies together: the browser enforces them as one.
+    let list = enforced_csp_with_meta(page);
     if page.header_all("content-security-policy").is_empty() {
         let report_only = page.header_all("content-security-policy-report-only");
         if !report_only.is_empty() {
@@ -30,7 +31,10 @@ pub(super) fn judge(page: &Response) -> Outcome {
         return Outcome::fail("no Content-Security-Policy header: any script an attacker injects runs with the visitor's session")
             .evidence(header_line(page, "content-security-policy"));
     }
-    let evidence = header_line(page, "content-security-policy");
+    let mut evidence = header_line(page, "content-security-policy");
+    for meta in super::common::meta_contents(page, "http-equiv", "content-security-policy") {
+        evidence.push_str(&format!(" | refined by <meta http-equiv=\"Content-Security-Policy\" content=\"{meta}\">"));
+    }
     if list.0.is_empty() {
         return Outcome::fail("the Content-Security-Policy header has no directives, so it restricts nothing").evidence(evidence);
     }

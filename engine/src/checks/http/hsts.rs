@@ -1,4 +1,6 @@
-//! `http.hsts` (medium): HSTS is set with a long max-age. Passes when HSTS max-age ≥ 15552000 (6 months).
+//! `http.hsts` (medium): HSTS is set with a long max-age. Passes when HSTS max-age ≥ 15552000
+//! (6 months), or when the host is on the HSTS preload list (browsers then use HTTPS before any
+//! header is seen, so a missing or short header protects no one less).
 
 use crate::context::AuditContext;
 use crate::model::Outcome;
@@ -28,6 +30,24 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
     };
     if home.url.scheme() != "https" {
         return Outcome::fail(format!("the main page ends on plain HTTP ({}), where browsers ignore HSTS", home.url));
+    }
+    let host = home.url.host_str().unwrap_or_default();
+    if let Some(entry) = cx.options.hsts_preload.covering(host) {
+        let header = match home.header("strict-transport-security") {
+            Some(value) => format!("{}: Strict-Transport-Security: {value}", home.url),
+            None => format!(
+                "{}: no Strict-Transport-Security header (keep sending it: the preload list checks it when entries are renewed)",
+                home.url
+            ),
+        };
+        let how =
+            if entry.name == host { "its own entry".to_owned() } else { format!("the entry for {} with include_subdomains", entry.name) };
+        return Outcome::pass(format!("{host} is on the HSTS preload list ({how}): browsers use HTTPS before asking"))
+            .evidence(header)
+            .evidence(format!(
+                "HSTS preload list as of {}",
+                cx.options.hsts_preload.as_of().map_or("an unknown date".to_owned(), |d| d.to_string())
+            ));
     }
     let Some(value) = home.header("strict-transport-security") else {
         return Outcome::fail(

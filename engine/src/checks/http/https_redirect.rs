@@ -73,6 +73,8 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
         ))
         .evidence_lines(evidence);
     }
+    // Browsers never send plain HTTP to a preloaded host, so a closed port 80 costs no visitor.
+    closed.retain(|host| cx.options.hsts_preload.covering(host).is_none());
     if !closed.is_empty() {
         // Closed port 80 leaks nothing, but whoever types the bare domain into a browser that
         // still tries http:// first gets a connection error instead of the site.

@@ -94,7 +94,11 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
     }
     let count = insecure.len();
     let lines = std::iter::once(page).chain(insecure.into_iter().take(20)).collect::<Vec<_>>();
-    if upgrades_insecure(&home.header_all("content-security-policy")) {
+    // Browsers honour upgrade-insecure-requests from a <meta> policy as from the header.
+    let meta = crate::checks::support::meta_contents(&home, "http-equiv", "content-security-policy");
+    let mut policies = home.header_all("content-security-policy");
+    policies.extend(meta.iter().map(String::as_str));
+    if upgrades_insecure(&policies) {
         // Browsers fetch these over https:// instead, so nothing travels in clear text; the
         // references still break wherever the other host has no HTTPS.
         Outcome::warn(format!(

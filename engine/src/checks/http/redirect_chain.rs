@@ -1,11 +1,22 @@
-//! `http.redirect.chain` (high): Redirect chain is short and stays on HTTPS. Passes when no loop, at most 3 hops, no downgrade to http.
+//! `http.redirect.chain` (high): Redirect chain is short and stays on HTTPS. Passes when no
+//! loop, at most 3 hops, no downgrade to http. The first hop of a chain that only upgrades the
+//! same host to HTTPS is not counted: HSTS browsers skip it, and the preload list requires it
+//! to be a hop of its own (http://example.com → https://example.com → https://www…).
 
 use super::common::{root_url, scanner_side, unanswered};
 use crate::context::AuditContext;
 use crate::model::Outcome;
-use crate::net::http::ChainEnd;
+use crate::net::http::{Chain, ChainEnd};
 
 const MAX_HOPS: usize = 3;
+
+/// Redirects that count against the limit: all but a first same-host upgrade to HTTPS.
+fn counted_redirects(chain: &Chain) -> usize {
+    let upgrade_first = chain.hops.first().is_some_and(|hop| {
+        hop.location.as_ref().is_some_and(|to| hop.url.scheme() == "http" && to.scheme() == "https" && to.host_str() == hop.url.host_str())
+    });
+    chain.redirects() - usize::from(upgrade_first)
+}
 
 pub(super) async fn check(cx: &AuditContext) -> Outcome {
     let mut hosts = vec![cx.target.main_host().to_owned(), cx.target.apex.clone()];
@@ -51,9 +62,10 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
             ChainEnd::TooManyHops => problems.push(format!("{start} never stops redirecting (gave up after {} hops)", chain.redirects())),
             ChainEnd::Failed(e) if scanner_side(e) => return Outcome::error(format!("{start}: {e}")).evidence_lines(evidence),
             ChainEnd::Failed(e) => problems.push(format!("{start} redirects to {} which does not answer ({e})", chain.final_url())),
-            ChainEnd::Done(_) if chain.redirects() > MAX_HOPS => {
-                problems.push(format!("{start} takes {} redirects (at most {MAX_HOPS})", chain.redirects()))
-            }
+            ChainEnd::Done(_) if counted_redirects(&chain) > MAX_HOPS => problems.push(format!(
+                "{start} takes {} redirects (at most {MAX_HOPS}, not counting a first upgrade to HTTPS)",
+                counted_redirects(&chain)
+            )),
             ChainEnd::Done(_) => {}
         }
     }

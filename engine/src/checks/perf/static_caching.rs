@@ -1,9 +1,15 @@
-//! `perf.static_caching` (low): Static assets are cached long-term. Passes when static assets have long-lived cache headers.
+//! `perf.static_caching` (low): Static assets are cached long-term. Only fingerprinted assets
+//! are judged (a content hash or a version in the file name, a directory or the query): such a
+//! URL never changes content, so it can be cached for a year. A fixed URL (`/favicon.ico`,
+//! `/robots.txt`, `/apple-touch-icon.png`, `/static/app.js`) must be revalidated or visitors
+//! keep a stale copy after a deploy, so a short lifetime there is correct, not a finding.
 
 use crate::checks::support::{home_assets, MAX_SCRIPTS};
 use crate::context::AuditContext;
 use crate::model::Outcome;
 use crate::net::http::Response;
+use regex::Regex;
+use std::sync::LazyLock;
 use url::Url;
 
 const MAX_ASSETS: usize = 10;
@@ -60,6 +66,62 @@ fn expires_lifetime(response: &Response) -> Option<u64> {
     Some((expires.with_timezone(&chrono::Utc) - date).num_seconds().max(0) as u64)
 }
 
+/// Names served at fixed URLs by convention: revalidating them is right whatever the name holds.
+const CONVENTIONAL: &[&str] = &[
+    "favicon.ico",
+    "robots.txt",
+    "apple-touch-icon.png",
+    "apple-touch-icon-precomposed.png",
+    "manifest.json",
+    "site.webmanifest",
+    "browserconfig.xml",
+    "sitemap.xml",
+];
+
+/// What in `url` shows that its content never changes, if anything.
+fn fingerprint(url: &Url) -> Option<String> {
+    // A run of hex with a digit (webpack's contenthash, 6+ characters), or base64url with
+    // upper case, lower case and a digit (Vite's 8-character hashes), between separators.
+    static HEX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?:^|[.\-_~@])([0-9a-f]{6,})(?:$|[.\-_~])").expect("valid regex"));
+    static B64: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[.\-_~@])([A-Za-z0-9_]{8,})(?:$|[.\-])").expect("valid regex"));
+    // A version: 1.2 or v3.1.4 after a separator (jquery-3.6.0.min.js, /lib/1.4.2/), or a /v2/ directory.
+    static VERSION: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?:^|[/\-_@.])v?\d+\.\d+(?:\.\d+)*(?:[/\-_.]|$)|/v\d+/").expect("valid regex"));
+    static QUERY_VALUE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?:v?\d+(?:\.\d+)*|[0-9a-fA-F]{6,}|[A-Za-z0-9_-]{8,})$").expect("valid regex"));
+
+    let path = url.path();
+    let name = path.rsplit('/').next().unwrap_or_default();
+    if CONVENTIONAL.contains(&name.to_ascii_lowercase().as_str()) {
+        return None;
+    }
+    let hashy = |token: &str, mixed: bool| {
+        token.chars().any(|c| c.is_ascii_digit())
+            && (!mixed || (token.chars().any(|c| c.is_ascii_uppercase()) && token.chars().any(|c| c.is_ascii_lowercase())))
+    };
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        if let Some(token) = HEX.captures_iter(segment).map(|c| c[1].to_owned()).find(|t| hashy(t, false)) {
+            return Some(format!("hash {token} in the path"));
+        }
+        if let Some(token) = B64.captures_iter(segment).map(|c| c[1].to_owned()).find(|t| hashy(t, true)) {
+            return Some(format!("hash {token} in the path"));
+        }
+    }
+    if let Some(found) = VERSION.find(path) {
+        return Some(format!("version {} in the path", found.as_str().trim_matches(|c: char| !c.is_ascii_alphanumeric())));
+    }
+    for (key, value) in url.query_pairs() {
+        let named = matches!(key.to_ascii_lowercase().as_str(), "v" | "ver" | "version" | "hash" | "h" | "rev" | "build" | "cb" | "t");
+        if (named && !value.is_empty()) || QUERY_VALUE.is_match(&value) && (value.chars().any(|c| c.is_ascii_digit())) {
+            return Some(format!("{key}={value} in the query"));
+        }
+        if value.is_empty() && QUERY_VALUE.is_match(&key) && key.chars().any(|c| c.is_ascii_digit()) {
+            return Some(format!("{key} in the query"));
+        }
+    }
+    None
+}
+
 fn interleave(lists: [&[Url]; 3], cap: usize) -> Vec<Url> {
     let mut picked = Vec::new();
     let longest = lists.iter().map(|l| l.len()).max().unwrap_or(0);
@@ -88,7 +150,17 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
     let mut evidence = Vec::new();
     let mut worst: Option<Caching> = None;
     let (mut short, mut medium, mut judged) = (0, 0, 0);
-    for url in &picked {
+    let (fingerprinted, fixed): (Vec<&Url>, Vec<&Url>) = picked.iter().partition(|url| fingerprint(url).is_some());
+    for url in fixed {
+        evidence.push(format!("{url}: a fixed URL (no hash or version), so revalidating it is right: not judged"));
+    }
+    if fingerprinted.is_empty() {
+        return Outcome::skipped(
+            "the home page references no fingerprinted asset (a hash or version in its URL): only those can be cached long-term, so there is nothing to judge",
+        )
+        .evidence_lines(evidence);
+    }
+    for url in fingerprinted {
         let response = match cx.get(url).await {
             Ok(r) => r,
             Err(e) => {
@@ -101,6 +173,7 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
             continue;
         }
         let (caching, why) = judge_caching(&response);
+        let why = format!("{why} ({})", fingerprint(url).unwrap_or_default());
         judged += 1;
         match caching {
             Caching::Short => short += 1,
@@ -113,14 +186,14 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
     match worst {
         None => Outcome::error("none of the referenced static assets could be read").evidence_lines(evidence),
         Some(Caching::Short) => Outcome::fail(format!(
-            "{short} static asset(s) are not cached long-term (no-store, no-cache or under a day): returning visitors download them again"
+            "{short} fingerprinted asset(s) are not cached long-term (no-store, no-cache or under a day): returning visitors download them again though they cannot change"
         ))
         .evidence_lines(evidence),
         Some(Caching::Medium) => {
-            Outcome::warn(format!("{medium} static asset(s) are cached for less than a week")).evidence_lines(evidence)
+            Outcome::warn(format!("{medium} fingerprinted asset(s) are cached for less than a week")).evidence_lines(evidence)
         }
         Some(Caching::Long) => {
-            Outcome::pass(format!("all {judged} static asset(s) read are cached for a week or more")).evidence_lines(evidence)
+            Outcome::pass(format!("all {judged} fingerprinted asset(s) read are cached for a week or more")).evidence_lines(evidence)
         }
     }
 }
@@ -140,6 +213,39 @@ mod tests {
         assert_eq!(judge_caching(&response(&[], "")).0, Caching::Short);
         let expires = [("date", "Mon, 01 Jan 2024 00:00:00 GMT"), ("expires", "Mon, 01 Apr 2024 00:00:00 GMT")];
         assert_eq!(judge_caching(&response(&expires, "")).0, Caching::Long);
+    }
+
+    #[test]
+    fn fingerprints_in_names_directories_and_queries() {
+        let fp = |u: &str| fingerprint(&Url::parse(&format!("https://x.test{u}")).unwrap());
+        for hashed in [
+            "/static/app.3f9c2a1b.js",
+            "/assets/index-BxK3d9Qa.js",
+            "/_next/static/chunks/main-5d41402abc4b2a76.js",
+            "/js/jquery-3.6.0.min.js",
+            "/lib/1.4.2/app.js",
+            "/v2/app.js",
+            "/static/app.js?v=3",
+            "/static/app.css?ver=1.2.3",
+            "/static/app.css?5d41402a",
+            "/static/logo.svg?h=abc123def",
+        ] {
+            assert!(fp(hashed).is_some(), "{hashed} is fingerprinted");
+        }
+        for fixed in [
+            "/favicon.ico",
+            "/robots.txt",
+            "/apple-touch-icon.png",
+            "/static/app.js",
+            "/css/bootstrap.min.css",
+            "/img/hero-banner.png",
+            "/fonts/inter-var.woff2",
+            "/favicon.ico?v=2",
+            "/static/application.js",
+            "/static/deadline.js",
+        ] {
+            assert_eq!(fp(fixed), None, "{fixed} is a fixed URL");
+        }
     }
 
     #[test]
