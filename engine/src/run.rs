@@ -37,7 +37,7 @@ pub async fn run_audit(target: Target, options: AuditOptions, progress: &(dyn Fn
     let deadline = tokio::time::Instant::now() + options.deadline;
     let concurrency = options.concurrency.max(1);
     let cx = AuditContext::new(target, options).map_err(AuditError::Setup)?;
-    let reach = Reachability::find(&cx).await?;
+    let reach = Reachability::find(&cx, deadline).await?;
 
     let checks = registry().checks();
     let total = checks.len();
@@ -100,12 +100,26 @@ struct Reachability {
 }
 
 impl Reachability {
-    /// A main host the guard refuses is a usage error, not a scorecard full of errors.
-    async fn find(cx: &AuditContext) -> Result<Self, AuditError> {
+    /// A main host the guard refuses is a usage error, not a scorecard full of errors. Each
+    /// question ends at the audit's deadline: what has not answered by then stops the checks
+    /// that need it.
+    async fn find(cx: &AuditContext, deadline: tokio::time::Instant) -> Result<Self, AuditError> {
+        use tokio::time::timeout_at;
         cx.http.guard().check_url(&cx.target.url).map_err(|e| AuditError::Refused(e.to_string()))?;
         let host = cx.target.main_host().to_owned();
         let mut reach = Self::default();
-        match cx.ips(&host).await {
+        let silent_resolver = |why: String| Stop {
+            kind: CauseKind::ResolverUnreachable,
+            summary: format!(
+                "the scanner's DNS resolver ({}) did not answer ({why}): nothing about the site could be looked up, so nothing was checked",
+                cx.dns.describe()
+            ),
+        };
+        let Ok(lookup) = timeout_at(deadline, cx.ips(&host)).await else {
+            reach.resolver = Some(silent_resolver(format!("no answer for {host} within the audit's deadline")));
+            return Ok(reach);
+        };
+        match lookup {
             Ok(ips) => {
                 for ip in ips {
                     cx.http.guard().check_ip(ip).map_err(|e| AuditError::Refused(format!("{host} resolves to {ip}: {e}")))?;
@@ -117,9 +131,10 @@ impl Reachability {
                     summary: format!("{host} does not resolve ({e}), so nothing on it could be asked"),
                 });
             }
-            Err(e) if !cx.dns.answers().await => {
-                let summary = format!("the scanner's DNS resolver ({}) did not answer ({e}): nothing about the site could be looked up, so nothing was checked", cx.dns.describe());
-                reach.resolver = Some(Stop { kind: CauseKind::ResolverUnreachable, summary });
+            // Silence may be the resolver's or the domain's own nameservers' (a recursive
+            // resolver that waits for them): a question about the root tells which.
+            Err(e) if e.resolver_was_silent() && !timeout_at(deadline, cx.dns.answers()).await.unwrap_or(false) => {
+                reach.resolver = Some(silent_resolver(e.to_string()));
             }
             Err(e) => {
                 reach.https = Some(Stop {
@@ -130,12 +145,21 @@ impl Reachability {
         }
         if reach.resolver.is_none() && reach.https.is_none() && cx.target.url.scheme() == "https" {
             let port = cx.https_port(&host);
-            if let Err(e) = cx.tls.connects(&host, port).await {
+            let connected = timeout_at(deadline, cx.tls.connects(&host, port))
+                .await
+                .unwrap_or_else(|_| Err("did not answer within the audit's deadline".into()));
+            if let Err(e) = connected {
                 reach.https = Some(Stop { kind: CauseKind::HttpsUnreachable, summary: format!("https://{host}:{port}/ {e}") });
             }
         }
         if reach.resolver.is_none() && reach.https.is_none() {
-            let chain = cx.chain(&cx.target.url).await;
+            let Ok(chain) = timeout_at(deadline, cx.chain(&cx.target.url)).await else {
+                reach.main_page = Some(Stop {
+                    kind: CauseKind::MainPageUnreadable,
+                    summary: format!("the main page {} did not load within the audit's deadline", cx.target.url),
+                });
+                return Ok(reach);
+            };
             reach.main_page = match &chain.end {
                 ChainEnd::Done(_) => None,
                 ChainEnd::Failed(FetchError::EdgeBlocked(block)) => Some(Stop {

@@ -14,12 +14,24 @@ pub enum DnsError {
     #[error("no {record} record for {name}")]
     NoRecords { name: String, record: &'static str },
     #[error("DNS lookup of {name} ({record}) failed: {reason}")]
-    Failed { name: String, record: &'static str, reason: String },
+    Failed {
+        name: String,
+        record: &'static str,
+        reason: String,
+        /// The resolver itself gave no answer (a timeout, no connection, an I/O error), as
+        /// opposed to answering that the name is broken (SERVFAIL, REFUSED).
+        silent: bool,
+    },
 }
 
 impl DnsError {
     pub fn is_no_records(&self) -> bool {
         matches!(self, Self::NoRecords { .. })
+    }
+
+    /// The resolver did not answer at all: nothing was learned about the name.
+    pub fn resolver_was_silent(&self) -> bool {
+        matches!(self, Self::Failed { silent: true, .. })
     }
 }
 
@@ -78,21 +90,22 @@ impl Dns {
         Ok(Self { resolver, choice })
     }
 
+    /// Whether the resolver answers at all: asked for the root's nameservers (a recursive
+    /// resolver has them cached), any response counts, a refusal or NXDOMAIN too. Asked only
+    /// after a lookup went unanswered, to tell a down resolver from a domain whose own
+    /// nameservers do not answer.
+    pub async fn answers(&self) -> bool {
+        match self.resolver.lookup(".", RecordType::NS).await {
+            Ok(_) => true,
+            Err(e) => e.is_no_records_found() || e.is_nx_domain() || matches!(e, hickory_resolver::net::NetError::Dns(_)),
+        }
+    }
+
     /// "127.0.0.1:53" or "the system's resolver", for messages about the resolver itself.
     pub fn describe(&self) -> String {
         match self.choice {
             ResolverChoice::System => "the system's resolver (/etc/resolv.conf)".to_owned(),
             ResolverChoice::Server(addr) => addr.to_string(),
-        }
-    }
-
-    /// Whether the resolver answers at all: asked for the root's nameservers, any response
-    /// counts (a refusal or NXDOMAIN too); only silence (a timeout, no connection, an I/O
-    /// error) means the resolver itself is down rather than the name being broken.
-    pub async fn answers(&self) -> bool {
-        match self.resolver.lookup(".", RecordType::NS).await {
-            Ok(_) => true,
-            Err(e) => e.is_no_records_found() || e.is_nx_domain() || matches!(e, hickory_resolver::net::NetError::Dns(_)),
         }
     }
 
@@ -109,7 +122,11 @@ impl Dns {
                 }
             }
             Err(e) if e.is_no_records_found() || e.is_nx_domain() => Err(DnsError::NoRecords { name: name.to_owned(), record }),
-            Err(e) => Err(DnsError::Failed { name: name.to_owned(), record, reason: e.to_string() }),
+            Err(e) => {
+                use hickory_resolver::net::NetError;
+                let silent = matches!(e, NetError::Timeout | NetError::NoConnections | NetError::Io(_) | NetError::Busy);
+                Err(DnsError::Failed { name: name.to_owned(), record, reason: e.to_string(), silent })
+            }
         }
     }
 

@@ -126,7 +126,7 @@ async fn a_killed_workers_audit_is_finished_once_by_another() {
     second.wait().unwrap();
 
     assert_eq!(finished.attempts, 2, "started by the killed worker, then once more");
-    assert!(finished.score.is_some() && finished.grade.is_some());
+    assert!(finished.decision.is_some() && finished.coverage.is_some(), "a scorecard was stored");
     let audits = audit::Entity::find().count(&app.db).await.unwrap();
     assert_eq!(audits, 1, "one audit row");
     let findings = finding::Entity::find().filter(finding::Column::AuditId.eq(finished.id)).count(&app.db).await.unwrap();

@@ -32,6 +32,7 @@ fn finding(id: &str, status: Status) -> Finding {
         references: vec![],
         sprint_item: String::new(),
         duration_ms: 1,
+        cause: None,
     }
 }
 
@@ -59,13 +60,16 @@ pub async fn complete_as_failing(app: &TestApp, audit_id: &str, apex: &str) {
     let card = Scorecard {
         schema_version: domain::scorecard::SCHEMA_VERSION,
         engine_version: "test".into(),
+        rubric_version: domain::rubric::CURRENT,
         target: format!("https://{apex}/"),
         started_at: Utc::now(),
         duration_ms: 10,
-        score: 41,
-        grade: Grade::D,
+        score: Some(41),
+        grade: Some(Grade::D),
         decision: Decision::Hold,
         decision_reason: "Three high-severity failures".into(),
+        coverage: domain::scorecard::Coverage::of(&Counts::of(&checks)),
+        causes: Vec::new(),
         active: false,
         requests: 4,
         counts: Counts::of(&checks),
