@@ -12,7 +12,11 @@ use uuid::Uuid;
 /// Whether a scorecard should offer a sprint: it finished and its decision is Hold or Go after
 /// fixes, or it has more than two failures.
 pub fn offers_sprint(summary: &AuditSummary) -> bool {
+    // Something measured must have failed: a Hold because nothing could be checked (the
+    // scanner's resolver was down, say) is no work for a sprint.
+    let failed = summary.counts.is_some_and(|c| c.fail > 0);
     summary.status == AuditStatus::Done
+        && failed
         && (matches!(summary.decision, Some(Decision::Hold | Decision::GoAfterFixes)) || summary.counts.is_some_and(|c| c.fail > 2))
 }
 
@@ -329,6 +333,33 @@ mod tests {
 
         let too_much = SlotForm { deposit: "2000".into(), ..ok };
         assert!(too_much.validate(today()).is_err());
+    }
+
+    #[test]
+    fn a_sprint_is_offered_for_measured_failures_not_for_an_audit_that_could_not_run() {
+        use crate::scorecard::Counts;
+        let summary = |decision, fail| AuditSummary {
+            id: Uuid::nil(),
+            product_id: Uuid::nil(),
+            trigger: crate::audit::AuditTrigger::Manual,
+            status: AuditStatus::Done,
+            checks_done: 52,
+            checks_total: 52,
+            score: None,
+            grade: None,
+            decision: Some(decision),
+            decision_reason: None,
+            counts: Some(Counts { fail, error: 52 - fail, ..Counts::default() }),
+            coverage: None,
+            rubric_version: Some(2),
+            error: None,
+            duration_ms: None,
+            created_at: chrono::Utc::now(),
+            finished_at: None,
+        };
+        assert!(offers_sprint(&summary(Decision::Hold, 1)), "a site without HTTPS: a real failure");
+        assert!(!offers_sprint(&summary(Decision::Hold, 0)), "the scanner's resolver was down: nothing to fix");
+        assert!(!offers_sprint(&summary(Decision::Go, 1)));
     }
 
     #[test]

@@ -125,8 +125,22 @@ pub fn judge(findings: &[Finding]) -> Verdict {
     }
     let (decision, reason) = if coverage.is_inconclusive() {
         let mut reason = format!("could not verify the launch: only {}", coverage.sentence());
-        if let Some(first) = blocking.first() {
+        // The biggest shared cause says why in one sentence; else the first blocker.
+        let mut causes: Vec<(usize, &str)> = Vec::new();
+        for finding in findings.iter().filter(|f| f.status == Status::Error && f.cause.is_some()) {
+            match causes.iter_mut().find(|(_, summary)| *summary == finding.summary) {
+                Some((count, _)) => *count += 1,
+                None => causes.push((1, &finding.summary)),
+            }
+        }
+        causes.sort_by_key(|(count, _)| std::cmp::Reverse(*count));
+        if let Some((_, summary)) = causes.first() {
+            reason.push_str(&format!(": {summary}"));
+        } else if let Some(first) = blocking.first() {
             reason.push_str(&format!("; {first}"));
+        }
+        if !critical_failed.is_empty() {
+            reason.push_str(&format!("; critical check(s) failed: {}", named(&ids(&critical_failed))));
         }
         (Decision::Hold, reason)
     } else if !blocking.is_empty() {
@@ -238,6 +252,20 @@ mod tests {
         let v = judge(&all_errors);
         assert_eq!((v.score, v.grade, v.decision), (None, None, Decision::Hold));
         assert!(v.reason.starts_with("could not verify the launch: only 0 of 52 checks ran (52 could not run)"), "{}", v.reason);
+
+        // One shared cause: the reason says it once, not the list of checks it stopped.
+        let resolver: Vec<Finding> = (0..52)
+            .map(|i| {
+                let mut f = finding(&format!("e{i}"), Severity::Critical, Status::Error);
+                f.cause = Some(crate::model::CauseKind::ResolverUnreachable);
+                f.summary = "the scanner's DNS resolver (127.0.0.1:9) did not answer".into();
+                f
+            })
+            .collect();
+        assert_eq!(
+            judge(&resolver).reason,
+            "could not verify the launch: only 0 of 52 checks ran (52 could not run): the scanner's DNS resolver (127.0.0.1:9) did not answer"
+        );
 
         // Most checks errored: no number, even though what ran passed.
         let mut mostly = passes(20);
