@@ -10,6 +10,14 @@ use engine::reference::edge_ranges::EdgeRanges;
 use engine::{Decision, Status};
 use std::sync::Arc;
 
+/// The head of the text report (decision, grade, coverage and causes), printed for
+/// `--nocapture` runs: the closing note of the issue quotes it.
+fn show(card: &engine::Scorecard) {
+    let text = engine::report::text::render(card, false);
+    let head: Vec<&str> = text.lines().take_while(|l| !matches!(*l, "DNS" | "TLS" | "HTTP and redirects")).collect();
+    println!("{}\n", head.join("\n"));
+}
+
 fn finding<'a>(card: &'a engine::Scorecard, id: &str) -> &'a engine::Finding {
     card.checks.iter().find(|f| f.id == id).unwrap_or_else(|| panic!("no finding {id}"))
 }
@@ -25,6 +33,7 @@ async fn an_unreachable_resolver_is_a_hold_that_says_why() {
     let mut options = internet.options();
     options.resolver = ResolverChoice::Server(address);
     let card = engine::run_audit(target_for(&site), options, &|_| {}).await.expect("the audit runs and reports");
+    show(&card);
 
     assert_eq!(card.decision, Decision::Hold, "{}", card.decision_reason);
     assert_eq!((card.score, card.grade), (None, None), "no number for what was not measured");
@@ -43,6 +52,7 @@ async fn no_https_listener_is_one_cause_and_a_measured_fail() {
     let mut site = Site::clean("verdict-nohttps");
     site.https = false;
     let card = audit(site, false).await;
+    show(&card);
     // What was measured stands: the main host does not answer HTTPS.
     expect(&card, "http.https.available", Status::Fail);
     assert_eq!(card.decision, Decision::Hold);
@@ -62,6 +72,7 @@ async fn a_waf_challenge_is_blocked_by_the_edge_never_a_pass_or_a_fail() {
     let mut site = Site::clean("verdict-waf");
     site.edge_challenge = true;
     let card = audit(site, true).await;
+    show(&card);
 
     assert_eq!(card.decision, Decision::Hold, "{}", card.decision_reason);
     assert!(card.decision_reason.contains("could not verify"), "{}", card.decision_reason);
