@@ -21,6 +21,7 @@ mod private_addresses;
 mod products;
 mod proxy;
 mod receivers;
+mod rubric;
 mod scan_cli;
 mod scan_fixture;
 mod self_audit;

@@ -50,7 +50,7 @@ pub async fn failing_scorecard(app: &TestApp, client: &reqwest::Client, apex: &s
 }
 
 /// Stores a Hold scorecard (three failures) as the result of a queued audit.
-pub async fn complete_as_failing(app: &TestApp, audit_id: &str, apex: &str) {
+pub async fn complete_as_failing(app: &TestApp, audit_id: &str, apex: &str) -> platform::audits::Completion {
     let checks = vec![
         finding("headers.csp", Status::Fail),
         finding("headers.hsts", Status::Fail),
@@ -82,7 +82,7 @@ pub async fn complete_as_failing(app: &TestApp, audit_id: &str, apex: &str) {
         &card,
     )
     .await
-    .unwrap();
+    .unwrap()
 }
 
 async fn operator(app: &TestApp) -> reqwest::Client {
