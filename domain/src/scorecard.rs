@@ -210,6 +210,14 @@ impl CauseKind {
             _ => "could not run",
         }
     }
+
+    /// The label at the start of a line or a heading.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Self::EdgeBlocked => "Blocked by the edge",
+            _ => "Could not run",
+        }
+    }
 }
 
 /// One cause and the checks it kept from running.

@@ -108,7 +108,7 @@ impl AuditContext {
     /// The redirect chain from `url`, shared by every check that asks. A chain that ends on an
     /// edge's challenge page ends `Failed(EdgeBlocked)`, with the hops before it.
     pub async fn chain(&self, url: &Url) -> Arc<Chain> {
-        let chain = self.chains.get_or(url.to_string(), || async { Arc::new(self.http.follow(url.clone()).await) }).await;
+        let chain = self.chain_as_served(url).await;
         match &chain.end {
             ChainEnd::Done(response) => match unless_blocked(response.clone()) {
                 Ok(_) => chain,
@@ -130,12 +130,15 @@ impl AuditContext {
     /// The main page after redirects exactly as the network served it, an edge's challenge
     /// page included and not reported as met: only for checks about the edge itself.
     pub async fn main_page_as_served(&self) -> Option<Arc<Response>> {
-        let chain =
-            self.chains.get_or(self.target.url.to_string(), || async { Arc::new(self.http.follow(self.target.url.clone()).await) }).await;
-        match &chain.end {
+        match &self.chain_as_served(&self.target.url).await.end {
             ChainEnd::Done(response) => Some(response.clone()),
             _ => None,
         }
+    }
+
+    /// The memoised chain, challenge pages left as they came.
+    async fn chain_as_served(&self, url: &Url) -> Arc<Chain> {
+        self.chains.get_or(url.to_string(), || async { Arc::new(self.http.follow(url.clone()).await) }).await
     }
 
     /// A request no other check shares (probes, other methods, custom headers).

@@ -66,7 +66,7 @@ pub async fn run_audit(target: Target, options: AuditOptions, progress: &(dyn Fn
     Ok(Scorecard {
         schema_version: SCHEMA_VERSION,
         engine_version: env!("CARGO_PKG_VERSION").to_owned(),
-        rubric_version: catalog().rubric_version(),
+        rubric_version: domain::rubric::CURRENT,
         target: cx.target.url.to_string(),
         started_at,
         duration_ms: started.elapsed().as_millis() as u64,

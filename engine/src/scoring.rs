@@ -1,6 +1,6 @@
 //! Points, score, grade and decision, exactly as docs/scoring.md explains them.
 
-use super::model::{Counts, Coverage, Decision, Finding, Grade, Points, Severity, Status};
+use super::model::{causes_of, Counts, Coverage, Decision, Finding, Grade, Points, Severity, Status};
 
 /// What a check can earn, by severity.
 pub fn possible(severity: Severity) -> u32 {
@@ -69,7 +69,7 @@ fn named(ids: &[&str]) -> String {
 /// "could not verify a, b (why)": the checks that errored, with the cause they share when
 /// they share one.
 fn unverified(findings: &[&Finding]) -> String {
-    let ids: Vec<&str> = findings.iter().map(|f| f.id.as_str()).collect();
+    let ids = ids(findings);
     let causes: Vec<&str> = {
         let mut seen: Vec<&str> = findings.iter().filter(|f| f.cause.is_some()).map(|f| f.summary.as_str()).collect();
         seen.sort_unstable();
@@ -126,16 +126,10 @@ pub fn judge(findings: &[Finding]) -> Verdict {
     let (decision, reason) = if coverage.is_inconclusive() {
         let mut reason = format!("could not verify the launch: only {}", coverage.sentence());
         // The biggest shared cause says why in one sentence; else the first blocker.
-        let mut causes: Vec<(usize, &str)> = Vec::new();
-        for finding in findings.iter().filter(|f| f.status == Status::Error && f.cause.is_some()) {
-            match causes.iter_mut().find(|(_, summary)| *summary == finding.summary) {
-                Some((count, _)) => *count += 1,
-                None => causes.push((1, &finding.summary)),
-            }
-        }
-        causes.sort_by_key(|(count, _)| std::cmp::Reverse(*count));
-        if let Some((_, summary)) = causes.first() {
-            reason.push_str(&format!(": {summary}"));
+        let mut causes = causes_of(findings);
+        causes.sort_by_key(|cause| std::cmp::Reverse(cause.checks.len()));
+        if let Some(cause) = causes.first() {
+            reason.push_str(&format!(": {}", cause.summary));
         } else if let Some(first) = blocking.first() {
             reason.push_str(&format!("; {first}"));
         }

@@ -348,7 +348,7 @@ pub(crate) fn Causes(causes: Vec<Cause>) -> impl IntoView {
                 <h2 id="causes-title">{format!("Could not be checked ({total})")}</h2>
                 <p class="muted">"These checks did not run, so they count neither for nor against the product. Fix the cause and audit again."</p>
                 {causes.into_iter().map(|cause| {
-                    let label = format!("{} ({} checks)", capitalised(cause.kind.label()), cause.checks.len());
+                    let label = format!("{} ({} checks)", cause.kind.heading(), cause.checks.len());
                     view! {
                         <article class=format!("cause cause-{}", cause.kind.as_str())>
                             <h3>{label}</h3>
@@ -360,11 +360,6 @@ pub(crate) fn Causes(causes: Vec<Cause>) -> impl IntoView {
             </section>
         }
     })
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// Findings by category (catalog order), worst first within each; findings stopped by a
@@ -399,7 +394,7 @@ fn FindingView(finding: Finding) -> impl IntoView {
     let points = format!("{} / {} points", f.points.earned, f.points.possible);
     // An error with a known cause reads as what it is ("blocked by the edge").
     let label = match f.cause {
-        Some(cause) if f.status == Status::Error => capitalised(cause.label()),
+        Some(cause) if f.status == Status::Error => cause.heading().to_owned(),
         _ => status_label(f.status).to_owned(),
     };
     let head = view! {

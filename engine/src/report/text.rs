@@ -45,11 +45,6 @@ fn status_tag(status: Status) -> (&'static str, &'static [&'static str]) {
     }
 }
 
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
 /// Renders the scorecard; `colour` adds ANSI escapes (for a terminal that wants them).
 pub fn render(card: &Scorecard, colour: bool) -> String {
     let p = Paint { colour };
@@ -99,7 +94,7 @@ pub fn render(card: &Scorecard, colour: bool) -> String {
     // One cause, one entry: the checks it stopped are named here and not listed again below.
     for cause in &card.causes {
         let _ = writeln!(out);
-        let label = format!("{} ({} checks)", capitalised(cause.kind.label()), cause.checks.len());
+        let label = format!("{} ({} checks)", cause.kind.heading(), cause.checks.len());
         let _ = writeln!(out, "{}", p.wrap(&[BOLD, MAGENTA], &label));
         let _ = writeln!(out, "  {}", printable(&cause.summary));
         let _ = writeln!(out, "  {}", p.wrap(&[DIM], &cause.checks.join(", ")));

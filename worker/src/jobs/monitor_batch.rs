@@ -121,6 +121,7 @@ async fn alert(deps: &Deps, transitions: Vec<Transition>) -> Result<(), BoxDynEr
         })
         .collect();
     let names: HashMap<ProductId, String> = platform::products::names_for_job(&deps.db, &deps.all, &product_ids).await?;
+    let product = |monitor: &platform::monitors::MonitorRef| names.get(&monitor.product_id).cloned().unwrap_or_default();
     for transition in transitions {
         let (monitor, event) = match transition {
             Transition::IncidentOpened { incident_id, monitor, at, cause } => {
@@ -128,7 +129,7 @@ async fn alert(deps: &Deps, transitions: Vec<Transition>) -> Result<(), BoxDynEr
                 let event = AlertEvent::IncidentOpened {
                     incident_id,
                     product_id: monitor.product_id,
-                    product: names.get(&monitor.product_id).cloned().unwrap_or_default(),
+                    product: product(&monitor),
                     monitor: monitor.name.clone(),
                     target: monitor.target.clone(),
                     cause,
@@ -141,7 +142,7 @@ async fn alert(deps: &Deps, transitions: Vec<Transition>) -> Result<(), BoxDynEr
                 let event = AlertEvent::IncidentResolved {
                     incident_id,
                     product_id: monitor.product_id,
-                    product: names.get(&monitor.product_id).cloned().unwrap_or_default(),
+                    product: product(&monitor),
                     monitor: monitor.name.clone(),
                     target: monitor.target.clone(),
                     opened_at,
@@ -153,7 +154,7 @@ async fn alert(deps: &Deps, transitions: Vec<Transition>) -> Result<(), BoxDynEr
                 let event = AlertEvent::CertificateExpiring {
                     monitor_id: monitor.id,
                     product_id: monitor.product_id,
-                    product: names.get(&monitor.product_id).cloned().unwrap_or_default(),
+                    product: product(&monitor),
                     monitor: monitor.name.clone(),
                     target: monitor.target.clone(),
                     days_left,
@@ -166,7 +167,7 @@ async fn alert(deps: &Deps, transitions: Vec<Transition>) -> Result<(), BoxDynEr
                 let event = AlertEvent::MonitorBlocked {
                     monitor_id: monitor.id,
                     product_id: monitor.product_id,
-                    product: names.get(&monitor.product_id).cloned().unwrap_or_default(),
+                    product: product(&monitor),
                     monitor: monitor.name.clone(),
                     target: monitor.target.clone(),
                     cause,
@@ -179,7 +180,7 @@ async fn alert(deps: &Deps, transitions: Vec<Transition>) -> Result<(), BoxDynEr
                 let event = AlertEvent::MonitorUnblocked {
                     monitor_id: monitor.id,
                     product_id: monitor.product_id,
-                    product: names.get(&monitor.product_id).cloned().unwrap_or_default(),
+                    product: product(&monitor),
                     monitor: monitor.name.clone(),
                     target: monitor.target.clone(),
                     at,

@@ -38,9 +38,10 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
     let mut proof = Vec::new();
     let mut evidence = Vec::new();
 
-    match cx.ips(&host).await {
+    let lookup = cx.ips(&host).await;
+    match &lookup {
         Ok(ips) => {
-            for ip in ips {
+            for &ip in ips {
                 match cx.options.edge_ranges.provider_of(ip) {
                     Some(range) => proof.push(format!("{host} → {ip}: in {}'s published range {}", range.provider, range.net)),
                     None => evidence.push(format!("{host} → {ip}: in no published CDN range")),
@@ -84,7 +85,7 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
         Some(page) => Outcome::fail("no CDN or WAF edge detected: the origin takes every request and attack directly")
             .evidence(format!("{} answered without an edge's headers (Server: {})", page.url, page.header("server").unwrap_or("none")))
             .evidence_lines(evidence),
-        None if cx.ips(&host).await.is_ok() => {
+        None if lookup.is_ok() => {
             Outcome::error("the main page could not be read, and its addresses are in no published CDN range").evidence_lines(evidence)
         }
         None => Outcome::error(format!("{host} does not resolve, so no edge could be looked for")).evidence_lines(evidence),

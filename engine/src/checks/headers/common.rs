@@ -41,10 +41,10 @@ pub(super) fn enforced_csp(page: &Response) -> CspList {
 /// Every policy the browser enforces on the page: the headers' and the `<meta>` tags'. They
 /// act as one policy (a script must pass all of them), so a header refined by a meta tag is
 /// judged together. The crate drops what a meta policy may not set (frame-ancestors, sandbox).
-pub(super) fn enforced_csp_with_meta(page: &Response) -> CspList {
+pub(super) fn enforced_csp_with_meta(page: &Response, metas: &[String]) -> CspList {
     let mut list = enforced_csp(page);
-    for content in meta_contents(page, "http-equiv", "content-security-policy") {
-        list.append(CspList::parse(&content, PolicySource::Meta, PolicyDisposition::Enforce));
+    for content in metas {
+        list.append(CspList::parse(content, PolicySource::Meta, PolicyDisposition::Enforce));
     }
     list
 }

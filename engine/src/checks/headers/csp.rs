@@ -1,6 +1,6 @@
 //! `headers.csp` (medium): Content Security Policy restricts scripts. Passes when CSP present, script-src without `unsafe-inline` (unless nonce/hash), no bare `*`.
 
-use super::common::{enforced_csp_with_meta, header_line, judge_home, meta_content};
+use super::common::{enforced_csp_with_meta, header_line, judge_home, meta_contents};
 use crate::context::AuditContext;
 use crate::model::Outcome;
 use crate::net::http::Response;
@@ -17,14 +17,15 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
 /// The verdict on the main page as fetched (pure: the fuzz targets feed it any headers).
 pub(super) fn judge(page: &Response) -> Outcome {
     // Header and meta policies together: the browser enforces them as one.
-    let list = enforced_csp_with_meta(page);
+    let metas = meta_contents(page, "http-equiv", "content-security-policy");
+    let list = enforced_csp_with_meta(page, &metas);
     if page.header_all("content-security-policy").is_empty() {
         let report_only = page.header_all("content-security-policy-report-only");
         if !report_only.is_empty() {
             return Outcome::fail("only Content-Security-Policy-Report-Only is sent: violations are reported but nothing is blocked, so injected scripts still run")
                 .evidence(header_line(page, "content-security-policy-report-only"));
         }
-        if let Some(meta) = meta_content(page, "http-equiv", "content-security-policy") {
+        if let Some(meta) = metas.first() {
             return Outcome::fail("the CSP is set only in a <meta> tag: send it as a header, so it applies before the page is parsed and can also set frame-ancestors")
                 .evidence(format!("{}: <meta http-equiv=\"Content-Security-Policy\" content=\"{meta}\">", page.url));
         }
@@ -32,7 +33,7 @@ pub(super) fn judge(page: &Response) -> Outcome {
             .evidence(header_line(page, "content-security-policy"));
     }
     let mut evidence = header_line(page, "content-security-policy");
-    for meta in super::common::meta_contents(page, "http-equiv", "content-security-policy") {
+    for meta in &metas {
         evidence.push_str(&format!(" | refined by <meta http-equiv=\"Content-Security-Policy\" content=\"{meta}\">"));
     }
     if list.0.is_empty() {

@@ -4,7 +4,7 @@
 //! (500 ms by default; declared AI chat endpoints 3 s, sampled only when active probes are
 //! allowed, since every sample spends model tokens).
 
-use crate::checks::support::json_post;
+use crate::checks::support::{histogram, json_post};
 use crate::context::AuditContext;
 use crate::model::Outcome;
 use crate::net::http::Request;
@@ -98,6 +98,10 @@ impl Timing {
         } else {
             format!("{}: only {} of {SAMPLES} samples answered, too few to state a p95", self.label, self.samples.len())
         };
+        if !self.statuses.is_empty() {
+            // A fast 500 is fast, not healthy: the answers say which it was.
+            line.push_str(&format!("; answers: {}", histogram(&self.statuses)));
+        }
         if !self.not_counted.is_empty() {
             line.push_str(&format!("; not counted: {}", self.not_counted.join(", ")));
         }

@@ -150,9 +150,12 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
     let mut evidence = Vec::new();
     let mut worst: Option<Caching> = None;
     let (mut short, mut medium, mut judged) = (0, 0, 0);
-    let (fingerprinted, fixed): (Vec<&Url>, Vec<&Url>) = picked.iter().partition(|url| fingerprint(url).is_some());
-    for url in fixed {
-        evidence.push(format!("{url}: a fixed URL (no hash or version), so revalidating it is right: not judged"));
+    let mut fingerprinted = Vec::new();
+    for url in &picked {
+        match fingerprint(url) {
+            Some(mark) => fingerprinted.push((url, mark)),
+            None => evidence.push(format!("{url}: a fixed URL (no hash or version), so revalidating it is right: not judged")),
+        }
     }
     if fingerprinted.is_empty() {
         return Outcome::skipped(
@@ -160,7 +163,7 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
         )
         .evidence_lines(evidence);
     }
-    for url in fingerprinted {
+    for (url, mark) in fingerprinted {
         let response = match cx.get(url).await {
             Ok(r) => r,
             Err(e) => {
@@ -173,7 +176,7 @@ pub(super) async fn check(cx: &AuditContext) -> Outcome {
             continue;
         }
         let (caching, why) = judge_caching(&response);
-        let why = format!("{why} ({})", fingerprint(url).unwrap_or_default());
+        let why = format!("{why} ({mark})");
         judged += 1;
         match caching {
             Caching::Short => short += 1,
