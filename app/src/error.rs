@@ -26,6 +26,9 @@ pub enum AppError {
     /// The account's email address must be confirmed first; the message says how.
     #[error("{0}")]
     Unconfirmed(String),
+    /// The caller's role does not allow this; the message says who can.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0}")]
     Unavailable(String),
     #[error("something went wrong on our side; please try again")]
@@ -108,6 +111,7 @@ impl From<domain::DomainError> for AppError {
             D::InvalidToken => Self::InvalidToken,
             D::Throttled { retry_after_secs } => Self::Throttled(retry_after_secs),
             D::Unconfirmed(message) => Self::Unconfirmed(message),
+            D::Forbidden(message) => Self::Forbidden(message),
             D::Internal(detail) => {
                 tracing::error!(%detail, "internal error in a server function");
                 Self::Internal

@@ -26,7 +26,11 @@ use pages::auth::sign_in::SignInPage;
 use pages::auth::sign_up::SignUpPage;
 use pages::auth::verify::{VerifiedPage, VerifyPage};
 use pages::billing::BillingPage;
+use pages::activity::ActivityPage;
 use pages::dashboard::DashboardPage;
+use pages::invite::InvitePage;
+use pages::team::TeamPage;
+use pages::workspaces::WorkspacesPage;
 use pages::landing::LandingPage;
 use pages::not_found::NotFoundPage;
 use pages::outbox::OutboxPage;
@@ -80,17 +84,33 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("verified") view=VerifiedPage/>
                     <Route path=path!("forgot") view=ForgotPage/>
                     <Route path=path!("reset") view=ResetPage/>
-                    <Route path=path!("app") ssr=SsrMode::Async view=DashboardPage/>
+                    <Route path=path!("invite") view=InvitePage/>
+                    // Org-level pages.
                     <Route path=path!("app/settings") ssr=SsrMode::Async view=SettingsPage/>
+                    <Route path=path!("app/billing") ssr=SsrMode::Async view=BillingPage/>
+                    <Route path=path!("app/team") ssr=SsrMode::Async view=TeamPage/>
+                    <Route path=path!("app/workspaces") ssr=SsrMode::Async view=WorkspacesPage/>
+                    <Route path=path!("app/activity") ssr=SsrMode::Async view=ActivityPage/>
+                    // The viewer's home workspace, at /app …
+                    <Route path=path!("app") ssr=SsrMode::Async view=DashboardPage/>
                     <Route path=path!("app/products/new") ssr=SsrMode::Async view=NewProductPage/>
                     <Route path=path!("app/products/:id") ssr=SsrMode::Async view=ProductPage/>
                     <Route path=path!("app/products/:id/edit") ssr=SsrMode::Async view=EditProductPage/>
                     <Route path=path!("app/products/:id/audits/:audit_id") ssr=SsrMode::Async view=ScorecardPage/>
                     <Route path=path!("app/products/:id/audits/:audit_id/book") ssr=SsrMode::Async view=BookSprintPage/>
                     <Route path=path!("app/alerts") ssr=SsrMode::Async view=AlertsPage/>
-                    <Route path=path!("app/billing") ssr=SsrMode::Async view=BillingPage/>
                     <Route path=path!("app/sprints") ssr=SsrMode::Async view=SprintsPage/>
                     <Route path=path!("app/sprints/:id") ssr=SsrMode::Async view=BookingPage/>
+                    // … and any workspace by its key (the same pages; the key selects the scope).
+                    <Route path=path!("app/w/:ws") ssr=SsrMode::Async view=DashboardPage/>
+                    <Route path=path!("app/w/:ws/products/new") ssr=SsrMode::Async view=NewProductPage/>
+                    <Route path=path!("app/w/:ws/products/:id") ssr=SsrMode::Async view=ProductPage/>
+                    <Route path=path!("app/w/:ws/products/:id/edit") ssr=SsrMode::Async view=EditProductPage/>
+                    <Route path=path!("app/w/:ws/products/:id/audits/:audit_id") ssr=SsrMode::Async view=ScorecardPage/>
+                    <Route path=path!("app/w/:ws/products/:id/audits/:audit_id/book") ssr=SsrMode::Async view=BookSprintPage/>
+                    <Route path=path!("app/w/:ws/alerts") ssr=SsrMode::Async view=AlertsPage/>
+                    <Route path=path!("app/w/:ws/sprints") ssr=SsrMode::Async view=SprintsPage/>
+                    <Route path=path!("app/w/:ws/sprints/:id") ssr=SsrMode::Async view=BookingPage/>
                     <Route path=path!("admin/sprints") ssr=SsrMode::Async view=AdminSprintsPage/>
                     <Route path=path!("admin/bookings/:id") ssr=SsrMode::Async view=AdminBookingPage/>
                     <Route path=path!("dev/outbox") ssr=SsrMode::Async view=OutboxPage/>

@@ -49,6 +49,10 @@ pub enum DomainError {
     /// or commits the organisation; the message says how to confirm it.
     #[error("{0}")]
     Unconfirmed(String),
+    /// 403: the caller's role does not allow this (a client changing anything, a member
+    /// inviting people, an admin touching billing); the message names the role and who can.
+    #[error("{0}")]
+    Forbidden(String),
     /// 429: too many attempts; retry after the given number of seconds.
     #[error("too many attempts; try again in {retry_after_secs} s")]
     Throttled { retry_after_secs: u64 },
@@ -78,7 +82,7 @@ impl DomainError {
             Self::PlanLimit { .. } => 402,
             Self::BadCredentials | Self::Unauthenticated => 401,
             Self::InvalidToken => 400,
-            Self::Unconfirmed(_) => 403,
+            Self::Unconfirmed(_) | Self::Forbidden(_) => 403,
             Self::Throttled { .. } => 429,
             Self::Unavailable(_) => 503,
             Self::Internal(_) => 500,

@@ -20,5 +20,7 @@ pub mod rubric;
 pub mod scorecard;
 pub mod sprint;
 pub mod subscription;
+pub mod team;
+pub mod workspace;
 
 pub use error::{DomainError, FieldError};

@@ -9,6 +9,7 @@ mod m20261122_000003_dev_outbox;
 mod m20261123_000004_audits_and_monitoring;
 mod m20261123_000005_billing_and_sprints;
 mod m20261203_000006_honest_verdicts;
+mod m20261203_000007_agencies;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_audits_and_monitoring::Migration),
             Box::new(m20261123_000005_billing_and_sprints::Migration),
             Box::new(m20261203_000006_honest_verdicts::Migration),
+            Box::new(m20261203_000007_agencies::Migration),
         ]
     }
 }

@@ -72,6 +72,9 @@ id_type! {
     SlotId;
     BookingId;
     OutboxMessageId;
+    GrantId;
+    InvitationId;
+    ActivityId;
 }
 
 /// A fresh id of whatever kind the column wants (`id: Set(new_id())`).

@@ -3,7 +3,7 @@
 //! never secrets: the worker reads the rest when it runs.
 
 use crate::alerts::AlertEvent;
-use crate::ids::{AuditId, BookingId, MonitorId, NotificationId, OrgId, UserId, WorkspaceId};
+use crate::ids::{AuditId, BookingId, InvitationId, MonitorId, NotificationId, OrgId, UserId, WorkspaceId};
 use apalis::prelude::{TaskBuilder, TaskSink};
 use apalis_postgres::PostgresStorage;
 use apalis_sqlite::SqliteStorage;
@@ -26,6 +26,11 @@ pub enum EmailJob {
     /// (the sign-up form answers as for a new address).
     AccountExists {
         user_id: UserId,
+    },
+    /// An invitation to join an organisation (sent again on "Resend"): the worker makes a
+    /// fresh link token for each send, so the previous link stops working.
+    Invitation {
+        invitation_id: InvitationId,
     },
     /// A sprint booking changed: its contact is told, and the operators too when it is new.
     SprintBooking {

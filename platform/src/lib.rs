@@ -7,6 +7,7 @@
 //! `TenantScope`, so another tenant's row looks exactly like a missing one.
 
 pub mod accounts;
+pub mod activity;
 pub mod alerts;
 pub mod audits;
 pub mod billing;
@@ -24,4 +25,6 @@ pub mod quota;
 pub mod sprints;
 pub mod tenancy;
 pub mod text_enum;
+pub mod team;
 pub mod usecases;
+pub mod workspaces;

@@ -4,13 +4,15 @@
 //! resumes by itself when there is room again (an upgrade, or a deletion).
 
 use crate::db::internal;
-use crate::entities::{membership, monitor, notification_channel, organization, product, workspace};
+use crate::entities::{invitation, membership, monitor, notification_channel, organization, product, workspace};
 use crate::ids::OrgId;
 use chrono::{DateTime, Utc};
 use domain::plans::{Plan, PlanLimits, PlanTable, Quota, Resource, UsageLine};
 use domain::DomainError;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use crate::text_enum::Text;
+use domain::role::Role;
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -35,12 +37,40 @@ pub async fn count(db: &impl ConnectionTrait, org_id: OrgId, resource: Resource)
     Ok(match resource {
         Resource::Products => product::Entity::find().filter(product::Column::OrgId.eq(org_id)).count(db).await.map_err(internal)?,
         Resource::Monitors => monitor::Entity::find().filter(monitor::Column::OrgId.eq(org_id)).count(db).await.map_err(internal)?,
-        Resource::Members => membership::Entity::find().filter(membership::Column::OrgId.eq(org_id)).count(db).await.map_err(internal)?,
-        Resource::Workspaces => workspace::Entity::find().filter(workspace::Column::OrgId.eq(org_id)).count(db).await.map_err(internal)?,
+        // Pending invitations hold a seat: two invitations sent at once for the last seat
+        // cannot both be accepted.
+        Resource::Members => {
+            count_memberships(db, org_id).await? + pending_staff_invitations(db, org_id).await?
+        }
+        // Archived workspaces rest; restoring one counts again.
+        Resource::Workspaces => workspace::Entity::find()
+            .filter(workspace::Column::OrgId.eq(org_id))
+            .filter(workspace::Column::ArchivedAt.is_null())
+            .count(db)
+            .await
+            .map_err(internal)?,
         Resource::Channels => {
             notification_channel::Entity::find().filter(notification_channel::Column::OrgId.eq(org_id)).count(db).await.map_err(internal)?
         }
     })
+}
+
+/// Members of the organisation now (owner, admins, members; clients are not members).
+pub async fn count_memberships(db: &impl ConnectionTrait, org_id: OrgId) -> Result<u64, DomainError> {
+    membership::Entity::find().filter(membership::Column::OrgId.eq(org_id)).count(db).await.map_err(internal)
+}
+
+/// Invitations of staff (not clients) that can still be accepted.
+pub async fn pending_staff_invitations(db: &impl ConnectionTrait, org_id: OrgId) -> Result<u64, DomainError> {
+    invitation::Entity::find()
+        .filter(invitation::Column::OrgId.eq(org_id))
+        .filter(invitation::Column::Role.ne(Text(Role::Client)))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(Utc::now()))
+        .count(db)
+        .await
+        .map_err(internal)
 }
 
 /// Refuses (402, naming the limit) when the organisation already has as many as its plan

@@ -2,6 +2,7 @@
 //! functions alike. The areas below never call each other sideways for these rules: a product
 //! does not know it has monitors; this layer adds the main-URL monitor when it creates one.
 
+use crate::tenancy::Capability;
 use crate::db::internal;
 use crate::ids::ProductId;
 use crate::jobs::{AuditJob, Queues};
@@ -22,6 +23,7 @@ pub async fn create_product(
     plans: &PlanTable,
     spec: &ProductSpec,
 ) -> Result<ProductView, DomainError> {
+    scope.require(Capability::Edit)?;
     crate::products::ensure_apex_free(db, scope, spec, None).await?;
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
     let product = crate::products::insert(&txn, scope, plans, spec).await?;
@@ -47,6 +49,7 @@ pub async fn request_audit(
     product_id: ProductId,
     trigger: AuditTrigger,
 ) -> Result<AuditSummary, DomainError> {
+    scope.require(Capability::Edit)?;
     let (audit, new) = crate::audits::request(db, scope, plans, product_id, trigger).await?;
     if new {
         queues.audits.push(AuditJob { audit_id: audit.id.into() }).await?;

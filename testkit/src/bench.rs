@@ -74,6 +74,8 @@ pub async fn workspace_for(
                 name: Set("Default".into()),
                 is_default: Set(true),
                 created_at: Set(now),
+                slug: Set(format!("bench-{id}")),
+                archived_at: Set(None),
             }
             .insert(db)
             .await

@@ -2,7 +2,9 @@
 
 use crate::mail::OutgoingMail;
 use domain::sprint::{format_money, BookingView};
+use domain::role::Role;
 use platform::jobs::BookingMail;
+use platform::team::invitations::InvitationMail;
 
 pub fn verify_email(to: &str, base_url: &str, token: &str) -> OutgoingMail {
     OutgoingMail {
@@ -32,6 +34,34 @@ pub fn account_exists(to: &str, base_url: &str) -> OutgoingMail {
              {base}/forgot\n\n\
              If it was not you, ignore this mail.\n",
             base = base_url.trim_end_matches('/'),
+        ),
+    }
+}
+
+/// An invitation to an organisation (as staff) or to some of its workspaces (as a client).
+pub fn invitation(invitation: &InvitationMail, base_url: &str) -> OutgoingMail {
+    let by = invitation.invited_by.as_deref().map(|who| format!("{who} invited you")).unwrap_or_else(|| "You are invited".into());
+    let what = if invitation.role == Role::Client {
+        format!(
+            "to see {} of {} on launchready, read-only: launch-readiness reports, monitors and incidents",
+            invitation.workspaces.join(", "),
+            invitation.organization
+        )
+    } else {
+        format!("to join {} on launchready as {}", invitation.organization, invitation.role.as_str())
+    };
+    OutgoingMail {
+        to: invitation.to.clone(),
+        subject: format!("Invitation to {} on launchready", invitation.organization),
+        body_text: format!(
+            "{by} {what}.\n\n\
+             Accept the invitation here (you can sign up with this address, or sign in if you have an account):\n\n\
+             {base}/invite?token={token}\n\n\
+             The link works once, only for this address, and expires in {days} days. \
+             If you did not expect it, ignore this mail.\n",
+            base = base_url.trim_end_matches('/'),
+            token = invitation.token.expose(),
+            days = domain::team::INVITATION_DAYS,
         ),
     }
 }

@@ -3,6 +3,8 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
+use domain::role::Capability;
+use domain::workspace::CurrentWorkspace;
 use serde::{Deserialize, Serialize};
 
 /// What the header needs to know about the visitor.
@@ -12,18 +14,31 @@ pub struct Viewer {
     pub email_verified: bool,
     /// A platform operator: the admin area is theirs.
     pub operator: bool,
+    /// The workspace the page acts in and the viewer's role there; `None` for someone who
+    /// belongs to no organisation (any more), or on a page of a workspace they cannot see.
+    pub workspace: Option<CurrentWorkspace>,
 }
+
+impl Viewer {
+    pub fn can(&self, capability: Capability) -> bool {
+        self.workspace.as_ref().is_some_and(|w| w.role.can(capability))
+    }
+}
+
+/// The header's viewer, shared with the pages below it (`IfCan` reads it).
+pub type ViewerResource = Resource<Result<Option<Viewer>, AppError>>;
 
 #[server(endpoint = "session/viewer")]
 pub async fn load_viewer() -> Result<Option<Viewer>, AppError> {
     // Contexts are read before the first await: after it the reactive owner may be gone.
     let ctx = crate::ssr::AppContext::current()?;
-    let auth = crate::ssr::session::current_auth()?;
-    Ok(auth.map(|a| Viewer {
-        email: a.email().to_owned(),
-        email_verified: a.email_verified(),
-        operator: platform::tenancy::operator::Operator::from_auth(&a, &ctx.admins).is_ok(),
-    }))
+    let Some(auth) = crate::ssr::session::current_auth()? else { return Ok(None) };
+    let operator = platform::tenancy::operator::Operator::from_auth(&auth, &ctx.admins).is_ok();
+    let workspace = match crate::ssr::session::tenant().await {
+        Ok((_, scope)) => Some(platform::workspaces::current(&ctx.db, &scope).await?),
+        Err(_) => None,
+    };
+    Ok(Some(Viewer { email: auth.email().to_owned(), email_verified: auth.email_verified(), operator, workspace }))
 }
 
 #[server(endpoint = "auth/sign_out")]
@@ -38,10 +53,52 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
+/// The workspace's own links, and the switcher once there is more than one workspace to see
+/// (a founder with one never meets the concept). Switching loads the other workspace's pages
+/// from the server (`rel="external"`), so nothing of the previous one stays on screen.
+#[component]
+fn WorkspaceNav(current: CurrentWorkspace) -> impl IntoView {
+    let base = current.workspace.base_path();
+    let many = current.switchable.len() > 1 || current.workspace.archived;
+    let switcher = many.then(|| {
+        let options = current
+            .switchable
+            .iter()
+            .map(|w| {
+                let here = w.id == current.workspace.id;
+                view! {
+                    <li>
+                        <a href=w.base_path() rel="external" aria-current=here.then_some("page")>{w.name.clone()}</a>
+                    </li>
+                }
+            })
+            .collect_view();
+        let manage = current.role.can(Capability::ManageWorkspaces).then(|| view! { <li class="switcher-manage"><a href="/app/workspaces">"Manage workspaces"</a></li> });
+        view! {
+            <details class="switcher">
+                <summary aria-label="Switch workspace">
+                    <span class="switcher-org">{current.organization.clone()}</span>
+                    <span class="switcher-name">{current.workspace.name.clone()}</span>
+                </summary>
+                <ul class="switcher-list">{options}{manage}</ul>
+            </details>
+        }
+    });
+    let role_badge = (current.role == domain::role::Role::Client).then(|| view! { <span class="badge" title="You can look, not change">"Read-only"</span> });
+    view! {
+        {switcher}
+        {role_badge}
+        <A href=base.clone()>"Dashboard"</A>
+        {current.role.is_staff().then(|| view! { <A href=format!("{base}/alerts")>"Alerts"</A> })}
+        {current.role.is_staff().then(|| view! { <A href=format!("{base}/sprints")>"Sprints"</A> })}
+    }
+}
+
 #[component]
 pub fn Layout() -> impl IntoView {
     let session = crate::components::session::SessionVersion::provide();
-    let viewer = Resource::new(move || session.get(), |_| load_viewer());
+    let viewer: ViewerResource = Resource::new(move || session.get(), |_| load_viewer());
+    provide_context(viewer);
     let sign_out = ServerAction::<SignOut>::new();
     crate::components::session::refresh_after(sign_out);
     view! {
@@ -54,10 +111,10 @@ pub fn Layout() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match viewer.await {
                             Ok(Some(v)) => view! {
-                                <A href="/app">"Dashboard"</A>
-                                <A href="/app/alerts">"Alerts"</A>
-                                <A href="/app/sprints">"Sprints"</A>
-                                <A href="/app/billing">"Billing"</A>
+                                {v.workspace.clone().map(|w| view! { <WorkspaceNav current=w/> })}
+                                {v.can(Capability::SeeAllWorkspaces).then(|| view! { <A href="/app/team">"Team"</A> })}
+                                {v.can(Capability::ReadActivity).then(|| view! { <A href="/app/activity">"Activity"</A> })}
+                                {v.can(Capability::ManageBilling).then(|| view! { <A href="/app/billing">"Billing"</A> })}
                                 <A href="/app/settings">"Settings"</A>
                                 {v.operator.then(|| view! { <A href="/admin/sprints">"Admin"</A> })}
                                 <span class="nav-user" title="Signed in">{v.email}</span>

@@ -1,6 +1,7 @@
 //! Audits: asking for one, following its progress, and the scorecard page
 //! (`/app/products/:id/audits/:audit_id`).
 
+use crate::components::workspace::ws_href;
 use crate::components::charts::{duration, when};
 use crate::error::AppError;
 use crate::pages::not_found::LoadError;
@@ -190,7 +191,7 @@ pub fn ScorecardPage() -> impl IntoView {
 #[component]
 fn Scorecard(detail: AuditDetail, on_finished: Callback<AuditSummary>) -> impl IntoView {
     let AuditDetail { summary, product_name, target, findings, causes, diff } = detail;
-    let product_href = format!("/app/products/{}", summary.product_id);
+    let product_href = ws_href(&format!("/products/{}", summary.product_id));
     let started = when(summary.created_at);
     let body = match summary.status {
         AuditStatus::Queued | AuditStatus::Running => view! {
@@ -222,7 +223,7 @@ fn Scorecard(detail: AuditDetail, on_finished: Callback<AuditSummary>) -> impl I
     let crumb = product_name.clone();
     view! {
         <Title text=title/>
-        <p class="breadcrumb"><A href="/app">"Dashboard"</A>" / "<A href=product_href>{crumb}</A>" / Audit of "{started.clone()}</p>
+        <p class="breadcrumb"><A href=ws_href("")>"Dashboard"</A>" / "<A href=product_href>{crumb}</A>" / Audit of "{started.clone()}</p>
         <div class="page-head">
             <h1>"Scorecard: " {product_name}</h1>
         </div>
@@ -295,7 +296,7 @@ fn DiffBox(diff: AuditDiff, summary: AuditSummary) -> impl IntoView {
         (Some(g), Some(s)) => format!("grade {g}, {s} / 100"),
         _ => "not scored".into(),
     };
-    let previous_href = format!("/app/products/{}/audits/{}", summary.product_id, diff.previous_id);
+    let previous_href = ws_href(&format!("/products/{}/audits/{}", summary.product_id, diff.previous_id));
     let refs = |items: Vec<FindingRef>| {
         items
             .into_iter()

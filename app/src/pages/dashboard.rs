@@ -1,4 +1,5 @@
 use crate::components::charts::{percent, when, ScoreTrend, UptimeBars};
+use crate::components::workspace::ws_href;
 use crate::components::layout::Viewer;
 use crate::error::AppError;
 use crate::pages::audit::DecisionPill;
@@ -35,7 +36,7 @@ pub fn DashboardPage() -> impl IntoView {
         </Suspense>
         <div class="page-head">
             <h1>"Your products"</h1>
-            <A href="/app/products/new" attr:class="button">"Add product"</A>
+            <crate::components::workspace::IfCan capability=domain::role::Capability::Edit><A href=ws_href("/products/new") attr:class="button">"Add product"</A></crate::components::workspace::IfCan>
         </div>
         <Suspense fallback=|| view! { <p class="muted">"Loading products…"</p> }>
             {move || Suspend::new(async move {
@@ -73,7 +74,7 @@ fn EmptyDashboard() -> impl IntoView {
             <h2>"No products yet"</h2>
             <p>"Add the product you are about to launch: its domain, its app and API hosts, and the endpoints that matter. "
                "launchready will audit it and tell you whether it is ready."</p>
-            <A href="/app/products/new" attr:class="button">"Add your first product"</A>
+            <crate::components::workspace::IfCan capability=domain::role::Capability::Edit><A href=ws_href("/products/new") attr:class="button">"Add your first product"</A></crate::components::workspace::IfCan>
         </section>
     }
 }
@@ -85,7 +86,7 @@ fn ProductHealthList(dashboard: Dashboard) -> impl IntoView {
         {(failed > 0).then(|| view! {
             <div class="banner" role="status">
                 <p><strong>{format!("{failed} alert deliver{} failed", if failed == 1 { "y" } else { "ies" })}</strong>
-                   " in the last 7 days: some alerts did not reach you. "<A href="/app/alerts">"See the delivery log"</A></p>
+                   " in the last 7 days: some alerts did not reach you. "<A href=ws_href("/alerts")>"See the delivery log"</A></p>
             </div>
         })}
         <ul class="product-list health-list">
@@ -97,7 +98,7 @@ fn ProductHealthList(dashboard: Dashboard) -> impl IntoView {
 #[component]
 fn HealthCard(health: ProductHealth) -> impl IntoView {
     let h = health;
-    let href = format!("/app/products/{}", h.product_id);
+    let href = ws_href(&format!("/products/{}", h.product_id));
     let verdict = match &h.latest_audit {
         Some(a) => {
             let grade = a.grade.map(|g| format!("Grade {g}")).unwrap_or_default();
@@ -142,7 +143,7 @@ fn HealthCard(health: ProductHealth) -> impl IntoView {
                 <dt>"Monitors"</dt><dd class=down_class>{monitors}</dd>
                 <dt>"Failed alerts"</dt>
                 <dd>{if h.failed_deliveries_7d > 0 {
-                    view! { <A href="/app/alerts" attr:class="health-bad">{format!("{} in 7 d", h.failed_deliveries_7d)}</A> }.into_any()
+                    view! { <A href=ws_href("/alerts") attr:class="health-bad">{format!("{} in 7 d", h.failed_deliveries_7d)}</A> }.into_any()
                 } else {
                     view! { <span>"none"</span> }.into_any()
                 }}</dd>

@@ -1,9 +1,11 @@
+pub mod activity;
 pub mod admin;
 pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod billing;
 pub mod dashboard;
+pub mod invite;
 pub mod landing;
 pub mod monitors;
 pub mod not_found;
@@ -13,3 +15,5 @@ pub mod product_form;
 pub mod settings;
 pub mod sprints;
 pub mod status;
+pub mod team;
+pub mod workspaces;

@@ -206,16 +206,24 @@ pub fn MonitorsSection(product_id: Uuid) -> impl IntoView {
                     }
                 })}
             </Transition>
+            <crate::components::workspace::IfCan capability=domain::role::Capability::Edit>
+            {
+            // Write controls render only for roles that may use them (IfCan may render twice).
+            let new_form = new_form.clone();
+            view! {
             <details class="add-monitor" open=move || matches!(create_result.get(), Some(Err(_)))>
                 <summary class="button button-secondary">"Add monitor"</summary>
                 <ActionForm action=create>
                     <FormError result=create_result/>
                     <FieldError result=create_result name="monitors"/>
                     <input type="hidden" name="product_id" value=product_id.to_string()/>
-                    <MonitorFields result=create_result prefix="new-monitor".to_owned() initial=new_form/>
+                    <MonitorFields result=create_result prefix="new-monitor".to_owned() initial=new_form.clone()/>
                     <button type="submit" class="button" disabled=move || create.pending().get()>"Add monitor"</button>
                 </ActionForm>
             </details>
+            }
+            }
+            </crate::components::workspace::IfCan>
             {move || matches!(create_result.get(), Some(Ok(_))).then(|| view! { <p class="notice" role="status">"Monitor added. Its first check runs within a minute."</p> })}
         </section>
         <section class="card" aria-labelledby="incidents-title">
@@ -288,6 +296,10 @@ fn MonitorRow(monitor: MonitorView, changed: RwSignal<u32>) -> impl IntoView {
                 <td>{last}</td>
                 <td>{latency}</td>
                 <td>
+                    <crate::components::workspace::IfCan capability=domain::role::Capability::Edit>
+                    {
+                    let (id, toggled, name) = (id.clone(), toggled.clone(), name.clone());
+                    view! {
                     <ActionForm action=toggle attr:class="inline-form">
                         <input type="hidden" name="id" value=id.clone()/>
                         <input type="hidden" name="form[name]" value=toggled.name.clone()/>
@@ -304,13 +316,21 @@ fn MonitorRow(monitor: MonitorView, changed: RwSignal<u32>) -> impl IntoView {
                             {if m.enabled { "Pause" } else { "Resume" }}
                         </button>
                     </ActionForm>
+                    }
+                    }
+                    </crate::components::workspace::IfCan>
                     {move || toggle_result.get().and_then(|r| r.err()).map(|e| view! { <p class="field-error">{e.to_string()}</p> })}
                 </td>
             </tr>
+            <crate::components::workspace::IfCan capability=domain::role::Capability::Edit>
+            {
+            let (id2, id3, prefix, form) = (id2.clone(), id3.clone(), prefix.clone(), form.clone());
+            let (name_summary, name_delete) = (m.name.clone(), m.name.clone());
+            view! {
             <tr class="monitor-edit">
                 <td colspan="8">
                     <details open=move || matches!(update_result.get(), Some(Err(_))) || matches!(delete_result.get(), Some(Err(_)))>
-                        <summary>"Edit or delete " {m.name.clone()}</summary>
+                        <summary>"Edit or delete " {name_summary}</summary>
                         <ActionForm action=update>
                             <FormError result=update_result/>
                             <input type="hidden" name="id" value=id2/>
@@ -320,12 +340,15 @@ fn MonitorRow(monitor: MonitorView, changed: RwSignal<u32>) -> impl IntoView {
                         <ActionForm action=delete attr:class="delete-form">
                             <FormError result=delete_result/>
                             <input type="hidden" name="id" value=id3/>
-                            <button type="submit" class="button button-danger button-small">"Delete " {m.name.clone()}</button>
+                            <button type="submit" class="button button-danger button-small">"Delete " {name_delete}</button>
                             <span class="hint">" Its results and incidents are deleted with it."</span>
                         </ActionForm>
                     </details>
                 </td>
             </tr>
+            }
+            }
+            </crate::components::workspace::IfCan>
         </tbody>
     }
 }
@@ -388,6 +411,10 @@ pub fn ProductSettings(product: ProductView) -> impl IntoView {
     let status_href = format!("/status/{id}");
     let schedules = [AuditSchedule::Off, AuditSchedule::Weekly, AuditSchedule::Daily];
     view! {
+        <crate::components::workspace::IfCan capability=domain::role::Capability::Edit>
+        {
+        let (status_href, current) = (status_href.clone(), current.clone());
+        view! {
         <section class="card" aria-labelledby="settings-title">
             <h2 id="settings-title">"Schedule and status page"</h2>
             <ActionForm action=save>
@@ -425,5 +452,8 @@ pub fn ProductSettings(product: ProductView) -> impl IntoView {
                 {move || matches!(result.get(), Some(Ok(_))).then(|| view! { <span class="muted" role="status">" Saved."</span> })}
             </ActionForm>
         </section>
+        }
+        }
+        </crate::components::workspace::IfCan>
     }
 }

@@ -1,4 +1,5 @@
 use crate::components::charts::{when, ScoreTrend};
+use crate::components::workspace::ws_href;
 use crate::components::form::FormError;
 use crate::error::AppError;
 use crate::pages::audit::{grade_text, list_audits, AuditProgress, DecisionPill, RequestAudit, RunPill};
@@ -48,13 +49,13 @@ fn ProductDetails(product: ProductView) -> impl IntoView {
     let selectors = if p.dkim_selectors.is_empty() { "common selectors".to_owned() } else { p.dkim_selectors.join(", ") };
     view! {
         <Title text=format!("{} — launchready", p.name)/>
-        <p class="breadcrumb"><A href="/app">"Dashboard"</A>" / "{p.name.clone()}</p>
+        <p class="breadcrumb"><A href=ws_href("")>"Dashboard"</A>" / "{p.name.clone()}</p>
         <div class="page-head">
             <div>
                 <h1>{p.name.clone()}</h1>
                 <p class="muted page-sub"><code>{p.main_url()}</code></p>
             </div>
-            <A href=format!("/app/products/{}/edit", p.id) attr:class="button button-secondary">"Edit"</A>
+            <crate::components::workspace::IfCan capability=domain::role::Capability::Edit><A href=ws_href(&format!("/products/{}/edit", p.id)) attr:class="button button-secondary">"Edit"</A></crate::components::workspace::IfCan>
         </div>
         {p.paused.then(|| view! {
             <p class="notice" role="status">
@@ -106,10 +107,12 @@ fn LaunchReadiness(product_id: Uuid) -> impl IntoView {
         <section class="card readiness" aria-labelledby="readiness-title">
             <div class="card-head">
                 <h2 id="readiness-title">"Launch readiness"</h2>
-                <ActionForm action=request attr:class="inline-form">
-                    <input type="hidden" name="product_id" value=product_id.to_string()/>
-                    <button type="submit" class="button" disabled=move || request.pending().get()>"Run audit"</button>
-                </ActionForm>
+                <crate::components::workspace::IfCan capability=domain::role::Capability::Edit>
+                    <ActionForm action=request attr:class="inline-form">
+                        <input type="hidden" name="product_id" value=product_id.to_string()/>
+                        <button type="submit" class="button" disabled=move || request.pending().get()>"Run audit"</button>
+                    </ActionForm>
+                </crate::components::workspace::IfCan>
             </div>
             <FormError result/>
             <Transition fallback=|| view! { <p class="muted">"Loading audits…"</p> }>
@@ -157,7 +160,7 @@ fn Readiness(audits: Vec<AuditSummary>, on_finished: Callback<AuditSummary>) -> 
         })}
         {match last_done {
             Some(done) => {
-                let href = format!("/app/products/{}/audits/{}", done.product_id, done.id);
+                let href = ws_href(&format!("/products/{}/audits/{}", done.product_id, done.id));
                 view! {
                     <div class="verdict-head">
                         <DecisionPill decision=done.decision/>
@@ -192,7 +195,7 @@ fn AuditHistory(audits: Vec<AuditSummary>) -> impl IntoView {
                 </tr></thead>
                 <tbody>
                     {audits.into_iter().map(|a| {
-                        let href = format!("/app/products/{}/audits/{}", a.product_id, a.id);
+                        let href = ws_href(&format!("/products/{}/audits/{}", a.product_id, a.id));
                         view! {
                             <tr>
                                 <td><A href=href>{when(a.created_at)}</A></td>

@@ -1,5 +1,7 @@
 //! Adding and editing a product: one form, two server functions.
 
+use crate::components::workspace::{ws_href, IfCan, READ_ONLY};
+use domain::role::Capability;
 use crate::components::form::{ActionResult, FieldError, FormError, TextField};
 use crate::error::AppError;
 use crate::pages::not_found::LoadError;
@@ -12,19 +14,21 @@ use leptos_router::hooks::use_params_map;
 /// The form arrives as `form[name]` fields (what `ProductFields` renders).
 #[server(endpoint = "products/create")]
 pub async fn create_product(form: ProductForm) -> Result<uuid::Uuid, AppError> {
+    let base = crate::ssr::session::workspace_base();
     let (ctx, scope) = crate::ssr::session::tenant().await?;
     let spec = form.validate()?;
     let product = platform::usecases::create_product(&ctx.db, &scope, &ctx.plans, &spec).await?;
-    leptos_axum::redirect(&format!("/app/products/{}", product.id));
+    leptos_axum::redirect(&format!("{base}/products/{}", product.id));
     Ok(product.id)
 }
 
 #[server(endpoint = "products/update")]
 pub async fn update_product(id: uuid::Uuid, form: ProductForm) -> Result<uuid::Uuid, AppError> {
+    let base = crate::ssr::session::workspace_base();
     let (ctx, scope) = crate::ssr::session::tenant().await?;
     let spec = form.validate()?;
     let product = platform::products::update(&ctx.db, &scope, id.into(), &spec).await?;
-    leptos_axum::redirect(&format!("/app/products/{}", product.id));
+    leptos_axum::redirect(&format!("{base}/products/{}", product.id));
     Ok(product.id)
 }
 
@@ -33,9 +37,10 @@ pub async fn delete_product(id: uuid::Uuid, confirm: Option<String>) -> Result<(
     if confirm.as_deref() != Some("yes") {
         return Err(AppError::Invalid(vec![domain::FieldError::new("confirm", "tick the box to confirm the deletion")]));
     }
+    let base = crate::ssr::session::workspace_base();
     let (ctx, scope) = crate::ssr::session::tenant().await?;
     platform::products::delete(&ctx.db, &scope, &ctx.plans, id.into()).await?;
-    leptos_axum::redirect("/app");
+    leptos_axum::redirect(&base);
     Ok(())
 }
 
@@ -87,16 +92,30 @@ fn ProductFields(result: Signal<ActionResult<uuid::Uuid>>, initial: ProductForm)
 pub fn NewProductPage() -> impl IntoView {
     let action = ServerAction::<CreateProduct>::new();
     let result = Signal::derive(move || action.value().get());
+    // The page has no data of its own: asking for the workspace answers 404 for one the
+    // viewer cannot see, as every other page of it does.
+    let workspace = Resource::new(|| (), |_| crate::pages::workspaces::load_current_workspace());
     view! {
         <Title text="Add a product — launchready"/>
-        <p class="breadcrumb"><A href="/app">"Dashboard"</A>" / New product"</p>
-        <section class="card">
-            <h1>"Add a product"</h1>
-            <ActionForm action=action>
-                <ProductFields result initial=ProductForm::default()/>
-                <button type="submit" class="button" disabled=move || action.pending().get()>"Save product"</button>
-            </ActionForm>
-        </section>
+        <p class="breadcrumb"><A href=ws_href("")>"Dashboard"</A>" / New product"</p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match workspace.await {
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                    Ok(_) => view! {
+                        <section class="card">
+                            <h1>"Add a product"</h1>
+                            <IfCan capability=Capability::Edit otherwise=READ_ONLY>
+                                <ActionForm action=action>
+                                    <ProductFields result initial=ProductForm::default()/>
+                                    <button type="submit" class="button" disabled=move || action.pending().get()>"Save product"</button>
+                                </ActionForm>
+                            </IfCan>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -114,20 +133,26 @@ pub fn EditProductPage() -> impl IntoView {
     let result = Signal::derive(move || save.value().get());
     let delete = ServerAction::<DeleteProduct>::new();
     let delete_result = Signal::derive(move || delete.value().get());
+    let viewer = expect_context::<crate::components::layout::ViewerResource>();
     view! {
         <Title text="Edit product — launchready"/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let can_edit = matches!(viewer.await, Ok(Some(v)) if v.workspace.as_ref().is_some_and(|w| w.can(Capability::Edit)));
                 match product.await {
                     Err(error) => view! { <LoadError error/> }.into_any(),
+                    Ok(p) if !can_edit => view! {
+                        <p class="breadcrumb"><A href=ws_href("")>"Dashboard"</A>" / "{p.name.clone()}</p>
+                        <p class="muted">{READ_ONLY}</p>
+                    }.into_any(),
                     Ok(p) => {
                         let (id, initial) = (p.id.to_string(), p.to_form());
-                        let product_href = format!("/app/products/{id}");
+                        let product_href = ws_href(&format!("/products/{id}"));
                         // Component children are closures that own what they show: one copy each.
                         let (crumb_name, title_name, confirm_name) = (p.name.clone(), p.name.clone(), p.name);
                         let delete_id = id.clone();
                         view! {
-                        <p class="breadcrumb"><A href="/app">"Dashboard"</A>" / "
+                        <p class="breadcrumb"><A href=ws_href("")>"Dashboard"</A>" / "
                             <A href=product_href>{crumb_name}</A>" / Edit"</p>
                         <section class="card">
                             <h1>"Edit " {title_name}</h1>

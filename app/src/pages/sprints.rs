@@ -1,6 +1,7 @@
 //! Booking a Launch Ready sprint from a failing scorecard, and the founder's bookings:
 //! `/app/products/:id/audits/:audit_id/book`, `/app/sprints`, `/app/sprints/:id`.
 
+use crate::components::workspace::ws_href;
 use crate::components::charts::when;
 use crate::components::form::{FieldError, FormError, TextField};
 use crate::error::AppError;
@@ -24,6 +25,7 @@ pub async fn open_slots() -> Result<Vec<SlotView>, AppError> {
 #[server(endpoint = "sprints/book")]
 pub async fn book_sprint(audit_id: Uuid, form: domain::sprint::BookingForm) -> Result<Booked, AppError> {
     let ctx = crate::ssr::AppContext::current()?;
+    let base = crate::ssr::session::workspace_base();
     let (auth, scope) = crate::ssr::session::require_scope().await?;
     let spec = form.validate()?;
     auth.require_confirmed_email("book a sprint")?;
@@ -34,7 +36,7 @@ pub async fn book_sprint(audit_id: Uuid, form: domain::sprint::BookingForm) -> R
         // The booking stands and its page shows it; only the confirmation mail is missing.
         tracing::error!(%err, booking_id = %booked.booking.id, "booking mail not queued");
     }
-    let next = booked.pay_url.clone().unwrap_or_else(|| format!("/app/sprints/{}?booked=1", booked.booking.id));
+    let next = booked.pay_url.clone().unwrap_or_else(|| format!("{base}/sprints/{}?booked=1", booked.booking.id));
     leptos_axum::redirect(&next);
     Ok(booked)
 }
@@ -95,7 +97,7 @@ fn BookingFormView(detail: domain::audit::AuditDetail, slots: Vec<SlotView>, ema
     let book = ServerAction::<BookSprint>::new();
     let result = Signal::derive(move || book.value().get());
     let summary = detail.summary.clone();
-    let scorecard_href = format!("/app/products/{}/audits/{}", summary.product_id, summary.id);
+    let scorecard_href = ws_href(&format!("/products/{}/audits/{}", summary.product_id, summary.id));
     let counts = summary.counts.unwrap_or_default();
     let verdict = format!(
         "{} · grade {} · {} failed, {} warnings",
@@ -107,7 +109,7 @@ fn BookingFormView(detail: domain::audit::AuditDetail, slots: Vec<SlotView>, ema
     let eligible = offers_sprint(&summary);
     let slot_invalid = move || result.get().and_then(|r| r.err()).and_then(|e| e.field("slot_id")).is_some();
     view! {
-        <p class="breadcrumb"><A href="/app">"Dashboard"</A>" / "<A href=scorecard_href.clone()>{format!("Scorecard of {}", detail.product_name)}</A>" / Book a sprint"</p>
+        <p class="breadcrumb"><A href=ws_href("")>"Dashboard"</A>" / "<A href=scorecard_href.clone()>{format!("Scorecard of {}", detail.product_name)}</A>" / Book a sprint"</p>
         <h1>"Book a Launch Ready sprint"</h1>
         <p>"For " <strong>{detail.product_name.clone()}</strong> ": " {verdict}</p>
         {if !eligible {
@@ -180,7 +182,7 @@ pub fn BookingStatusPill(status: BookingStatus) -> impl IntoView {
 
 /// Bookings as a table, each linking to `{link_base}/{id}`.
 #[component]
-pub fn BookingTable(bookings: Vec<BookingView>, link_base: &'static str, show_contact: bool) -> impl IntoView {
+pub fn BookingTable(bookings: Vec<BookingView>, #[prop(into)] link_base: String, show_contact: bool) -> impl IntoView {
     view! {
         <table class="table">
             <thead>
@@ -223,7 +225,7 @@ pub fn SprintsPage() -> impl IntoView {
                             <p>"When a scorecard says Hold or Go after fixes, it offers a sprint with our engineers. Your bookings appear here."</p>
                         </section>
                     }.into_any(),
-                    Ok(list) => view! { <BookingTable bookings=list link_base="/app/sprints" show_contact=false/> }.into_any(),
+                    Ok(list) => view! { <BookingTable bookings=list link_base=ws_href("/sprints") show_contact=false/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
@@ -255,7 +257,7 @@ pub fn BookingPage() -> impl IntoView {
     };
     view! {
         <Title text="Sprint booking — launchready"/>
-        <p class="breadcrumb"><A href="/app/sprints">"Sprints"</A>" / Booking"</p>
+        <p class="breadcrumb"><A href=ws_href("/sprints")>"Sprints"</A>" / Booking"</p>
         {move || notice().map(|text| view! { <p class="notice" role="status">{text}</p> })}
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -269,7 +271,7 @@ pub fn BookingPage() -> impl IntoView {
                             }
                         });
                         let awaiting = b.status == BookingStatus::AwaitingDeposit;
-                        let scorecard = format!("/app/products/{}/audits/{}", b.product_id, b.audit_id);
+                        let scorecard = ws_href(&format!("/products/{}/audits/{}", b.product_id, b.audit_id));
                         view! {
                             <h1>"Sprint for " {b.product_name.clone()}</h1>
                             <section class="card">

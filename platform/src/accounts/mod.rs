@@ -146,6 +146,8 @@ pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Re
         name: Set("Default".into()),
         is_default: Set(true),
         created_at: Set(now),
+        slug: Set(format!("default-{}", &uuid::Uuid::new_v4().simple().to_string()[..10])),
+        archived_at: Set(None),
     }
     .insert(&txn)
     .await
@@ -163,6 +165,36 @@ pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Re
     txn.commit().await.map_err(internal)?;
     tracing::info!(%user_id, %org_id, "account created");
     Ok(SignUp::Created(NewAccount { user_id, org_id, workspace_id }))
+}
+
+/// Hashes a password for a new account (on the password threads).
+pub(crate) async fn hash_new_password(password: NewPassword) -> Result<String, DomainError> {
+    hash_password(password).await
+}
+
+/// Inserts a user whose address is already proven (they opened a mailed invitation link),
+/// without an organisation of their own: they join the one that invited them.
+pub(crate) async fn insert_confirmed_user(txn: &impl sea_orm::ConnectionTrait, email: &EmailAddress, password_hash: String) -> Result<UserId, DomainError> {
+    let now = Utc::now();
+    let user_id = UserId::new_random();
+    let inserted = user::ActiveModel {
+        id: Set(user_id),
+        email: Set(email.as_str().to_owned()),
+        password_hash: Set(password_hash),
+        email_verified_at: Set(Some(now)),
+        password_changed_at: Set(now),
+        created_at: Set(now),
+    }
+    .insert(txn)
+    .await;
+    match inserted {
+        Ok(_) => Ok(user_id),
+        Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => Err(DomainError::Conflict {
+            field: "email".into(),
+            message: "already has an account: sign in with it to accept the invitation".into(),
+        }),
+        Err(err) => Err(internal(err)),
+    }
 }
 
 pub async fn find_by_email(db: &DatabaseConnection, email: &EmailAddress) -> Result<Option<user::Model>, DomainError> {

@@ -1,6 +1,7 @@
 //! Alert channels of the current workspace. The destination (and a webhook's signing secret)
 //! is sealed at rest; the browser only ever gets a hint of it.
 
+use crate::tenancy::Capability;
 use crate::db::internal;
 use crate::entities::notification_channel;
 use crate::ids::ChannelId;
@@ -50,6 +51,7 @@ fn scoped(scope: &TenantScope) -> sea_orm::Select<notification_channel::Entity> 
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
 pub async fn list(db: &DatabaseConnection, scope: &TenantScope) -> Result<Vec<ChannelView>, DomainError> {
+    scope.require(Capability::SeeInternals)?;
     Ok(scoped(scope)
         .order_by_asc(notification_channel::Column::CreatedAt)
         .all(db)
@@ -69,6 +71,7 @@ pub async fn create(
     plans: &PlanTable,
     spec: &ChannelSpec,
 ) -> Result<ChannelCreated, DomainError> {
+    scope.require(Capability::Edit)?;
     ensure_kind_allowed(db, scope, plans, spec.kind).await?;
     let signing_secret = (spec.kind == ChannelKind::Webhook).then(|| {
         let mut bytes = [0u8; 32];
@@ -117,6 +120,7 @@ pub(crate) async fn ensure_kind_allowed(
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), channel_id = %id))]
 pub async fn set_enabled(db: &DatabaseConnection, scope: &TenantScope, id: ChannelId, enabled: bool) -> Result<ChannelView, DomainError> {
+    scope.require(Capability::Edit)?;
     let row =
         scoped(scope).filter(notification_channel::Column::Id.eq(id)).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
     let mut active: notification_channel::ActiveModel = row.into();
@@ -126,6 +130,7 @@ pub async fn set_enabled(db: &DatabaseConnection, scope: &TenantScope, id: Chann
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), channel_id = %id))]
 pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, id: ChannelId) -> Result<(), DomainError> {
+    scope.require(Capability::Edit)?;
     crate::tenancy::scoped::delete::<notification_channel::Entity>(db, scope, id).await
 }
 

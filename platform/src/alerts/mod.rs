@@ -5,6 +5,7 @@
 
 pub mod channels;
 
+use crate::tenancy::Capability;
 use crate::alerts::channels::ChannelSecret;
 use crate::db::internal;
 use crate::entities::{notification, notification_channel};
@@ -338,6 +339,7 @@ pub async fn send_test(
     policy: &AlertPolicy,
     channel_id: ChannelId,
 ) -> Result<Vec<NotificationId>, DomainError> {
+    scope.require(Capability::Edit)?;
     let channel = crate::alerts::channels::get_row(db, scope, channel_id).await?;
     crate::alerts::channels::ensure_kind_allowed(db, scope, plans, channel.kind.0).await?;
     insert_for(db, policy, scope.org_id(), &[channel], &AlertEvent::Test { channel_id, at: Utc::now() }).await
@@ -458,6 +460,7 @@ pub async fn due(db: &DatabaseConnection, _jobs: &CrossTenant, now: DateTime<Utc
 /// The tenant's delivery log, newest first.
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
 pub async fn log(db: &DatabaseConnection, scope: &TenantScope, limit: u64) -> Result<Vec<DeliveryView>, DomainError> {
+    scope.require(Capability::SeeInternals)?;
     let channels: HashMap<ChannelId, (String, ChannelKind)> =
         crate::alerts::channels::list(db, scope).await?.into_iter().map(|c| (c.id.into(), (c.name, c.kind))).collect();
     let rows = crate::tenancy::scoped::select::<notification::Entity>(scope)

@@ -4,6 +4,7 @@
 //! `record_progress`, `complete`, `fail`) take the id of a row the platform created; `complete`
 //! is idempotent, so an audit re-run after a crash never stores a second scorecard.
 
+use crate::tenancy::Capability;
 use crate::db::internal;
 use crate::entities::{audit, finding, product};
 use crate::ids::{AuditId, OrgId, ProductId, UserId, WorkspaceId};
@@ -40,6 +41,7 @@ pub async fn request(
     product_id: ProductId,
     trigger: AuditTrigger,
 ) -> Result<(AuditSummary, bool), DomainError> {
+    scope.require(Capability::Edit)?;
     // The product must be this tenant's, and not paused by a downgrade.
     let product = crate::products::get(db, scope, product_id).await?;
     if product.paused {
@@ -463,6 +465,7 @@ pub async fn schedule_due(
         .filter(product::Column::NextAuditAt.lte(now))
         .filter(product::Column::AuditSchedule.ne(Text(AuditSchedule::Off)))
         .filter(product::Column::PausedByPlan.eq(false))
+        .filter(crate::workspaces::in_live_workspace(product::Column::WorkspaceId))
         .limit(500)
         .all(db)
         .await

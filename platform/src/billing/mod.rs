@@ -10,7 +10,7 @@ use crate::entities::{organization, plan_change, stripe_event};
 use crate::ids::OrgId;
 use crate::infra::stripe::Stripe;
 use crate::tenancy::CrossTenant;
-use crate::tenancy::{Role, TenantScope};
+use crate::tenancy::{Capability, TenantScope};
 use crate::text_enum::Text;
 use chrono::{DateTime, Duration, Utc};
 use domain::plans::{Plan, PlanTable};
@@ -74,6 +74,8 @@ pub async fn apply(
         .map_err(internal)?;
         // Limits follow at once: a downgrade pauses what exceeds the plan, an upgrade resumes it.
         crate::quota::enforce(&txn, plans, org_id, now).await?;
+        let subject = format!("{} → {} ({reason})", from.label(), to.label());
+        crate::activity::record_system(&txn, org_id, "Billing", domain::team::Activity::PlanChanged, subject).await?;
         tracing::info!(from = from.as_str(), to = to.as_str(), reason, "plan changed");
     }
     txn.commit().await.map_err(internal)?;
@@ -212,15 +214,11 @@ pub async fn event_processed(db: &DatabaseConnection, id: &str, now: DateTime<Ut
 }
 
 fn can_manage(scope: &TenantScope) -> bool {
-    matches!(scope.role(), Role::Owner | Role::Admin)
+    scope.role().can(Capability::ManageBilling)
 }
 
 fn ensure_manager(scope: &TenantScope) -> Result<(), DomainError> {
-    if can_manage(scope) {
-        Ok(())
-    } else {
-        Err(DomainError::invalid("plan", "only the organisation's owner or an admin can change the plan"))
-    }
+    scope.require(Capability::ManageBilling)
 }
 
 fn not_configured() -> DomainError {
@@ -235,6 +233,7 @@ pub async fn view(
     stripe: Option<&Stripe>,
     scope: &TenantScope,
 ) -> Result<BillingView, DomainError> {
+    scope.require(Capability::SeeInternals)?;
     let org = organization::Entity::find_by_id(scope.org_id()).one(db).await.map_err(internal)?.ok_or(DomainError::NotFound)?;
     let plan = org.plan.0;
     let changes = plan_change::Entity::find()

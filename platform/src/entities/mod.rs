@@ -1,10 +1,12 @@
 //! sea-orm entities, one file per table. Kept as plain generated shapes: finders and state
 //! changes live in the areas beside them (`accounts`, `products`, `audits`,
 //! `monitors`, `alerts`, `billing`, `sprints`).
+pub mod activity;
 pub mod audit;
 pub mod email_token;
 pub mod finding;
 pub mod incident;
+pub mod invitation;
 pub mod membership;
 pub mod monitor;
 pub mod monitor_result;
@@ -22,3 +24,4 @@ pub mod sprint_slot;
 pub mod stripe_event;
 pub mod user;
 pub mod workspace;
+pub mod workspace_grant;

@@ -11,6 +11,9 @@ pub struct Model {
     pub name: String,
     pub is_default: bool,
     pub created_at: DateTimeUtc,
+    /// The key in URLs (`/app/w/{slug}`); unique, never changed by a rename.
+    pub slug: String,
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

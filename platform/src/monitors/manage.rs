@@ -1,6 +1,7 @@
 //! Monitors of the current tenant: list, create (within the plan's count and shortest
 //! interval), update and delete. Every function takes a `TenantScope`.
 
+use crate::tenancy::Capability;
 use crate::db::internal;
 use crate::entities::monitor;
 use crate::ids::{MonitorId, ProductId};
@@ -50,6 +51,7 @@ pub async fn create(
     product: ProductRef,
     spec: &MonitorSpec,
 ) -> Result<MonitorView, DomainError> {
+    scope.require(Capability::Edit)?;
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
     let plan = crate::quota::ensure_room(&txn, plans, scope.org_id(), Resource::Monitors).await?;
     ensure_interval(plans, plan, spec)?;
@@ -147,6 +149,7 @@ pub async fn update(
     id: MonitorId,
     spec: &MonitorSpec,
 ) -> Result<MonitorView, DomainError> {
+    scope.require(Capability::Edit)?;
     let existing = crate::tenancy::scoped::find::<monitor::Entity>(db, scope, id).await?;
     ensure_interval(plans, crate::quota::plan_of(db, scope.org_id()).await?, spec)?;
     let now = Utc::now();
@@ -169,6 +172,7 @@ pub async fn update(
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), monitor_id = %id))]
 pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable, id: MonitorId) -> Result<(), DomainError> {
+    scope.require(Capability::Edit)?;
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
     crate::tenancy::scoped::delete::<monitor::Entity>(&txn, scope, id).await?;
     // The room it frees goes to the oldest paused monitor, if a downgrade paused any.

@@ -39,6 +39,7 @@ pub async fn claim_due(
         .column(monitor::Column::OrgId)
         .filter(monitor::Column::Enabled.eq(true))
         .filter(monitor::Column::PausedByPlan.eq(false))
+        .filter(crate::workspaces::in_live_workspace(monitor::Column::WorkspaceId))
         .filter(monitor::Column::NextDueAt.lte(now))
         .order_by_asc(monitor::Column::NextDueAt)
         .limit(limit)

@@ -1,6 +1,7 @@
 //! Products of the current workspace. Every function takes a [`TenantScope`] and filters on
 //! its organisation and workspace: another tenant's id is indistinguishable from a missing one.
 
+use crate::tenancy::Capability;
 use crate::db::internal;
 use crate::entities::{product, product_endpoint};
 use crate::ids::{EndpointId, OrgId, ProductId, WorkspaceId};
@@ -99,6 +100,7 @@ pub(crate) async fn insert(
     plans: &PlanTable,
     spec: &ProductSpec,
 ) -> Result<Inserted, DomainError> {
+    scope.require(Capability::Edit)?;
     let now = Utc::now();
     let id = ProductId::new_random();
     let plan = crate::quota::ensure_room(txn, plans, scope.org_id(), Resource::Products).await?;
@@ -125,6 +127,7 @@ pub(crate) async fn insert(
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %id))]
 pub async fn update(db: &DatabaseConnection, scope: &TenantScope, id: ProductId, spec: &ProductSpec) -> Result<ProductView, DomainError> {
+    scope.require(Capability::Edit)?;
     let existing = crate::tenancy::scoped::find::<product::Entity>(db, scope, id).await?;
     ensure_apex_free(db, scope, spec, Some(id)).await?;
     let now = Utc::now();
@@ -146,8 +149,12 @@ pub async fn update(db: &DatabaseConnection, scope: &TenantScope, id: ProductId,
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), product_id = %id))]
 pub async fn delete(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable, id: ProductId) -> Result<(), DomainError> {
+    scope.require(Capability::Edit)?;
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
+    let row = crate::tenancy::scoped::find::<product::Entity>(&txn, scope, id).await?;
     crate::tenancy::scoped::delete::<product::Entity>(&txn, scope, id).await?;
+    let subject = format!("{} ({})", row.name, row.apex_domain);
+    crate::activity::record(&txn, scope, domain::team::Activity::ProductDeleted, subject, Some(scope.workspace_id())).await?;
     // Its endpoints and monitors go with it: ON DELETE CASCADE (SQLite connections enable
     // foreign keys). The room it frees goes to what a downgrade paused, oldest first.
     crate::quota::enforce(&txn, plans, scope.org_id(), Utc::now()).await?;
@@ -166,6 +173,7 @@ pub async fn update_settings(
     schedule: AuditSchedule,
     status_page: bool,
 ) -> Result<ProductView, DomainError> {
+    scope.require(Capability::Edit)?;
     let existing = crate::tenancy::scoped::find::<product::Entity>(db, scope, id).await?;
     let plan = crate::quota::plan_of(db, scope.org_id()).await?;
     let limits = plans.limits(plan);

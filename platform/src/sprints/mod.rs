@@ -4,6 +4,7 @@
 //! reach bookings through their [`TenantScope`]; the operator through an [`Operator`], and then
 //! only bookings and the snapshots founders chose to share, never the tenant's other rows.
 
+use crate::tenancy::Capability;
 use crate::db::internal;
 use crate::entities::{membership, sprint_booking, sprint_slot, user};
 use crate::ids::{AuditId, BookingId, SlotId};
@@ -182,6 +183,7 @@ pub async fn book(
     spec: &BookingSpec,
     now: DateTime<Utc>,
 ) -> Result<Booked, DomainError> {
+    scope.require(Capability::Edit)?;
     let Desk { stripe, policy, base_url } = desk;
     let detail = crate::audits::detail(db, scope, audit_id).await?;
     ensure_confirmed_member(db, scope, spec.contact_email.as_str()).await?;
@@ -297,6 +299,7 @@ pub async fn deposit_url(
     id: BookingId,
     base_url: &str,
 ) -> Result<String, DomainError> {
+    scope.require(Capability::Edit)?;
     let row = scoped_row(db, scope, id).await?;
     if row.status.0 != BookingStatus::AwaitingDeposit {
         return Err(DomainError::invalid("booking", "this booking has no deposit to pay"));
@@ -312,6 +315,7 @@ async fn scoped_row(db: &impl ConnectionTrait, scope: &TenantScope, id: BookingI
 
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), %id))]
 pub async fn get(db: &DatabaseConnection, scope: &TenantScope, id: BookingId) -> Result<BookingView, DomainError> {
+    scope.require(Capability::SeeInternals)?;
     let row = scoped_row(db, scope, id).await?;
     views(db, vec![row]).await?.pop().ok_or(DomainError::NotFound)
 }
@@ -319,6 +323,7 @@ pub async fn get(db: &DatabaseConnection, scope: &TenantScope, id: BookingId) ->
 /// The tenant's bookings, newest first.
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
 pub async fn list(db: &DatabaseConnection, scope: &TenantScope) -> Result<Vec<BookingView>, DomainError> {
+    scope.require(Capability::SeeInternals)?;
     let rows = crate::tenancy::scoped::select::<sprint_booking::Entity>(scope)
         .order_by_desc(sprint_booking::Column::CreatedAt)
         .all(db)

@@ -64,13 +64,26 @@ impl<S: Send + Sync> FromRequestParts<S> for AuthUser {
     }
 }
 
-/// The tenant scope of a signed-in user: the only way REST handlers reach tenant data.
+/// The tenant scope of a signed-in user: the only way REST handlers reach tenant data. The
+/// workspace is the caller's home one unless the `X-Launchready-Workspace` header names
+/// another by its key.
 pub struct Tenant(pub TenantScope);
 
 impl FromRequestParts<AppState> for Tenant {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let AuthUser(auth) = AuthUser::from_request_parts(parts, state).await?;
-        Ok(Tenant(TenantScope::for_user(&state.ctx.db, &auth).await?))
+        let key = parts
+            .headers
+            .get(app::components::workspace::WORKSPACE_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(str::to_owned);
+        let mut scope = TenantScope::resolve(&state.ctx.db, &auth, key.as_deref()).await?;
+        if let Some(client) = parts.extensions.get::<platform::infra::client_addr::ClientAddr>() {
+            scope = scope.with_client_addr(client);
+        }
+        Ok(Tenant(scope))
     }
 }

@@ -52,6 +52,7 @@ impl IntoResponse for ApiError {
             DomainError::InvalidToken => "invalid_token",
             DomainError::Throttled { .. } => "throttled",
             DomainError::Unconfirmed(_) => "email_unconfirmed",
+            DomainError::Forbidden(_) => "forbidden",
             DomainError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 "internal"

@@ -286,6 +286,13 @@ impl TestApp {
         client.post(self.url(&format!("/api/{endpoint}"))).form(&form).send().await.unwrap()
     }
 
+    /// Calls a server function from a page of the workspace `key` (what the browser's
+    /// `Referer` tells the server; the header says it explicitly).
+    pub async fn call_in(&self, client: &reqwest::Client, key: &str, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let form = as_browser_sends(endpoint, form);
+        client.post(self.url(&format!("/api/{endpoint}"))).header("x-launchready-workspace", key).form(&form).send().await.unwrap()
+    }
+
     pub async fn sign_up(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
         self.call(client, "auth/sign_up", &[("email", email), ("password", password)]).await
     }
@@ -441,10 +448,12 @@ pub fn as_browser_sends(endpoint: &str, form: &[(&str, impl AsRef<str>)]) -> Vec
             | "channels/create"
             | "sprints/book"
             | "admin/create_slot"
+            | "team/invite"
     );
     form.iter()
         .map(|(key, value)| {
-            let key = if typed && !matches!(*key, "id" | "product_id" | "audit_id") { format!("form[{key}]") } else { key.to_string() };
+            let plain = matches!(*key, "id" | "product_id" | "audit_id") || key.starts_with("form[");
+            let key = if typed && !plain { format!("form[{key}]") } else { key.to_string() };
             (key, value.as_ref().to_owned())
         })
         .collect()

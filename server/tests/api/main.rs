@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod agency;
 mod alert_isolation;
 mod audit_flow;
 mod billing;
@@ -21,6 +22,7 @@ mod private_addresses;
 mod products;
 mod proxy;
 mod receivers;
+mod roles;
 mod rubric;
 mod scan_cli;
 mod scan_fixture;

@@ -36,6 +36,7 @@ async fn send_email(job: EmailJob, deps: Deps, attempt: usize) -> Result<(), Box
         EmailJob::ResetPassword { user_id } => (user_id, Purpose::ResetPassword),
         EmailJob::SprintBooking { booking_id, event } => return send_booking_mail(&deps, booking_id, event).await,
         EmailJob::AccountExists { user_id } => return send_account_exists(&deps, user_id).await,
+        EmailJob::Invitation { invitation_id } => return send_invitation(&deps, invitation_id).await,
     };
     let Some((user, token)) = platform::accounts::issue_mail_token(&deps.db, &deps.all, &deps.key, user_id, purpose).await? else {
         tracing::info!(%user_id, "mail no longer applies; skipped");
@@ -46,6 +47,20 @@ async fn send_email(job: EmailJob, deps: Deps, attempt: usize) -> Result<(), Box
         Purpose::ResetPassword => templates::reset_password(&user.email, &deps.base_url, token.expose()),
     };
     if let Err(err) = deps.mailer.send(&mail).await {
+        tracing::warn!(%err, "mail delivery failed; will retry");
+        return Err(err.into());
+    }
+    Ok(())
+}
+
+/// An invitation, with a link token made now (the previous link of the invitation stops
+/// working); nothing when it was accepted or revoked meanwhile.
+async fn send_invitation(deps: &Deps, invitation_id: platform::ids::InvitationId) -> Result<(), BoxDynError> {
+    let Some(invitation) = platform::team::invitations::issue_mail(&deps.db, &deps.all, &deps.key, invitation_id).await? else {
+        tracing::info!(%invitation_id, "the invitation was accepted or revoked; mail skipped");
+        return Ok(());
+    };
+    if let Err(err) = deps.mailer.send(&templates::invitation(&invitation, &deps.base_url)).await {
         tracing::warn!(%err, "mail delivery failed; will retry");
         return Err(err.into());
     }
@@ -96,6 +111,7 @@ fn job_kind(job: &EmailJob) -> &'static str {
         EmailJob::VerifyEmail { .. } => "verify_email",
         EmailJob::ResetPassword { .. } => "reset_password",
         EmailJob::AccountExists { .. } => "account_exists",
+        EmailJob::Invitation { .. } => "invitation",
         EmailJob::SprintBooking { event, .. } => event.as_str(),
     }
 }

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 /// Checks the credentials and opens a new session (a fresh id: nothing set before sign-in
 /// survives it). Throttled per IP and per account.
 #[server(endpoint = "auth/sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+pub async fn sign_in(email: String, password: String, #[server(default)] next: String) -> Result<(), AppError> {
     use crate::ssr::{session, AppContext};
     use platform::infra::throttle::Action;
     let ctx = AppContext::current()?;
@@ -26,8 +26,15 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     }
     let token = platform::accounts::sessions::open(&ctx.db, &ctx.key, &ctx.sessions, user.id).await?;
     session::set_cookie(ctx.cookie.set(&token));
-    leptos_axum::redirect("/app");
+    leptos_axum::redirect(local_path(&next).unwrap_or("/app"));
     Ok(())
+}
+
+/// Where to go after signing in: only a path of this site (never `//host` or `/\\host`, which
+/// browsers read as another site), so the parameter cannot send anyone elsewhere.
+pub fn local_path(next: &str) -> Option<&str> {
+    let ok = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && !next.chars().any(char::is_control);
+    ok.then_some(next)
 }
 
 #[component]
@@ -51,6 +58,7 @@ pub fn SignInPage() -> impl IntoView {
                 <FormError result/>
                 <TextField result name="email" label="Email" kind="email" autocomplete="email" required=true/>
                 <TextField result name="password" label="Password" kind="password" autocomplete="current-password" required=true/>
+                <input type="hidden" name="next" value=move || query.read().get("next").unwrap_or_default()/>
                 <button type="submit" class="button" disabled=move || action.pending().get()>"Sign in"</button>
             </ActionForm>
             <p class="muted"><A href="/forgot">"Forgot your password?"</A></p>
