@@ -61,7 +61,7 @@ pub async fn change_role(user_id: Uuid, role: String) -> Result<MemberView, AppE
 #[server(endpoint = "team/remove")]
 pub async fn remove_person(user_id: Uuid, confirm: Option<String>) -> Result<(), AppError> {
     if confirm.as_deref() != Some("yes") {
-        return Err(AppError::Invalid(vec![domain::FieldError::new("confirm", "tick the box to confirm the removal")]));
+        return Err(domain::DomainError::invalid("confirm", "tick the box to confirm the removal").into());
     }
     let (ctx, scope) = crate::ssr::session::tenant().await?;
     Ok(platform::team::remove(&ctx.db, &scope, user_id.into()).await?)
@@ -76,7 +76,7 @@ pub async fn set_client_workspaces(user_id: Uuid, #[server(default)] workspaces:
 #[server(endpoint = "team/transfer")]
 pub async fn transfer_ownership(user_id: Uuid, confirm: Option<String>) -> Result<(), AppError> {
     if confirm.as_deref() != Some("yes") {
-        return Err(AppError::Invalid(vec![domain::FieldError::new("confirm", "tick the box to confirm the handover")]));
+        return Err(domain::DomainError::invalid("confirm", "tick the box to confirm the handover").into());
     }
     let (ctx, scope) = crate::ssr::session::tenant().await?;
     platform::team::transfer_ownership(&ctx.db, &scope, user_id.into()).await?;

@@ -102,7 +102,7 @@ async fn workspaces_follow_the_plan_and_keep_their_rows_apart(app: &TestApp) {
     assert!(blank.text().await.unwrap().contains("name"), "the error names the field");
     let a = create_workspace(app, &owner, "Client A").await;
     let twin = app.call(&owner, "workspaces/create", &[("name", "client a")]).await;
-    assert_eq!(twin.status(), StatusCode::UNPROCESSABLE_ENTITY, "names are unique in an organisation");
+    assert_eq!(twin.status(), StatusCode::CONFLICT, "names are unique in an organisation");
 
     // A product made in A lives in A: the home workspace does not list it.
     let product = app.call_in(&owner, &a.slug, "products/create", &[("name", "Acme"), ("apex_domain", "acme.example")]).await;
