@@ -18,6 +18,7 @@ pub async fn load_team() -> Result<TeamView, AppError> {
     Ok(platform::team::view(&ctx.db, &scope, &ctx.plans).await?)
 }
 
+#[cfg(feature = "ssr")]
 async fn queue_invitation_mail(ctx: &crate::ssr::AppContext, id: platform::ids::InvitationId) {
     if let Err(err) = ctx.queues.email.push(platform::jobs::EmailJob::Invitation { invitation_id: id }).await {
         // The invitation stands and is listed; "Resend" queues the mail again.
@@ -104,7 +105,7 @@ pub fn TeamPage() -> impl IntoView {
 }
 
 #[component]
-fn Team(team: TeamView, invite: ServerAction<Invite>, changed: RwSignal<u32>) -> impl IntoView {
+fn Team(team: TeamView, invite: ServerAction<Invite>, changed: RwSignal<u32>) -> AnyView {
     let manage = team.your_role.can(domain::role::Capability::ManageTeam);
     let owner = team.your_role == Role::Owner;
     let workspaces = team.workspaces.clone();
@@ -158,10 +159,11 @@ fn Team(team: TeamView, invite: ServerAction<Invite>, changed: RwSignal<u32>) ->
             <InviteFormCard invite workspaces=workspaces.clone()/>
         })}
     }
+    .into_any()
 }
 
 #[component]
-fn InviteFormCard(invite: ServerAction<Invite>, workspaces: Vec<WorkspaceRef>) -> impl IntoView {
+fn InviteFormCard(invite: ServerAction<Invite>, workspaces: Vec<WorkspaceRef>) -> AnyView {
     let result = Signal::derive(move || invite.value().get());
     let role_invalid = move || result.get().and_then(|r| r.err()).and_then(|e| e.field("role")).is_some();
     view! {
@@ -195,10 +197,11 @@ fn InviteFormCard(invite: ServerAction<Invite>, workspaces: Vec<WorkspaceRef>) -
             </ActionForm>
         </section>
     }
+    .into_any()
 }
 
 #[component]
-fn MemberRow(member: MemberView, manage: bool, owner: bool, changed: RwSignal<u32>) -> impl IntoView {
+fn MemberRow(member: MemberView, manage: bool, owner: bool, changed: RwSignal<u32>) -> AnyView {
     let m = member;
     let change = ServerAction::<ChangeRole>::new();
     let remove = ServerAction::<RemovePerson>::new();
@@ -250,10 +253,11 @@ fn MemberRow(member: MemberView, manage: bool, owner: bool, changed: RwSignal<u3
             {actions}
         </tr>
     }
+    .into_any()
 }
 
 #[component]
-fn ClientRow(client: ClientView, all: Vec<WorkspaceRef>, manage: bool, changed: RwSignal<u32>) -> impl IntoView {
+fn ClientRow(client: ClientView, all: Vec<WorkspaceRef>, manage: bool, changed: RwSignal<u32>) -> AnyView {
     let c = client;
     let save = ServerAction::<SetClientWorkspaces>::new();
     let remove = ServerAction::<RemovePerson>::new();
@@ -295,10 +299,11 @@ fn ClientRow(client: ClientView, all: Vec<WorkspaceRef>, manage: bool, changed: 
             {actions}
         </tr>
     }
+    .into_any()
 }
 
 #[component]
-fn InvitationRow(invitation: InvitationView, changed: RwSignal<u32>) -> impl IntoView {
+fn InvitationRow(invitation: InvitationView, changed: RwSignal<u32>) -> AnyView {
     let i = invitation;
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
@@ -339,4 +344,5 @@ fn InvitationRow(invitation: InvitationView, changed: RwSignal<u32>) -> impl Int
             </td>
         </tr>
     }
+    .into_any()
 }
