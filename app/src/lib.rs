@@ -18,6 +18,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
+use pages::activity::ActivityPage;
 use pages::admin::{AdminBookingPage, AdminSprintsPage};
 use pages::alerts::AlertsPage;
 use pages::audit::ScorecardPage;
@@ -26,19 +27,21 @@ use pages::auth::sign_in::SignInPage;
 use pages::auth::sign_up::SignUpPage;
 use pages::auth::verify::{VerifiedPage, VerifyPage};
 use pages::billing::BillingPage;
-use pages::activity::ActivityPage;
+use pages::branding::BrandingPage;
 use pages::dashboard::DashboardPage;
 use pages::invite::InvitePage;
-use pages::team::TeamPage;
-use pages::workspaces::WorkspacesPage;
 use pages::landing::LandingPage;
 use pages::not_found::NotFoundPage;
 use pages::outbox::OutboxPage;
 use pages::product::ProductPage;
 use pages::product_form::{EditProductPage, NewProductPage};
 use pages::settings::SettingsPage;
+use pages::share::SharePage;
+use pages::shares::SharesPage;
 use pages::sprints::{BookSprintPage, BookingPage, SprintsPage};
 use pages::status::StatusPageView;
+use pages::team::TeamPage;
+use pages::workspaces::WorkspacesPage;
 
 /// The file name (without extension) of the WASM bundle and its JS glue under `/pkg`.
 pub const OUTPUT_NAME: &str = "launchready";
@@ -91,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("app/team") ssr=SsrMode::Async view=TeamPage/>
                     <Route path=path!("app/workspaces") ssr=SsrMode::Async view=WorkspacesPage/>
                     <Route path=path!("app/activity") ssr=SsrMode::Async view=ActivityPage/>
+                    <Route path=path!("app/branding") ssr=SsrMode::Async view=BrandingPage/>
                     // The viewer's home workspace, at /app …
                     <Route path=path!("app") ssr=SsrMode::Async view=DashboardPage/>
                     <Route path=path!("app/products/new") ssr=SsrMode::Async view=NewProductPage/>
@@ -101,6 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("app/alerts") ssr=SsrMode::Async view=AlertsPage/>
                     <Route path=path!("app/sprints") ssr=SsrMode::Async view=SprintsPage/>
                     <Route path=path!("app/sprints/:id") ssr=SsrMode::Async view=BookingPage/>
+                    <Route path=path!("app/shares") ssr=SsrMode::Async view=SharesPage/>
                     // … and any workspace by its key (the same pages; the key selects the scope).
                     <Route path=path!("app/w/:ws") ssr=SsrMode::Async view=DashboardPage/>
                     <Route path=path!("app/w/:ws/products/new") ssr=SsrMode::Async view=NewProductPage/>
@@ -111,11 +116,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("app/w/:ws/alerts") ssr=SsrMode::Async view=AlertsPage/>
                     <Route path=path!("app/w/:ws/sprints") ssr=SsrMode::Async view=SprintsPage/>
                     <Route path=path!("app/w/:ws/sprints/:id") ssr=SsrMode::Async view=BookingPage/>
+                    <Route path=path!("app/w/:ws/shares") ssr=SsrMode::Async view=SharesPage/>
                     <Route path=path!("admin/sprints") ssr=SsrMode::Async view=AdminSprintsPage/>
                     <Route path=path!("admin/bookings/:id") ssr=SsrMode::Async view=AdminBookingPage/>
                     <Route path=path!("dev/outbox") ssr=SsrMode::Async view=OutboxPage/>
                 </ParentRoute>
                 <Route path=path!("status/:id") view=StatusPageView/>
+                <Route path=path!("s/:token") view=SharePage/>
             </Routes>
         </Router>
     }

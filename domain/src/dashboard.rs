@@ -122,6 +122,9 @@ pub struct StatusPage {
     pub uptime_90d: Option<f64>,
     pub incidents: Vec<PublicIncident>,
     pub generated_at: DateTime<Utc>,
+    /// The agency's branding (Agency plan, when set) in place of launchready's.
+    #[serde(default)]
+    pub brand: Option<crate::share::Brand>,
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! queue and the payment provider live in `platform`.
 
 pub mod audit;
+pub mod branding;
 pub mod channel;
 pub mod dashboard;
 pub mod email;
@@ -18,6 +19,7 @@ pub mod product;
 pub mod role;
 pub mod rubric;
 pub mod scorecard;
+pub mod share;
 pub mod sprint;
 pub mod subscription;
 pub mod team;

@@ -10,6 +10,7 @@ mod m20261123_000004_audits_and_monitoring;
 mod m20261123_000005_billing_and_sprints;
 mod m20261203_000006_honest_verdicts;
 mod m20261203_000007_agencies;
+mod m20261203_000008_share_links_and_branding;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_billing_and_sprints::Migration),
             Box::new(m20261203_000006_honest_verdicts::Migration),
             Box::new(m20261203_000007_agencies::Migration),
+            Box::new(m20261203_000008_share_links_and_branding::Migration),
         ]
     }
 }

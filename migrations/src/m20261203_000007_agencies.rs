@@ -88,7 +88,9 @@ impl MigrationTrait for Migration {
             .await?;
         // Existing workspaces get a random key; every new one gets its key from the code.
         let backfill = match m.get_database_backend() {
-            sea_orm::DatabaseBackend::Postgres => "UPDATE workspaces SET slug = 'default-' || substr(md5(random()::text || id::text), 1, 10)",
+            sea_orm::DatabaseBackend::Postgres => {
+                "UPDATE workspaces SET slug = 'default-' || substr(md5(random()::text || id::text), 1, 10)"
+            }
             _ => "UPDATE workspaces SET slug = 'default-' || lower(hex(randomblob(5)))",
         };
         m.get_connection().execute_unprepared(backfill).await?;
@@ -149,10 +151,8 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(Index::create().name("ix_invitations_org").table(Invitations::Table).col(Invitations::OrgId).take()).await?;
-        m.create_index(
-            Index::create().name("ux_invitations_token").table(Invitations::Table).col(Invitations::TokenHash).unique().take(),
-        )
-        .await?;
+        m.create_index(Index::create().name("ux_invitations_token").table(Invitations::Table).col(Invitations::TokenHash).unique().take())
+            .await?;
 
         m.create_table(
             Table::create()
@@ -171,7 +171,12 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(
-            Index::create().name("ix_activity_log_org_time").table(ActivityLog::Table).col(ActivityLog::OrgId).col(ActivityLog::CreatedAt).take(),
+            Index::create()
+                .name("ix_activity_log_org_time")
+                .table(ActivityLog::Table)
+                .col(ActivityLog::OrgId)
+                .col(ActivityLog::CreatedAt)
+                .take(),
         )
         .await?;
         Ok(())

@@ -44,7 +44,13 @@ pub async fn record(
 
 /// Records what happened to an organisation without a person behind it (a plan changed by a
 /// Stripe event): `actor` says who ("Stripe").
-pub async fn record_system(db: &impl ConnectionTrait, org_id: OrgId, actor: &str, action: Activity, subject: impl Into<String>) -> Result<(), DomainError> {
+pub async fn record_system(
+    db: &impl ConnectionTrait,
+    org_id: OrgId,
+    actor: &str,
+    action: Activity,
+    subject: impl Into<String>,
+) -> Result<(), DomainError> {
     record_as(db, Actor { org_id, user_id: None, email: actor, client_addr: None }, action, subject, None).await
 }
 

@@ -75,6 +75,7 @@ id_type! {
     GrantId;
     InvitationId;
     ActivityId;
+    ShareLinkId;
 }
 
 /// A fresh id of whatever kind the column wants (`id: Set(new_id())`).

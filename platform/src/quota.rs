@@ -6,13 +6,13 @@
 use crate::db::internal;
 use crate::entities::{invitation, membership, monitor, notification_channel, organization, product, workspace};
 use crate::ids::OrgId;
+use crate::text_enum::Text;
 use chrono::{DateTime, Utc};
 use domain::plans::{Plan, PlanLimits, PlanTable, Quota, Resource, UsageLine};
+use domain::role::Role;
 use domain::DomainError;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
-use crate::text_enum::Text;
-use domain::role::Role;
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -39,9 +39,7 @@ pub async fn count(db: &impl ConnectionTrait, org_id: OrgId, resource: Resource)
         Resource::Monitors => monitor::Entity::find().filter(monitor::Column::OrgId.eq(org_id)).count(db).await.map_err(internal)?,
         // Pending invitations hold a seat: two invitations sent at once for the last seat
         // cannot both be accepted.
-        Resource::Members => {
-            count_memberships(db, org_id).await? + pending_staff_invitations(db, org_id).await?
-        }
+        Resource::Members => count_memberships(db, org_id).await? + pending_staff_invitations(db, org_id).await?,
         // Archived workspaces rest; restoring one counts again.
         Resource::Workspaces => workspace::Entity::find()
             .filter(workspace::Column::OrgId.eq(org_id))

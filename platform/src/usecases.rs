@@ -2,10 +2,10 @@
 //! functions alike. The areas below never call each other sideways for these rules: a product
 //! does not know it has monitors; this layer adds the main-URL monitor when it creates one.
 
-use crate::tenancy::Capability;
 use crate::db::internal;
 use crate::ids::ProductId;
 use crate::jobs::{AuditJob, Queues};
+use crate::tenancy::Capability;
 use crate::tenancy::TenantScope;
 use domain::audit::{AuditSummary, AuditTrigger};
 use domain::plans::{PlanTable, Resource};

@@ -76,6 +76,8 @@ pub async fn workspace_for(
                 created_at: Set(now),
                 slug: Set(format!("bench-{id}")),
                 archived_at: Set(None),
+                monthly_report: Set(false),
+                report_sent_for: Set(None),
             }
             .insert(db)
             .await

@@ -1,8 +1,8 @@
 //! The text of the mails we send. Plain text: it renders everywhere and carries no tracking.
 
 use crate::mail::OutgoingMail;
-use domain::sprint::{format_money, BookingView};
 use domain::role::Role;
+use domain::sprint::{format_money, BookingView};
 use platform::jobs::BookingMail;
 use platform::team::invitations::InvitationMail;
 

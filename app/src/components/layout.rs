@@ -1,10 +1,11 @@
 //! The frame around every page: header with navigation, main area, footer.
 
+use crate::components::brand::{BrandFooter, BrandStyle};
 use crate::error::AppError;
-use leptos::prelude::*;
-use leptos_router::components::{Outlet, A};
 use domain::role::Capability;
 use domain::workspace::CurrentWorkspace;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
 use serde::{Deserialize, Serialize};
 
 /// What the header needs to know about the visitor.
@@ -17,6 +18,9 @@ pub struct Viewer {
     /// The workspace the page acts in and the viewer's role there; `None` for someone who
     /// belongs to no organisation (any more), or on a page of a workspace they cannot see.
     pub workspace: Option<CurrentWorkspace>,
+    /// For a client user: the agency's branding, in place of launchready's.
+    #[serde(default)]
+    pub brand: Option<domain::share::Brand>,
 }
 
 impl Viewer {
@@ -34,11 +38,18 @@ pub async fn load_viewer() -> Result<Option<Viewer>, AppError> {
     let ctx = crate::ssr::AppContext::current()?;
     let Some(auth) = crate::ssr::session::current_auth()? else { return Ok(None) };
     let operator = platform::tenancy::operator::Operator::from_auth(&auth, &ctx.admins).is_ok();
-    let workspace = match crate::ssr::session::tenant().await {
-        Ok((_, scope)) => Some(platform::workspaces::current(&ctx.db, &scope).await?),
-        Err(_) => None,
+    let (workspace, brand) = match crate::ssr::session::tenant().await {
+        Ok((_, scope)) => {
+            let brand = if scope.role() == domain::role::Role::Client {
+                platform::branding::brand_for(&ctx.db, &ctx.plans, scope.org_id()).await?
+            } else {
+                None
+            };
+            (Some(platform::workspaces::current(&ctx.db, &scope).await?), brand)
+        }
+        Err(_) => (None, None),
     };
-    Ok(Some(Viewer { email: auth.email().to_owned(), email_verified: auth.email_verified(), operator, workspace }))
+    Ok(Some(Viewer { email: auth.email().to_owned(), email_verified: auth.email_verified(), operator, workspace, brand }))
 }
 
 #[server(endpoint = "auth/sign_out")]
@@ -73,7 +84,10 @@ fn WorkspaceNav(current: CurrentWorkspace) -> impl IntoView {
                 }
             })
             .collect_view();
-        let manage = current.role.can(Capability::ManageWorkspaces).then(|| view! { <li class="switcher-manage"><a href="/app/workspaces">"Manage workspaces"</a></li> });
+        let manage = current
+            .role
+            .can(Capability::ManageWorkspaces)
+            .then(|| view! { <li class="switcher-manage"><a href="/app/workspaces">"Manage workspaces"</a></li> });
         view! {
             <details class="switcher">
                 <summary aria-label="Switch workspace">
@@ -84,7 +98,8 @@ fn WorkspaceNav(current: CurrentWorkspace) -> impl IntoView {
             </details>
         }
     });
-    let role_badge = (current.role == domain::role::Role::Client).then(|| view! { <span class="badge" title="You can look, not change">"Read-only"</span> });
+    let role_badge = (current.role == domain::role::Role::Client)
+        .then(|| view! { <span class="badge" title="You can look, not change">"Read-only"</span> });
     view! {
         {switcher}
         {role_badge}
@@ -105,12 +120,22 @@ pub fn Layout() -> impl IntoView {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
             <nav class="nav" aria-label="Main">
-                <A href="/" attr:class="brand">"launchready"</A>
                 // A Transition keeps the current links while a session change reloads them.
-                <Transition fallback=|| ()>
+                <Transition fallback=|| view! { <A href="/" attr:class="brand">"launchready"</A> }>
                     {move || Suspend::new(async move {
                         match viewer.await {
                             Ok(Some(v)) => view! {
+                                {match v.brand.clone() {
+                                    // A client user sees their agency, not us.
+                                    Some(b) => view! {
+                                        <BrandStyle brand=Some(b.clone())/>
+                                        <span class="brand">
+                                            {b.logo_url.map(|src| view! { <img class="brand-logo" src=src alt="" height="32"/> })}
+                                            {b.name}
+                                        </span>
+                                    }.into_any(),
+                                    None => view! { <A href="/" attr:class="brand">"launchready"</A> }.into_any(),
+                                }}
                                 {v.workspace.clone().map(|w| view! { <WorkspaceNav current=w/> })}
                                 {v.can(Capability::SeeAllWorkspaces).then(|| view! { <A href="/app/team">"Team"</A> })}
                                 {v.can(Capability::ReadActivity).then(|| view! { <A href="/app/activity">"Activity"</A> })}
@@ -123,6 +148,7 @@ pub fn Layout() -> impl IntoView {
                                 </ActionForm>
                             }.into_any(),
                             _ => view! {
+                                <A href="/" attr:class="brand">"launchready"</A>
                                 <A href="/signin">"Sign in"</A>
                                 <A href="/signup" attr:class="button button-small">"Sign up"</A>
                             }.into_any(),
@@ -134,8 +160,11 @@ pub fn Layout() -> impl IntoView {
         <main id="main" class="main">
             <Outlet/>
         </main>
-        <footer class="site-footer">
-            <p>"launchready — know whether your product is safe to launch, and keep it that way."</p>
-        </footer>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let brand = viewer.await.ok().flatten().and_then(|v| v.brand);
+                view! { <BrandFooter brand default="launchready — know whether your product is safe to launch, and keep it that way."/> }
+            })}
+        </Suspense>
     }
 }

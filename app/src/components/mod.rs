@@ -1,3 +1,4 @@
+pub mod brand;
 pub mod charts;
 pub mod form;
 pub mod layout;

@@ -1,8 +1,8 @@
 //! Audits: asking for one, following its progress, and the scorecard page
 //! (`/app/products/:id/audits/:audit_id`).
 
-use crate::components::workspace::ws_href;
 use crate::components::charts::{duration, when};
+use crate::components::workspace::ws_href;
 use crate::error::AppError;
 use crate::pages::not_found::LoadError;
 use domain::audit::{AuditDetail, AuditDiff, AuditStatus, AuditSummary, FindingRef};
@@ -216,6 +216,9 @@ fn Scorecard(detail: AuditDetail, on_finished: Callback<AuditSummary>) -> impl I
             {diff.map(|d| view! { <DiffBox diff=d summary=summary.clone()/> })}
             <Causes causes/>
             <Findings findings/>
+            <crate::components::workspace::IfCan capability=domain::role::Capability::Edit>
+                <crate::pages::shares::ShareScorecardCard audit_id=summary.id/>
+            </crate::components::workspace::IfCan>
         }
         .into_any(),
     };

@@ -1,6 +1,6 @@
 use crate::components::charts::{percent, when, ScoreTrend, UptimeBars};
-use crate::components::workspace::ws_href;
 use crate::components::layout::Viewer;
+use crate::components::workspace::ws_href;
 use crate::error::AppError;
 use crate::pages::audit::DecisionPill;
 use crate::pages::not_found::LoadError;
@@ -47,6 +47,10 @@ pub fn DashboardPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <crate::components::workspace::IfCan capability=domain::role::Capability::Edit>
+            <crate::pages::shares::ShareWorkspaceCard/>
+            <p><A href=ws_href("/shares")>"All share links of this workspace"</A></p>
+        </crate::components::workspace::IfCan>
     }
 }
 

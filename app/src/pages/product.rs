@@ -1,6 +1,6 @@
 use crate::components::charts::{when, ScoreTrend};
-use crate::components::workspace::ws_href;
 use crate::components::form::FormError;
+use crate::components::workspace::ws_href;
 use crate::error::AppError;
 use crate::pages::audit::{grade_text, list_audits, AuditProgress, DecisionPill, RequestAudit, RunPill};
 use crate::pages::monitors::{MonitorsSection, ProductSettings};

@@ -1,11 +1,11 @@
 //! Adding and editing a product: one form, two server functions.
 
-use crate::components::workspace::{ws_href, IfCan, READ_ONLY};
-use domain::role::Capability;
 use crate::components::form::{ActionResult, FieldError, FormError, TextField};
+use crate::components::workspace::{ws_href, IfCan, READ_ONLY};
 use crate::error::AppError;
 use crate::pages::not_found::LoadError;
 use domain::product::ProductForm;
+use domain::role::Capability;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;

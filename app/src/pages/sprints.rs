@@ -1,9 +1,9 @@
 //! Booking a Launch Ready sprint from a failing scorecard, and the founder's bookings:
 //! `/app/products/:id/audits/:audit_id/book`, `/app/sprints`, `/app/sprints/:id`.
 
-use crate::components::workspace::ws_href;
 use crate::components::charts::when;
 use crate::components::form::{FieldError, FormError, TextField};
+use crate::components::workspace::ws_href;
 use crate::error::AppError;
 use crate::pages::audit::{get_audit_detail, grade_text};
 use crate::pages::not_found::LoadError;

@@ -1,6 +1,7 @@
 //! `/status/:id`: the public status page of a product whose owner turned it on. No sign-in;
 //! it shows monitor names and states, uptime and incident times, never targets or error text.
 
+use crate::components::brand::{BrandBar, BrandFooter, BrandStyle};
 use crate::components::charts::{duration, percent, when, UptimeBars};
 use crate::error::AppError;
 use crate::pages::monitors::StatePill;
@@ -39,19 +40,27 @@ pub fn StatusPageView() -> impl IntoView {
     });
     view! {
         <Meta name="robots" content="noindex"/>
-        <main id="main" class="main status-page">
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(p) => view! { <Status page=p/> }.into_any(),
-                        Err(error) => view! { <LoadError error/> }.into_any(),
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) => {
+                        let brand = p.brand.clone();
+                        view! {
+                            <BrandStyle brand=brand.clone()/>
+                            <BrandBar brand=brand.clone()/>
+                            <main id="main" class="main status-page"><Status page=p/></main>
+                            <BrandFooter brand default="Status page by launchready."/>
+                        }
+                        .into_any()
                     }
-                })}
-            </Suspense>
-        </main>
-        <footer class="site-footer">
-            <p>"Status page by launchready."</p>
-        </footer>
+                    Err(error) => view! {
+                        <main id="main" class="main status-page"><LoadError error/></main>
+                        <BrandFooter brand=None default="Status page by launchready."/>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -212,10 +212,14 @@ fn MemberRow(member: MemberView, manage: bool, owner: bool, changed: RwSignal<u3
         }
     });
     let error = move || {
-        [change.value().get().and_then(|r| r.err()), remove.value().get().and_then(|r| r.err()), transfer.value().get().and_then(|r| r.err())]
-            .into_iter()
-            .flatten()
-            .next()
+        [
+            change.value().get().and_then(|r| r.err()),
+            remove.value().get().and_then(|r| r.err()),
+            transfer.value().get().and_then(|r| r.err()),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
     };
     let id = m.user_id.to_string();
     let editable = manage && !m.is_you && m.role != Role::Owner;
@@ -266,31 +270,32 @@ fn ClientRow(client: ClientView, all: Vec<WorkspaceRef>, manage: bool, changed: 
             changed.update(|n| *n += 1);
         }
     });
-    let error =
-        move || [save.value().get().and_then(|r| r.err()), remove.value().get().and_then(|r| r.err())].into_iter().flatten().next();
+    let error = move || [save.value().get().and_then(|r| r.err()), remove.value().get().and_then(|r| r.err())].into_iter().flatten().next();
     let id = c.user_id.to_string();
     let names = c.workspaces.iter().map(|w| w.name.clone()).collect::<Vec<_>>().join(", ");
     let granted: Vec<Uuid> = c.workspaces.iter().map(|w| w.id).collect();
     let (id_save, id_remove) = (id.clone(), id);
-    let actions = manage.then(|| view! {
-        <td>
-            <ActionForm action=save attr:class="inline-form">
-                <input type="hidden" name="user_id" value=id_save/>
-                {all.iter().enumerate().map(|(i, w)| view! {
-                    <label class="checkbox">
-                        <input type="checkbox" name=format!("workspaces[{i}]") value=w.id.to_string() checked=granted.contains(&w.id)/>
-                        " " {w.name.clone()}
-                    </label>
-                }).collect_view()}
-                <button type="submit" class="button button-secondary button-small">"Save workspaces"</button>
-            </ActionForm>
-            <ActionForm action=remove attr:class="inline-form">
-                <input type="hidden" name="user_id" value=id_remove/>
-                <label class="checkbox"><input type="checkbox" name="confirm" value="yes"/>" sure"</label>
-                <button type="submit" class="button button-danger button-small">"Remove"</button>
-            </ActionForm>
-            {move || error().map(|e| view! { <p class="form-error" role="alert">{e.banner()}</p> })}
-        </td>
+    let actions = manage.then(|| {
+        view! {
+            <td>
+                <ActionForm action=save attr:class="inline-form">
+                    <input type="hidden" name="user_id" value=id_save/>
+                    {all.iter().enumerate().map(|(i, w)| view! {
+                        <label class="checkbox">
+                            <input type="checkbox" name=format!("workspaces[{i}]") value=w.id.to_string() checked=granted.contains(&w.id)/>
+                            " " {w.name.clone()}
+                        </label>
+                    }).collect_view()}
+                    <button type="submit" class="button button-secondary button-small">"Save workspaces"</button>
+                </ActionForm>
+                <ActionForm action=remove attr:class="inline-form">
+                    <input type="hidden" name="user_id" value=id_remove/>
+                    <label class="checkbox"><input type="checkbox" name="confirm" value="yes"/>" sure"</label>
+                    <button type="submit" class="button button-danger button-small">"Remove"</button>
+                </ActionForm>
+                {move || error().map(|e| view! { <p class="form-error" role="alert">{e.banner()}</p> })}
+            </td>
+        }
     });
     view! {
         <tr>

@@ -104,9 +104,8 @@ fn WorkspaceRow(workspace: WorkspaceView, manage: bool, changed: RwSignal<u32>) 
             changed.update(|n| *n += 1);
         }
     });
-    let error = move || {
-        [rename.value().get().and_then(|r| r.err()), archive.value().get().and_then(|r| r.err())].into_iter().flatten().next()
-    };
+    let error =
+        move || [rename.value().get().and_then(|r| r.err()), archive.value().get().and_then(|r| r.err())].into_iter().flatten().next();
     let state = if w.archived {
         "Archived: monitors and scheduled audits stopped"
     } else if w.is_default {

@@ -148,6 +148,8 @@ pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Re
         created_at: Set(now),
         slug: Set(format!("default-{}", &uuid::Uuid::new_v4().simple().to_string()[..10])),
         archived_at: Set(None),
+        monthly_report: Set(false),
+        report_sent_for: Set(None),
     }
     .insert(&txn)
     .await
@@ -174,7 +176,11 @@ pub(crate) async fn hash_new_password(password: NewPassword) -> Result<String, D
 
 /// Inserts a user whose address is already proven (they opened a mailed invitation link),
 /// without an organisation of their own: they join the one that invited them.
-pub(crate) async fn insert_confirmed_user(txn: &impl sea_orm::ConnectionTrait, email: &EmailAddress, password_hash: String) -> Result<UserId, DomainError> {
+pub(crate) async fn insert_confirmed_user(
+    txn: &impl sea_orm::ConnectionTrait,
+    email: &EmailAddress,
+    password_hash: String,
+) -> Result<UserId, DomainError> {
     let now = Utc::now();
     let user_id = UserId::new_random();
     let inserted = user::ActiveModel {

@@ -1,11 +1,11 @@
 //! Alert channels of the current workspace. The destination (and a webhook's signing secret)
 //! is sealed at rest; the browser only ever gets a hint of it.
 
-use crate::tenancy::Capability;
 use crate::db::internal;
 use crate::entities::notification_channel;
 use crate::ids::ChannelId;
 use crate::infra::secret::SecretKey;
+use crate::tenancy::Capability;
 use crate::tenancy::TenantScope;
 use crate::text_enum::Text;
 use chrono::Utc;

@@ -5,12 +5,12 @@
 
 pub mod channels;
 
-use crate::tenancy::Capability;
 use crate::alerts::channels::ChannelSecret;
 use crate::db::internal;
 use crate::entities::{notification, notification_channel};
 use crate::ids::{AuditId, ChannelId, IncidentId, MonitorId, NotificationId, OrgId, ProductId, WorkspaceId};
 use crate::infra::secret::SecretKey;
+use crate::tenancy::Capability;
 use crate::tenancy::CrossTenant;
 use crate::tenancy::TenantScope;
 use crate::text_enum::Text;

@@ -4,10 +4,10 @@
 //! `record_progress`, `complete`, `fail`) take the id of a row the platform created; `complete`
 //! is idempotent, so an audit re-run after a crash never stores a second scorecard.
 
-use crate::tenancy::Capability;
 use crate::db::internal;
 use crate::entities::{audit, finding, product};
 use crate::ids::{AuditId, OrgId, ProductId, UserId, WorkspaceId};
+use crate::tenancy::Capability;
 use crate::tenancy::CrossTenant;
 use crate::tenancy::TenantScope;
 use crate::text_enum::Text;

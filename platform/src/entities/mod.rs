@@ -3,6 +3,7 @@
 //! `monitors`, `alerts`, `billing`, `sprints`).
 pub mod activity;
 pub mod audit;
+pub mod branding;
 pub mod email_token;
 pub mod finding;
 pub mod incident;
@@ -19,6 +20,7 @@ pub mod plan_change;
 pub mod product;
 pub mod product_endpoint;
 pub mod session;
+pub mod share_link;
 pub mod sprint_booking;
 pub mod sprint_slot;
 pub mod stripe_event;

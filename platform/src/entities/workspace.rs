@@ -14,6 +14,10 @@ pub struct Model {
     /// The key in URLs (`/app/w/{slug}`); unique, never changed by a rename.
     pub slug: String,
     pub archived_at: Option<DateTimeUtc>,
+    /// Mail the monthly report to the workspace's client users.
+    pub monthly_report: bool,
+    /// The month (`YYYY-MM`) whose report went out last.
+    pub report_sent_for: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -38,6 +38,20 @@ impl SecretKey {
         hex::encode(mac.finalize().into_bytes())
     }
 
+    /// Whether `claimed_hex` is the start (at least 16 bytes) of `keyed_hash(purpose, value)`,
+    /// compared in constant time.
+    pub fn verify_keyed_hash_prefix(&self, purpose: &str, value: &str, claimed_hex: &str) -> bool {
+        let Ok(claimed) = hex::decode(claimed_hex) else { return false };
+        if claimed.len() < 16 {
+            return false;
+        }
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(purpose.as_bytes());
+        mac.update(b"\0");
+        mac.update(value.as_bytes());
+        mac.verify_truncated_left(&claimed).is_ok()
+    }
+
     /// A 256-bit key for one purpose, derived from this key (HMAC-SHA256 as the KDF), so
     /// sealing secrets never reuses the key that hashes sessions.
     pub(crate) fn derive(&self, purpose: &str) -> [u8; 32] {

@@ -21,6 +21,8 @@ pub struct ThrottlePolicy {
     pub sign_up_per_ip_per_hour: u32,
     pub reset_per_ip_per_hour: u32,
     pub reset_per_account_per_hour: u32,
+    /// Opens of share links (`/s/…`) from one client: enough for people, not for guessing.
+    pub share_views_per_ip_per_minute: u32,
 }
 
 impl Default for ThrottlePolicy {
@@ -31,6 +33,7 @@ impl Default for ThrottlePolicy {
             sign_up_per_ip_per_hour: 10,
             reset_per_ip_per_hour: 10,
             reset_per_account_per_hour: 3,
+            share_views_per_ip_per_minute: 60,
         }
     }
 }
@@ -40,6 +43,7 @@ pub enum Action {
     SignIn,
     SignUp,
     Reset,
+    ShareView,
 }
 
 pub struct Throttles {
@@ -48,6 +52,7 @@ pub struct Throttles {
     sign_up_ip: DefaultKeyedRateLimiter<String>,
     reset_ip: DefaultKeyedRateLimiter<String>,
     reset_account: DefaultKeyedRateLimiter<String>,
+    share_view_ip: DefaultKeyedRateLimiter<String>,
 }
 
 fn nz(n: u32) -> NonZeroU32 {
@@ -62,6 +67,7 @@ impl Throttles {
             sign_up_ip: RateLimiter::keyed(Quota::per_hour(nz(policy.sign_up_per_ip_per_hour))),
             reset_ip: RateLimiter::keyed(Quota::per_hour(nz(policy.reset_per_ip_per_hour))),
             reset_account: RateLimiter::keyed(Quota::per_hour(nz(policy.reset_per_account_per_hour))),
+            share_view_ip: RateLimiter::keyed(Quota::per_minute(nz(policy.share_views_per_ip_per_minute))),
         }
     }
 
@@ -72,6 +78,7 @@ impl Throttles {
             Action::SignIn => (&self.sign_in_ip, Some(&self.sign_in_account)),
             Action::SignUp => (&self.sign_up_ip, None),
             Action::Reset => (&self.reset_ip, Some(&self.reset_account)),
+            Action::ShareView => (&self.share_view_ip, None),
         };
         let bucket = client.bucket();
         Self::check_one(by_ip, &bucket)?;
@@ -90,7 +97,8 @@ impl Throttles {
 
     /// Drops keys whose budget is full again, so memory follows recent traffic only.
     pub fn forget_idle_keys(&self) {
-        for limiter in [&self.sign_in_ip, &self.sign_in_account, &self.sign_up_ip, &self.reset_ip, &self.reset_account] {
+        for limiter in [&self.sign_in_ip, &self.sign_in_account, &self.sign_up_ip, &self.reset_ip, &self.reset_account, &self.share_view_ip]
+        {
             limiter.retain_recent();
         }
     }

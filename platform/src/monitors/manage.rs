@@ -1,11 +1,11 @@
 //! Monitors of the current tenant: list, create (within the plan's count and shortest
 //! interval), update and delete. Every function takes a `TenantScope`.
 
-use crate::tenancy::Capability;
 use crate::db::internal;
 use crate::entities::monitor;
 use crate::ids::{MonitorId, ProductId};
 use crate::products::ProductRef;
+use crate::tenancy::Capability;
 use crate::tenancy::TenantScope;
 use crate::text_enum::Text;
 use chrono::{DateTime, Utc};

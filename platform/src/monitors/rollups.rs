@@ -227,5 +227,6 @@ pub async fn status_page(
             })
             .collect(),
         generated_at: now,
+        brand: crate::branding::brand_for(db, plans, p.org_id).await?,
     })
 }

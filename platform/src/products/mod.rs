@@ -1,10 +1,10 @@
 //! Products of the current workspace. Every function takes a [`TenantScope`] and filters on
 //! its organisation and workspace: another tenant's id is indistinguishable from a missing one.
 
-use crate::tenancy::Capability;
 use crate::db::internal;
 use crate::entities::{product, product_endpoint};
 use crate::ids::{EndpointId, OrgId, ProductId, WorkspaceId};
+use crate::tenancy::Capability;
 use crate::tenancy::CrossTenant;
 use crate::tenancy::TenantScope;
 use crate::text_enum::Text;

@@ -4,12 +4,12 @@
 //! reach bookings through their [`TenantScope`]; the operator through an [`Operator`], and then
 //! only bookings and the snapshots founders chose to share, never the tenant's other rows.
 
-use crate::tenancy::Capability;
 use crate::db::internal;
 use crate::entities::{membership, sprint_booking, sprint_slot, user};
 use crate::ids::{AuditId, BookingId, SlotId};
 use crate::infra::stripe::{CheckoutState, Stripe};
 use crate::tenancy::operator::Operator;
+use crate::tenancy::Capability;
 use crate::tenancy::CrossTenant;
 use crate::tenancy::TenantScope;
 use crate::text_enum::Text;

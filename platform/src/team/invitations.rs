@@ -33,7 +33,12 @@ fn is_open(row: &invitation::Model) -> bool {
 
 /// Creates an invitation; the caller queues its mail (`EmailJob::Invitation`).
 #[tracing::instrument(skip_all, fields(org_id = %scope.org_id()))]
-pub async fn invite(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable, form: &InviteForm) -> Result<InvitationId, DomainError> {
+pub async fn invite(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    plans: &PlanTable,
+    form: &InviteForm,
+) -> Result<InvitationId, DomainError> {
     scope.require(Capability::ManageTeam)?;
     let spec = form.parse()?;
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
@@ -227,7 +232,12 @@ pub struct InvitationMail {
     pub token: BearerToken,
 }
 
-pub async fn issue_mail(db: &DatabaseConnection, _jobs: &CrossTenant, key: &SecretKey, id: InvitationId) -> Result<Option<InvitationMail>, DomainError> {
+pub async fn issue_mail(
+    db: &DatabaseConnection,
+    _jobs: &CrossTenant,
+    key: &SecretKey,
+    id: InvitationId,
+) -> Result<Option<InvitationMail>, DomainError> {
     let Some(row) = invitation::Entity::find_by_id(id).one(db).await.map_err(internal)?.filter(is_open) else { return Ok(None) };
     let token = BearerToken::generate();
     let now = Utc::now();
@@ -243,8 +253,7 @@ pub async fn issue_mail(db: &DatabaseConnection, _jobs: &CrossTenant, key: &Secr
     if claimed.rows_affected != 1 {
         return Ok(None);
     }
-    let organization =
-        organization::Entity::find_by_id(row.org_id).one(db).await.map_err(internal)?.map(|o| o.name).unwrap_or_default();
+    let organization = organization::Entity::find_by_id(row.org_id).one(db).await.map_err(internal)?.map(|o| o.name).unwrap_or_default();
     let invited_by = match row.invited_by {
         Some(id) => user::Entity::find_by_id(id).one(db).await.map_err(internal)?.map(|u| u.email),
         None => None,
@@ -270,8 +279,7 @@ async fn by_token(db: &impl ConnectionTrait, key: &SecretKey, raw: &str) -> Resu
 /// What the invitation page shows; the token is the credential.
 pub async fn preview(db: &DatabaseConnection, key: &SecretKey, token: &str) -> Result<InvitationPreview, DomainError> {
     let row = by_token(db, key, token).await?;
-    let organization =
-        organization::Entity::find_by_id(row.org_id).one(db).await.map_err(internal)?.map(|o| o.name).unwrap_or_default();
+    let organization = organization::Entity::find_by_id(row.org_id).one(db).await.map_err(internal)?.map(|o| o.name).unwrap_or_default();
     let invited_by = match row.invited_by {
         Some(id) => user::Entity::find_by_id(id).one(db).await.map_err(internal)?.map(|u| u.email),
         None => None,
@@ -379,7 +387,10 @@ async fn accept_row(
     let role = row.role.0;
     if role.is_staff() {
         if existing.is_some() {
-            return Err(DomainError::Conflict { field: "invitation".into(), message: "you are already a member of this organisation".into() });
+            return Err(DomainError::Conflict {
+                field: "invitation".into(),
+                message: "you are already a member of this organisation".into(),
+            });
         }
         // The invitation held its seat until now; a downgrade meanwhile may have taken it.
         let members = crate::quota::count_memberships(txn, row.org_id).await?;
@@ -387,7 +398,10 @@ async fn accept_row(
         if !quota.has_room(members) {
             return Err(DomainError::plan_limit(
                 "members",
-                format!("This organisation has no free seat for a member now ({} allowed). Ask them to upgrade or free a seat.", quota.label()),
+                format!(
+                    "This organisation has no free seat for a member now ({} allowed). Ask them to upgrade or free a seat.",
+                    quota.label()
+                ),
             ));
         }
         membership::ActiveModel {

@@ -32,7 +32,12 @@ pub(crate) async fn workspace_names(db: &impl ConnectionTrait, org_id: OrgId) ->
 
 /// Grants a client the workspaces of `ids` that exist in the organisation (one row each; an
 /// existing grant stays).
-pub(crate) async fn grant_workspaces(db: &impl ConnectionTrait, org_id: OrgId, user_id: UserId, ids: &[WorkspaceId]) -> Result<(), DomainError> {
+pub(crate) async fn grant_workspaces(
+    db: &impl ConnectionTrait,
+    org_id: OrgId,
+    user_id: UserId,
+    ids: &[WorkspaceId],
+) -> Result<(), DomainError> {
     let existing: Vec<WorkspaceId> = workspace_grant::Entity::find()
         .filter(workspace_grant::Column::UserId.eq(user_id))
         .all(db)
@@ -79,8 +84,14 @@ pub async fn view(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTabl
         .await
         .map_err(internal)?;
     let user_ids: Vec<UserId> = memberships.iter().map(|m| m.user_id).chain(grants.iter().map(|g| g.user_id)).collect();
-    let emails: HashMap<UserId, String> =
-        user::Entity::find().filter(user::Column::Id.is_in(user_ids)).all(db).await.map_err(internal)?.into_iter().map(|u| (u.id, u.email)).collect();
+    let emails: HashMap<UserId, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(user_ids))
+        .all(db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect();
     let names = workspace_names(db, scope.org_id()).await?;
     let mut members: Vec<MemberView> = memberships
         .iter()
@@ -96,7 +107,8 @@ pub async fn view(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTabl
     let mut clients: BTreeMap<String, ClientView> = BTreeMap::new();
     for grant in &grants {
         let email = emails.get(&grant.user_id).cloned().unwrap_or_default();
-        let entry = clients.entry(email.clone()).or_insert_with(|| ClientView { user_id: grant.user_id.uuid(), email, workspaces: Vec::new() });
+        let entry =
+            clients.entry(email.clone()).or_insert_with(|| ClientView { user_id: grant.user_id.uuid(), email, workspaces: Vec::new() });
         if let Some(name) = names.get(&grant.workspace_id) {
             entry.workspaces.push(WorkspaceRef { id: grant.workspace_id.uuid(), name: name.clone() });
         }
@@ -127,7 +139,15 @@ pub async fn view(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTabl
         .map_err(internal)?
         .map(|o| o.name)
         .unwrap_or_default();
-    Ok(TeamView { organization, members, clients: clients.into_values().collect(), invitations, seats, your_role: scope.role(), workspaces })
+    Ok(TeamView {
+        organization,
+        members,
+        clients: clients.into_values().collect(),
+        invitations,
+        seats,
+        your_role: scope.role(),
+        workspaces,
+    })
 }
 
 async fn membership_of(db: &impl ConnectionTrait, scope: &TenantScope, user_id: UserId) -> Result<membership::Model, DomainError> {
@@ -218,7 +238,12 @@ pub async fn remove(db: &DatabaseConnection, scope: &TenantScope, user_id: UserI
 
 /// Replaces the workspaces a client may read. With none left the client is removed (and their
 /// sessions end).
-pub async fn set_client_workspaces(db: &DatabaseConnection, scope: &TenantScope, user_id: UserId, ids: &[uuid::Uuid]) -> Result<(), DomainError> {
+pub async fn set_client_workspaces(
+    db: &DatabaseConnection,
+    scope: &TenantScope,
+    user_id: UserId,
+    ids: &[uuid::Uuid],
+) -> Result<(), DomainError> {
     scope.require(Capability::ManageTeam)?;
     if ids.is_empty() {
         return remove(db, scope, user_id).await;

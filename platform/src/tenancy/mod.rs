@@ -123,6 +123,22 @@ impl TenantScope {
         })
     }
 
+    /// The read-only scope a share link opens: the link's workspace, as a client sees it.
+    /// Only `shares` makes one, from a link whose signature, expiry and revocation it checked.
+    pub(crate) fn for_share_link(workspace: &workspace::Model) -> Self {
+        Self {
+            org_id: workspace.org_id,
+            workspace_id: workspace.id,
+            workspace_slug: workspace.slug.clone(),
+            workspace_is_default: workspace.is_default,
+            workspace_archived: workspace.archived_at.is_some(),
+            user_id: UserId::from(uuid::Uuid::nil()),
+            email: String::new(),
+            role: Role::Client,
+            client_addr: None,
+        }
+    }
+
     /// Where the request came from, for the activity log (the web layer sets it).
     pub fn with_client_addr(mut self, addr: impl std::fmt::Display) -> Self {
         self.client_addr = Some(addr.to_string());

@@ -55,9 +55,7 @@ pub async fn list(db: &impl ConnectionTrait, scope: &TenantScope) -> Result<Vec<
         view.is_home = home == Some(row.id);
         views.push(view);
     }
-    views.sort_by(|a, b| {
-        (a.archived, !a.is_default, a.name.to_lowercase()).cmp(&(b.archived, !b.is_default, b.name.to_lowercase()))
-    });
+    views.sort_by(|a, b| (a.archived, !a.is_default, a.name.to_lowercase()).cmp(&(b.archived, !b.is_default, b.name.to_lowercase())));
     Ok(views)
 }
 
@@ -93,6 +91,8 @@ pub async fn create(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTa
         created_at: Set(Utc::now()),
         slug: Set(new_slug(&name)),
         archived_at: Set(None),
+        monthly_report: Set(false),
+        report_sent_for: Set(None),
     }
     .insert(&txn)
     .await

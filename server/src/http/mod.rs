@@ -6,6 +6,7 @@ pub mod api_audits;
 pub mod api_products;
 pub mod assets;
 pub mod auth;
+pub mod branding;
 pub mod client_addr;
 pub mod csp;
 pub mod csrf;
@@ -66,7 +67,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(pages)
         .merge(api_products::router())
         .merge(api_audits::router())
+        .merge(branding::router())
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .merge(branding::public_router())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/.well-known/security.txt", get(move || security_txt::serve(security_txt.clone())))
@@ -85,8 +88,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
             let id = request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or("-");
             let client = request.extensions().get::<ClientAddr>().map(ToString::to_string).unwrap_or_default();
-            // Path only: query strings can carry tokens (verification links).
-            tracing::info_span!("request", request_id = %id, client = %client, method = %request.method(), path = %request.uri().path())
+            // Path only: query strings can carry tokens (verification links). A share link's
+            // path is its token, so only its prefix is logged.
+            let path = request.uri().path();
+            let path = if path.starts_with("/s/") { "/s/{token}" } else { path };
+            tracing::info_span!("request", request_id = %id, client = %client, method = %request.method(), path = %path)
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(middleware::from_fn_with_state(Arc::new(config.trusted_proxies.clone()), client_addr::identify))

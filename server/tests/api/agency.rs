@@ -223,7 +223,8 @@ async fn removing_someone_ends_their_sessions_at_once(app: &TestApp) {
         assert_eq!(no_confirm.status(), StatusCode::UNPROCESSABLE_ENTITY, "removal needs the confirmation box");
         assert_eq!(app.call(owner, "team/remove", &[("user_id", &id), ("confirm", "yes")]).await.status(), StatusCode::OK);
         let user: uuid::Uuid = id.parse().unwrap();
-        let live = session::Entity::find().filter(session::Column::UserId.eq(platform::ids::UserId::from(user))).count(&app.db).await.unwrap();
+        let live =
+            session::Entity::find().filter(session::Column::UserId.eq(platform::ids::UserId::from(user))).count(&app.db).await.unwrap();
         assert_eq!(live, 0, "{email}: every session ended");
         let after = browser.get(app.url("/app")).send().await.unwrap();
         assert_eq!(after.status(), StatusCode::SEE_OTHER, "{email}: the open browser is signed out");

@@ -27,6 +27,7 @@ mod rubric;
 mod scan_cli;
 mod scan_fixture;
 mod self_audit;
+mod shares;
 mod sprints;
 mod status_page;
 mod tarpit;

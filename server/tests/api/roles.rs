@@ -91,7 +91,28 @@ pub enum Call {
     Page(&'static str),
     Api(Method, &'static str, bool),
     Fn(&'static str, &'static [(&'static str, &'static str)]),
+    /// A multipart upload of a small PNG as the form field `logo`.
+    Upload(&'static str),
 }
+
+/// A `multipart/form-data` body with `bytes` as the file field `logo`, as a browser sends it.
+pub fn multipart_logo(bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "launchready-test-boundary";
+    let mut body =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"logo.png\"\r\nContent-Type: image/png\r\n\r\n")
+            .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The smallest PNG: one transparent pixel.
+pub const PIXEL_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+    0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63,
+    0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60,
+    0x82,
+];
 
 const MONITOR: &[(&str, &str)] = &[
     ("name", "Extra"),
@@ -186,6 +207,20 @@ pub const TABLE: &[(Call, Needs)] = &[
     (Call::Fn("team/remove", &[("user_id", "{person}"), ("confirm", "yes")]), Needs::Manage),
     (Call::Fn("team/client_workspaces", &[("user_id", "{client}"), ("workspaces[0]", "{ws_id}")]), Needs::Manage),
     (Call::Fn("activity/list", &[]), Needs::Manage),
+    (Call::Page("/app/w/{ws}/shares"), Needs::Internals),
+    (Call::Page("/app/shares"), Needs::Internals),
+    (Call::Fn("shares/list", &[]), Needs::Internals),
+    (
+        Call::Fn("shares/create_scorecard", &[("audit_id", "{audit}"), ("form[expires_in_days]", "7"), ("form[mode]", "snapshot")]),
+        Needs::Edit,
+    ),
+    (Call::Fn("shares/create_workspace", &[("form[expires_in_days]", "7"), ("form[mode]", "latest")]), Needs::Edit),
+    (Call::Fn("shares/revoke", &[("id", "{share}")]), Needs::Edit),
+    (Call::Page("/app/branding"), Needs::Manage),
+    (Call::Fn("branding/get", &[]), Needs::Manage),
+    (Call::Fn("branding/save", &[("form[name]", "Agency"), ("form[accent]", "#1d4ed8"), ("form[footer]", "By Agency")]), Needs::Manage),
+    (Call::Fn("branding/remove_logo", &[]), Needs::Manage),
+    (Call::Upload("/app/branding/logo"), Needs::Manage),
     (Call::Fn("billing/upgrade", &[("plan", "pro")]), Needs::Own),
     (Call::Fn("billing/portal", &[]), Needs::Own),
     // Last: the owner's call hands the organisation over.
@@ -200,6 +235,7 @@ pub fn keys() -> Vec<String> {
             Call::Page(path) => format!("page {}", crate::cross_tenant::normalize(path)),
             Call::Api(method, path, _) => format!("api {method} {}", crate::cross_tenant::normalize(path)),
             Call::Fn(endpoint, _) => format!("fn {endpoint}"),
+            Call::Upload(path) => format!("route POST {path}"),
         })
         .collect()
 }
@@ -312,6 +348,11 @@ impl World<'_> {
                 }
                 (format!("{method} {path}"), request.send().await.unwrap().status())
             }
+            Call::Upload(path) => {
+                let (content_type, body) = multipart_logo(PIXEL_PNG);
+                let request = client.post(app.url(path)).header("x-launchready-workspace", slug).header("content-type", content_type);
+                (format!("upload {path}"), request.body(body).send().await.unwrap().status())
+            }
             Call::Fn(endpoint, fields) => {
                 let mut form: Vec<(String, String)> = Vec::new();
                 for (key, value) in fields.iter() {
@@ -320,6 +361,7 @@ impl World<'_> {
                 if matches!(*endpoint, "monitors/create" | "monitors/update") {
                     form.extend(MONITOR.iter().map(|(k, v)| (k.to_string(), v.to_string())));
                 }
+                let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
                 let form = as_browser_sends(endpoint, &form);
                 let response = client
                     .post(app.url(&format!("/api/{endpoint}")))
@@ -373,6 +415,8 @@ async fn state(world: &World<'_>) -> Value {
             "grants": workspace_grant::Entity::find().count(&app.db).await.unwrap(),
             "invitations": invitation::Entity::find().count(&app.db).await.unwrap(),
             "activity": activity::Entity::find().count(&app.db).await.unwrap(),
+            "share_links": share_link::Entity::find().filter(share_link::Column::RevokedAt.is_null()).count(&app.db).await.unwrap(),
+            "brandings": branding::Entity::find().count(&app.db).await.unwrap(),
         })
     };
     serde_json::json!({
@@ -389,7 +433,11 @@ on_each_database!(every_route_answers_each_role_as_the_table_says);
 
 async fn every_route_answers_each_role_as_the_table_says(db: Db) {
     // Room for the people and rows the allowed calls make.
-    let spawned = TestApp::spawn_with(db, &[("plans.agency.members", "200"), ("plans.agency.channels", "1000")]).await;
+    let spawned = TestApp::spawn_with(
+        db,
+        &[("plans.agency.members", "200"), ("plans.agency.channels", "1000"), ("throttle.sign_up_per_ip_per_hour", "1000")],
+    )
+    .await;
     let app = &spawned;
     let agency = agency(app, "owner@agency.example").await;
     let (owner, a, b) = (agency.owner.clone(), agency.a.clone(), agency.b.clone());
@@ -452,16 +500,18 @@ async fn every_route_answers_each_role_as_the_table_says(db: Db) {
             &owner,
             &a.slug,
             "sprints/book",
-            &[
-                ("audit_id", &audit),
-                ("slot_id", &slot.to_string()),
-                ("contact_name", "Owner"),
-                ("contact_email", "owner@agency.example"),
-            ],
+            &[("audit_id", &audit), ("slot_id", &slot.to_string()), ("contact_name", "Owner"), ("contact_email", "owner@agency.example")],
         )
         .await;
     let booked: Value = booked.json().await.unwrap();
     let booking = booked["booking"]["id"].as_str().expect("booking").to_owned();
+    let share: Value = app
+        .call_in(&owner, &a.slug, "shares/create_workspace", &[("form[expires_in_days]", "7"), ("form[mode]", "latest")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let share = share["id"].as_str().expect("share link").to_owned();
     let client_id = user_id(app, "client@customer-a.example").await;
     assert_eq!(invite(app, &owner, "pending@example.com", "member", &[]).await.status(), StatusCode::OK);
     let pending = invitation::Entity::find()
@@ -493,6 +543,7 @@ async fn every_route_answers_each_role_as_the_table_says(db: Db) {
             ("{monitor}", monitor),
             ("{channel}", channel),
             ("{booking}", booking),
+            ("{share}", share),
             ("{slot}", slot.to_string()),
             ("{client}", client_id),
             ("{member}", user_id(app, "member@agency.example").await),
