@@ -59,7 +59,7 @@ clippy:
 # The README's benchmarks compile (running them takes minutes; see the README). Selected with
 # the test packages so that they reuse the test build's dependencies.
 benches:
-	@$(ENV) cargo bench --no-run $(SERVER_PACKAGES) --features app/ssr --bench audit --bench monitors --bench dashboard
+	@$(ENV) cargo bench --no-run $(SERVER_PACKAGES) --features app/ssr --bench audit --bench monitors --bench dashboard --bench portfolio
 
 # The release binary and the tests enable the same features of every crate, so a cold build
 # compiles each crate once (scripts/check-feature-drift.sh).

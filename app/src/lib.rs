@@ -33,6 +33,7 @@ use pages::invite::InvitePage;
 use pages::landing::LandingPage;
 use pages::not_found::NotFoundPage;
 use pages::outbox::OutboxPage;
+use pages::portfolio::PortfolioPage;
 use pages::product::ProductPage;
 use pages::product_form::{EditProductPage, NewProductPage};
 use pages::settings::SettingsPage;
@@ -95,6 +96,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("app/workspaces") ssr=SsrMode::Async view=WorkspacesPage/>
                     <Route path=path!("app/activity") ssr=SsrMode::Async view=ActivityPage/>
                     <Route path=path!("app/branding") ssr=SsrMode::Async view=BrandingPage/>
+                    <Route path=path!("app/portfolio") ssr=SsrMode::Async view=PortfolioPage/>
                     // The viewer's home workspace, at /app …
                     <Route path=path!("app") ssr=SsrMode::Async view=DashboardPage/>
                     <Route path=path!("app/products/new") ssr=SsrMode::Async view=NewProductPage/>

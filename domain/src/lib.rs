@@ -15,6 +15,7 @@ pub mod monitor;
 pub mod outbox;
 pub mod password;
 pub mod plans;
+pub mod portfolio;
 pub mod product;
 pub mod role;
 pub mod rubric;

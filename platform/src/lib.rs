@@ -21,6 +21,7 @@ pub mod infra;
 pub mod jobs;
 pub mod monitors;
 pub mod outbox;
+pub mod portfolio;
 pub mod products;
 pub mod quota;
 pub mod shares;

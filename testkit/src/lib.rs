@@ -8,3 +8,4 @@
 pub mod bench;
 pub mod fake_stripe;
 pub mod internet;
+pub mod portfolio;

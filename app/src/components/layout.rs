@@ -137,6 +137,7 @@ pub fn Layout() -> impl IntoView {
                                     None => view! { <A href="/" attr:class="brand">"launchready"</A> }.into_any(),
                                 }}
                                 {v.workspace.clone().map(|w| view! { <WorkspaceNav current=w/> })}
+                                {v.workspace.as_ref().filter(|w| w.role.is_staff() && w.switchable.len() > 1).map(|_| view! { <A href="/app/portfolio">"Portfolio"</A> })}
                                 {v.can(Capability::SeeAllWorkspaces).then(|| view! { <A href="/app/team">"Team"</A> })}
                                 {v.can(Capability::ReadActivity).then(|| view! { <A href="/app/activity">"Activity"</A> })}
                                 {v.can(Capability::ManageBilling).then(|| view! { <A href="/app/billing">"Billing"</A> })}

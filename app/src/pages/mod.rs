@@ -11,6 +11,7 @@ pub mod landing;
 pub mod monitors;
 pub mod not_found;
 pub mod outbox;
+pub mod portfolio;
 pub mod product;
 pub mod product_form;
 pub mod settings;

@@ -18,6 +18,7 @@ mod hardening;
 mod limits;
 mod monitoring;
 mod pool;
+mod portfolio;
 mod private_addresses;
 mod products;
 mod proxy;

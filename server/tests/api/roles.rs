@@ -216,6 +216,8 @@ pub const TABLE: &[(Call, Needs)] = &[
     ),
     (Call::Fn("shares/create_workspace", &[("form[expires_in_days]", "7"), ("form[mode]", "latest")]), Needs::Edit),
     (Call::Fn("shares/revoke", &[("id", "{share}")]), Needs::Edit),
+    (Call::Page("/app/portfolio"), Needs::Internals),
+    (Call::Fn("portfolio/get", &[]), Needs::Internals),
     (Call::Page("/app/branding"), Needs::Manage),
     (Call::Fn("branding/get", &[]), Needs::Manage),
     (Call::Fn("branding/save", &[("form[name]", "Agency"), ("form[accent]", "#1d4ed8"), ("form[footer]", "By Agency")]), Needs::Manage),
