@@ -98,6 +98,64 @@ test('client workspaces, a client user who only reads, the team and the activity
       assert.equal(other.status(), 404, 'Globex is not the client\'s');
     });
 
+    await step(owner, 'white-label branding', async () => {
+      await owner.goto('/app/branding');
+      await owner.getByLabel(/^name/i).fill('Northwind Digital');
+      await owner.getByLabel(/^accent colour/i).fill('#0b5394');
+      await owner.getByLabel(/^footer text/i).fill('Prepared for you by Northwind Digital');
+      await owner.getByRole('button', { name: /save branding/i }).click();
+      await owner.getByText(/^saved\.$/i).waitFor();
+    });
+
+    let shareUrl = '';
+    await step(owner, 'share a white-labelled scorecard', async () => {
+      await owner.goto(workspaceUrls[0]);
+      await owner.getByRole('link', { name: 'Acme Inc. shop' }).click();
+      const productPath = new URL(owner.url()).pathname;
+      await owner.getByRole('button', { name: /^run audit$/i }).click();
+      // Nothing resolves on this machine's test DNS: the audit ends quickly, not scored, and
+      // says why; that is still a scorecard to share.
+      await reloadUntil(owner, productPath, (p) => p.getByRole('link', { name: /view scorecard/i }), 'the audit never finished', 120_000);
+      await owner.getByRole('link', { name: /view scorecard/i }).click();
+      await owner.waitForURL(/\/audits\/[0-9a-f-]{36}$/);
+      await owner.getByRole('heading', { name: /share this scorecard/i }).waitFor();
+      await owner.getByLabel(/^label/i).fill('For the Acme board');
+      await owner.getByRole('button', { name: /make a share link/i }).click();
+      const field = owner.getByRole('textbox', { name: /share link/i });
+      await field.waitFor();
+      shareUrl = await field.inputValue();
+      assert.match(shareUrl, /\/s\/[0-9a-f]{64}$/);
+    });
+
+    const visitor = await openPage(browser, t, pageErrors);
+    await step(visitor, 'a signed-out browser opens the link', async () => {
+      await visitor.goto(shareUrl);
+      await visitor.getByRole('heading', { name: /launch readiness of acme inc\. shop/i }).waitFor();
+      await visitor.getByText('Northwind Digital').first().waitFor();
+      await visitor.getByText('Prepared for you by Northwind Digital').waitFor();
+      const text = await visitor.locator('body').innerText();
+      assert.ok(!/launchready/i.test(text), 'no launchready branding on a white-label page');
+      assert.ok(!text.includes(ownerEmail), 'no addresses');
+      await screenshot(visitor, 'agency-share.png');
+    });
+
+    await step(owner, 'the owner revokes the link', async () => {
+      await owner.goto(`${workspaceUrls[0]}/shares`);
+      await owner.getByRole('cell', { name: /for the acme board/i }).waitFor();
+      await owner.getByRole('button', { name: /^revoke$/i }).first().click();
+      await owner.getByText('Revoked').first().waitFor();
+      const gone = await visitor.goto(shareUrl);
+      assert.equal(gone.status(), 404, 'a revoked link is gone');
+      await visitor.getByRole('heading', { name: /not available/i }).waitFor();
+    });
+
+    await step(owner, 'the portfolio', async () => {
+      await owner.goto('/app/portfolio');
+      await owner.getByRole('link', { name: 'Acme Inc. shop' }).waitFor();
+      await owner.getByRole('link', { name: 'Globex shop' }).waitFor();
+      await screenshot(owner, 'agency-portfolio.png');
+    });
+
     await step(owner, 'the activity log', async () => {
       await owner.goto('/app/activity');
       await owner.getByRole('cell', { name: new RegExp(`invited ${clientEmail.replace(/[.]/g, '\\.')}`, 'i') }).waitFor();
