@@ -129,6 +129,6 @@ mod tests {
         assert_eq!(stem("Acme Café GmbH"), "acme-caf-gmbh");
         assert_eq!(stem("--Hello,  World!--"), "hello-world");
         assert_eq!(stem("日本"), "workspace");
-        assert!(stem(&"ab ".repeat(30)).len() <= 41);
+        assert!(stem(&"ab ".repeat(26)).len() <= 40);
     }
 }
