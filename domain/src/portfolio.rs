@@ -89,7 +89,7 @@ pub fn sort_rows(rows: &mut [PortfolioRow], sort: PortfolioSort) {
     match sort {
         PortfolioSort::Decision => rows.sort_by_key(|r| (decision_rank(r.decision), name(r))),
         PortfolioSort::Workspace => rows.sort_by_key(name),
-        PortfolioSort::Score => rows.sort_by_key(|r| (r.score.map_or(u32::MAX, |s| s), name(r))),
+        PortfolioSort::Score => rows.sort_by_key(|r| (r.score.unwrap_or(u32::MAX), name(r))),
         PortfolioSort::Uptime => rows.sort_by(|a, b| {
             let key = |r: &PortfolioRow| r.uptime_7d.unwrap_or(f64::INFINITY);
             key(a).total_cmp(&key(b)).then_with(|| name(a).cmp(&name(b)))

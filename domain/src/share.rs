@@ -120,6 +120,9 @@ pub struct ShareLinkView {
     pub revoked: bool,
     pub views: u64,
     pub last_viewed_at: Option<DateTime<Utc>>,
+    /// "Active", "Expired" or "Revoked", as of when the server read it (the browser has no
+    /// clock of its own in WASM).
+    pub state: String,
 }
 
 impl ShareLinkView {

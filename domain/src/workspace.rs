@@ -8,6 +8,16 @@ use uuid::Uuid;
 
 pub const MAX_NAME_CHARS: usize = 80;
 
+/// The header that names the workspace explicitly (scripts; tests).
+pub const WORKSPACE_HEADER: &str = "x-launchready-workspace";
+
+/// The workspace key of an `/app/w/{key}/…` path.
+pub fn key_of_path(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/app/w/")?;
+    let key = rest.split(['/', '?', '#']).next()?;
+    (!key.is_empty()).then_some(key)
+}
+
 /// A workspace name as a person typed it: trimmed, 1 to 80 characters, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String")]

@@ -65,7 +65,7 @@ test('client workspaces, a client user who only reads, the team and the activity
       await owner.getByLabel('Acme Inc.').check();
       await owner.getByRole('button', { name: /send invitation/i }).click();
       await owner.getByText(`Invitation sent to ${clientEmail}`).waitFor();
-      await owner.getByRole('cell', { name: clientEmail }).waitFor();
+      await owner.getByRole('rowheader', { name: clientEmail }).waitFor();
       await screenshot(owner, 'agency-team.png');
     });
 
@@ -100,7 +100,7 @@ test('client workspaces, a client user who only reads, the team and the activity
 
     await step(owner, 'white-label branding', async () => {
       await owner.goto('/app/branding');
-      await owner.getByLabel(/^name/i).fill('Northwind Digital');
+      await owner.getByRole('textbox', { name: 'Name', exact: true }).fill('Northwind Digital');
       await owner.getByLabel(/^accent colour/i).fill('#0b5394');
       await owner.getByLabel(/^footer text/i).fill('Prepared for you by Northwind Digital');
       await owner.getByRole('button', { name: /save branding/i }).click();
@@ -141,7 +141,7 @@ test('client workspaces, a client user who only reads, the team and the activity
 
     await step(owner, 'the owner revokes the link', async () => {
       await owner.goto(`${workspaceUrls[0]}/shares`);
-      await owner.getByRole('cell', { name: /for the acme board/i }).waitFor();
+      await owner.getByRole('rowheader', { name: /for the acme board/i }).waitFor();
       await owner.getByRole('button', { name: /^revoke$/i }).first().click();
       await owner.getByText('Revoked').first().waitFor();
       const gone = await visitor.goto(shareUrl);

@@ -8,15 +8,7 @@ use domain::role::Capability;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-/// The header that names the workspace explicitly (scripts; tests).
-pub const WORKSPACE_HEADER: &str = "x-launchready-workspace";
-
-/// The workspace key of an `/app/w/{slug}/…` path.
-pub fn workspace_key_of(path: &str) -> Option<&str> {
-    let rest = path.strip_prefix("/app/w/")?;
-    let key = rest.split(['/', '?', '#']).next()?;
-    (!key.is_empty()).then_some(key)
-}
+pub use domain::workspace::{key_of_path as workspace_key_of, WORKSPACE_HEADER};
 
 /// The current workspace's base path: `/app/w/{slug}`, or `/app` for the home workspace.
 pub fn ws_base() -> String {

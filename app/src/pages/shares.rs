@@ -140,7 +140,6 @@ pub fn SharesPage() -> impl IntoView {
 
 #[component]
 fn ShareTable(list: Vec<ShareLinkView>, changed: RwSignal<u32>) -> impl IntoView {
-    let now = chrono::Utc::now();
     view! {
         <table class="table">
             <thead><tr>
@@ -148,21 +147,21 @@ fn ShareTable(list: Vec<ShareLinkView>, changed: RwSignal<u32>) -> impl IntoView
                 <th scope="col">"Views"</th><th scope="col">"Last view"</th><th scope="col">"Link"</th>
             </tr></thead>
             <tbody>
-                {list.into_iter().map(|link| view! { <ShareRow link now changed/> }).collect_view()}
+                {list.into_iter().map(|link| view! { <ShareRow link changed/> }).collect_view()}
             </tbody>
         </table>
     }
 }
 
 #[component]
-fn ShareRow(link: ShareLinkView, now: chrono::DateTime<chrono::Utc>, changed: RwSignal<u32>) -> impl IntoView {
+fn ShareRow(link: ShareLinkView, changed: RwSignal<u32>) -> impl IntoView {
     let revoke = ServerAction::<RevokeShare>::new();
     Effect::new(move |_| {
         if matches!(revoke.value().get(), Some(Ok(()))) {
             changed.update(|n| *n += 1);
         }
     });
-    let state = link.state(now);
+    let state = link.state.clone();
     let live = state == "Active";
     let id = link.id.to_string();
     view! {

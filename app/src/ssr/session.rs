@@ -37,7 +37,7 @@ pub fn require_auth() -> Result<AuthContext, AppError> {
 /// `same-origin`, so the browser sends it for every call of ours). No key: the home workspace.
 /// The key only selects; `TenantScope::resolve` decides whether the caller may act there.
 pub fn requested_workspace(parts: &http::request::Parts) -> Option<String> {
-    use crate::components::workspace::{workspace_key_of, WORKSPACE_HEADER};
+    use domain::workspace::{key_of_path as workspace_key_of, WORKSPACE_HEADER};
     if let Some(key) = parts.headers.get(WORKSPACE_HEADER).and_then(|v| v.to_str().ok()) {
         return Some(key.trim().to_owned()).filter(|k| !k.is_empty());
     }

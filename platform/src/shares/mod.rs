@@ -125,7 +125,7 @@ pub async fn create(
 }
 
 fn view(key: &SecretKey, base_url: &str, row: &share_link::Model, subject: String, created_by: Option<String>) -> ShareLinkView {
-    ShareLinkView {
+    let mut view = ShareLinkView {
         id: row.id.uuid(),
         label: row.label.clone(),
         kind: ShareKind::parse(&row.kind).unwrap_or(ShareKind::Scorecard),
@@ -138,7 +138,10 @@ fn view(key: &SecretKey, base_url: &str, row: &share_link::Model, subject: Strin
         revoked: row.revoked_at.is_some(),
         views: u64::try_from(row.views).unwrap_or(0),
         last_viewed_at: row.last_viewed_at,
-    }
+        state: String::new(),
+    };
+    view.state = view.state(Utc::now()).to_owned();
+    view
 }
 
 /// The workspace's links, newest first. The URLs are credentials: staff only.

@@ -4,7 +4,7 @@
 //! invited address, and not after it was revoked. A pending staff invitation holds a seat of
 //! the plan's `members`, so two invitations for the last seat cannot both be accepted.
 
-use super::grant_workspaces;
+use super::grants::{grant_workspaces, workspace_names};
 use crate::activity::{self, Actor};
 use crate::db::internal;
 use crate::entities::{invitation, membership, organization, user, workspace, workspace_grant};
@@ -193,7 +193,7 @@ pub async fn list(db: &impl ConnectionTrait, scope: &TenantScope) -> Result<Vec<
         .all(db)
         .await
         .map_err(internal)?;
-    let names = super::workspace_names(db, scope.org_id()).await?;
+    let names = workspace_names(db, scope.org_id()).await?;
     let inviters: HashMap<UserId, String> = user::Entity::find()
         .filter(user::Column::Id.is_in(rows.iter().filter_map(|r| r.invited_by).collect::<Vec<_>>()))
         .all(db)
@@ -258,7 +258,7 @@ pub async fn issue_mail(
         Some(id) => user::Entity::find_by_id(id).one(db).await.map_err(internal)?.map(|u| u.email),
         None => None,
     };
-    let names = super::workspace_names(db, row.org_id).await?;
+    let names = workspace_names(db, row.org_id).await?;
     let workspaces = workspace_ids(&row).into_iter().filter_map(|id| names.get(&id).cloned()).collect();
     Ok(Some(InvitationMail { to: row.email, organization, invited_by, role: row.role.0, workspaces, token }))
 }
@@ -284,7 +284,7 @@ pub async fn preview(db: &DatabaseConnection, key: &SecretKey, token: &str) -> R
         Some(id) => user::Entity::find_by_id(id).one(db).await.map_err(internal)?.map(|u| u.email),
         None => None,
     };
-    let names = super::workspace_names(db, row.org_id).await?;
+    let names = workspace_names(db, row.org_id).await?;
     let account_exists = user::Entity::find().filter(user::Column::Email.eq(row.email.as_str())).one(db).await.map_err(internal)?.is_some();
     Ok(InvitationPreview {
         organization,

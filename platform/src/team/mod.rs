@@ -3,70 +3,22 @@
 //! people; only the owner hands the organisation over. Removing someone ends their sessions at
 //! once, so a removed person's open tab stops working on its next request.
 
+mod grants;
 pub mod invitations;
+
+use grants::{grant_workspaces, workspace_names};
 
 use crate::activity;
 use crate::db::internal;
 use crate::entities::{membership, user, workspace, workspace_grant};
-use crate::ids::{OrgId, UserId, WorkspaceId};
+use crate::ids::{UserId, WorkspaceId};
 use crate::tenancy::{Capability, Role, TenantScope};
 use crate::text_enum::Text;
-use chrono::Utc;
 use domain::plans::{PlanTable, Resource};
 use domain::team::{Activity, ClientView, MemberView, TeamView, WorkspaceRef};
 use domain::DomainError;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::{BTreeMap, HashMap};
-
-/// Names of the organisation's workspaces by id.
-pub(crate) async fn workspace_names(db: &impl ConnectionTrait, org_id: OrgId) -> Result<HashMap<WorkspaceId, String>, DomainError> {
-    Ok(workspace::Entity::find()
-        .filter(workspace::Column::OrgId.eq(org_id))
-        .all(db)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|w| (w.id, w.name))
-        .collect())
-}
-
-/// Grants a client the workspaces of `ids` that exist in the organisation (one row each; an
-/// existing grant stays).
-pub(crate) async fn grant_workspaces(
-    db: &impl ConnectionTrait,
-    org_id: OrgId,
-    user_id: UserId,
-    ids: &[WorkspaceId],
-) -> Result<(), DomainError> {
-    let existing: Vec<WorkspaceId> = workspace_grant::Entity::find()
-        .filter(workspace_grant::Column::UserId.eq(user_id))
-        .all(db)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|g| g.workspace_id)
-        .collect();
-    let real = workspace::Entity::find()
-        .filter(workspace::Column::OrgId.eq(org_id))
-        .filter(workspace::Column::Id.is_in(ids.to_vec()))
-        .all(db)
-        .await
-        .map_err(internal)?;
-    for workspace in real.into_iter().filter(|w| !existing.contains(&w.id)) {
-        workspace_grant::ActiveModel {
-            id: Set(crate::ids::new_id()),
-            org_id: Set(org_id),
-            workspace_id: Set(workspace.id),
-            user_id: Set(user_id),
-            role: Set(Text(Role::Client)),
-            created_at: Set(Utc::now()),
-        }
-        .insert(db)
-        .await
-        .map_err(internal)?;
-    }
-    Ok(())
-}
 
 /// The team page: members, clients and (for owners and admins) open invitations. Staff only.
 pub async fn view(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTable) -> Result<TeamView, DomainError> {

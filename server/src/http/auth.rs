@@ -75,7 +75,7 @@ impl FromRequestParts<AppState> for Tenant {
         let AuthUser(auth) = AuthUser::from_request_parts(parts, state).await?;
         let key = parts
             .headers
-            .get(app::components::workspace::WORKSPACE_HEADER)
+            .get(domain::workspace::WORKSPACE_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
             .filter(|k| !k.is_empty())

@@ -3,7 +3,7 @@
 //! `UNSCOPED` (they take none, with the reason); a test fails when a registered page, server
 //! function or axum route is in neither.
 
-use crate::helpers::TestApp;
+use crate::helpers::{normalize, TestApp};
 use crate::on_both_databases;
 use crate::products::acme;
 use platform::entities::sprint_slot;
@@ -149,14 +149,6 @@ const UNSCOPED: &[(&str, &str)] = &[
     ("route GET /.well-known/security.txt", "public: where to report a vulnerability (RFC 9116)"),
     ("route POST /webhooks/stripe", "Stripe's signature over the raw body is the credential"),
 ];
-
-/// `/app/products/:id/audits/{audit}` → `/app/products/{}/audits/{}`
-pub fn normalize(path: &str) -> String {
-    path.split('/')
-        .map(|segment| if segment.starts_with(':') || (segment.starts_with('{') && segment.ends_with('}')) { "{}" } else { segment })
-        .collect::<Vec<_>>()
-        .join("/")
-}
 
 /// The axum routes as written in server/src/http: `.route("PATH", get(…).post(…))` (or a
 /// `const PATH` of the same file).

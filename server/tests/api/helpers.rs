@@ -458,3 +458,11 @@ pub fn as_browser_sends(endpoint: &str, form: &[(&str, impl AsRef<str>)]) -> Vec
         })
         .collect()
 }
+
+/// `/app/products/:id/audits/{audit}` → `/app/products/{}/audits/{}`
+pub fn normalize(path: &str) -> String {
+    path.split('/')
+        .map(|segment| if segment.starts_with(':') || (segment.starts_with('{') && segment.ends_with('}')) { "{}" } else { segment })
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -234,8 +234,8 @@ pub fn keys() -> Vec<String> {
     TABLE
         .iter()
         .map(|(call, _)| match call {
-            Call::Page(path) => format!("page {}", crate::cross_tenant::normalize(path)),
-            Call::Api(method, path, _) => format!("api {method} {}", crate::cross_tenant::normalize(path)),
+            Call::Page(path) => format!("page {}", crate::helpers::normalize(path)),
+            Call::Api(method, path, _) => format!("api {method} {}", crate::helpers::normalize(path)),
             Call::Fn(endpoint, _) => format!("fn {endpoint}"),
             Call::Upload(path) => format!("route POST {path}"),
         })
