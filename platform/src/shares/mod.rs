@@ -264,7 +264,8 @@ fn scorecard(detail: &AuditDetail) -> SharedScorecard {
     let mut findings: Vec<SharedFinding> = detail
         .findings
         .iter()
-        .filter(|f| f.status != Status::Skipped)
+        // Checks a shared cause stopped are listed once, under "Could not be checked".
+        .filter(|f| f.status != Status::Skipped && f.cause.is_none())
         .map(|f| SharedFinding {
             title: f.title.clone(),
             category: f.category,
