@@ -102,27 +102,6 @@ impl TenantScope {
         })
     }
 
-    /// The same scope, in another workspace of the same organisation that the caller may see
-    /// (the portfolio reads each in turn).
-    pub async fn in_workspace(&self, db: &impl ConnectionTrait, workspace_id: WorkspaceId) -> Result<Self, DomainError> {
-        let workspace = workspace::Entity::find_by_id(workspace_id)
-            .filter(workspace::Column::OrgId.eq(self.org_id))
-            .one(db)
-            .await
-            .map_err(internal)?
-            .ok_or(DomainError::NotFound)?;
-        if !self.role.is_staff() && role_in(db, self.user_id, &workspace).await? != Some(Role::Client) {
-            return Err(DomainError::NotFound);
-        }
-        Ok(Self {
-            workspace_id: workspace.id,
-            workspace_slug: workspace.slug,
-            workspace_is_default: workspace.is_default,
-            workspace_archived: workspace.archived_at.is_some(),
-            ..self.clone()
-        })
-    }
-
     /// The read-only scope a share link opens: the link's workspace, as a client sees it.
     /// Only `shares` makes one, from a link whose signature, expiry and revocation it checked.
     pub(crate) fn for_share_link(workspace: &workspace::Model) -> Self {

@@ -13,7 +13,9 @@ use domain::plans::{PlanTable, Resource};
 use domain::team::Activity;
 use domain::workspace::{CurrentWorkspace, WorkspaceName, WorkspaceView};
 use domain::DomainError;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
+};
 
 /// The header's view of where the request acts: the workspace, the caller's role, the
 /// organisation's name and where else the caller may switch to.
@@ -48,9 +50,25 @@ pub async fn list(db: &impl ConnectionTrait, scope: &TenantScope) -> Result<Vec<
     }
     let rows = query.all(db).await.map_err(internal)?;
     let home = crate::tenancy::home_workspace_id(db, scope.user_id()).await?;
+    // One grouped count for all of them: the header reads this list on every page.
+    let counts: std::collections::HashMap<WorkspaceId, i64> = product::Entity::find()
+        .select_only()
+        .column(product::Column::WorkspaceId)
+        .column_as(
+            sea_orm::sea_query::Expr::from(sea_orm::sea_query::Func::count(sea_orm::sea_query::Expr::col(product::Column::Id))),
+            "products",
+        )
+        .filter(product::Column::OrgId.eq(scope.org_id()))
+        .group_by(product::Column::WorkspaceId)
+        .into_tuple::<(WorkspaceId, i64)>()
+        .all(db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .collect();
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
-        let products = product::Entity::find().filter(product::Column::WorkspaceId.eq(row.id)).count(db).await.map_err(internal)?;
+        let products = u64::try_from(counts.get(&row.id).copied().unwrap_or(0)).unwrap_or(0);
         let mut view = view(&row, products);
         view.is_home = home == Some(row.id);
         views.push(view);
