@@ -73,7 +73,8 @@ pub async fn list(db: &impl ConnectionTrait, scope: &TenantScope) -> Result<Vec<
         view.is_home = home == Some(row.id);
         views.push(view);
     }
-    views.sort_by(|a, b| (a.archived, !a.is_default, a.name.to_lowercase()).cmp(&(b.archived, !b.is_default, b.name.to_lowercase())));
+    // Live before archived, the default first, then by name regardless of case.
+    views.sort_by_cached_key(|view| (view.archived, !view.is_default, view.name.to_lowercase()));
     Ok(views)
 }
 
