@@ -49,6 +49,18 @@ pub fn parse_hex_colour(text: &str) -> Option<[u8; 3]> {
     Some([byte(0)?, byte(2)?, byte(4)?])
 }
 
+/// An accent colour white button text stays readable on (4.5:1), as `#rrggbb` in lower case;
+/// the reason when it is not one.
+pub fn accent_colour(text: &str) -> Result<String, String> {
+    match parse_hex_colour(text) {
+        None => Err("must be a colour like #1d4ed8".into()),
+        Some(rgb) if contrast_with_white(rgb) < 4.5 => {
+            Err(format!("is too light: white button text on it has {:.1}:1 contrast, 4.5:1 is needed", contrast_with_white(rgb)))
+        }
+        Some(rgb) => Ok(format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])),
+    }
+}
+
 impl BrandingForm {
     pub fn parse(&self) -> Result<BrandingSpec, DomainError> {
         let mut errors = Vec::new();
@@ -70,20 +82,7 @@ impl BrandingForm {
         let accent = if self.accent.trim().is_empty() {
             None
         } else {
-            match parse_hex_colour(&self.accent) {
-                None => {
-                    errors.push(crate::FieldError::new("accent", "must be a colour like #1d4ed8"));
-                    None
-                }
-                Some(rgb) if contrast_with_white(rgb) < 4.5 => {
-                    errors.push(crate::FieldError::new(
-                        "accent",
-                        format!("is too light: white button text on it has {:.1}:1 contrast, 4.5:1 is needed", contrast_with_white(rgb)),
-                    ));
-                    None
-                }
-                Some(rgb) => Some(format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])),
-            }
+            accent_colour(&self.accent).map_err(|message| errors.push(crate::FieldError::new("accent", message))).ok()
         };
         if errors.is_empty() {
             Ok(BrandingSpec { name, accent, footer })

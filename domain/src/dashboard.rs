@@ -57,6 +57,16 @@ pub fn uptime_over(days: &[DayUptime]) -> Option<f64> {
     (checks > 0).then(|| 100.0 * f64::from(checks - failures) / f64::from(checks))
 }
 
+/// A percentage without trailing zeros, rounded down so 99.999 never reads as 100:
+/// `99.8`, `99.95`, `100`. Pages and mails write uptimes with it.
+pub fn percent(value: f64) -> String {
+    // The epsilon keeps 99.8 (stored as 99.79999…) from reading as 99.79.
+    let floored = (value * 100.0 + 1e-6).floor() / 100.0;
+    let text = format!("{floored:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text}%")
+}
+
 /// A monitor with failures in the window, for "top failing endpoints".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FailingMonitor {

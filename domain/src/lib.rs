@@ -17,6 +17,7 @@ pub mod password;
 pub mod plans;
 pub mod portfolio;
 pub mod product;
+pub mod report;
 pub mod role;
 pub mod rubric;
 pub mod scorecard;

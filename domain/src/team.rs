@@ -138,6 +138,9 @@ pub struct InvitationPreview {
     pub account_exists: bool,
 }
 
+/// How many lines a page of the activity log shows.
+pub const ACTIVITY_PAGE: u64 = 100;
+
 /// What the activity log records. The words are stored, so they never change meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Activity {
@@ -175,10 +178,12 @@ pub enum Activity {
     ProductDeleted,
     #[serde(rename = "branding.changed")]
     BrandingChanged,
+    #[serde(rename = "workspace.monthly_report")]
+    MonthlyReportChanged,
 }
 
 impl Activity {
-    pub const ALL: [Activity; 17] = [
+    pub const ALL: [Activity; 18] = [
         Self::InvitationSent,
         Self::InvitationResent,
         Self::InvitationRevoked,
@@ -196,6 +201,7 @@ impl Activity {
         Self::PlanChanged,
         Self::ProductDeleted,
         Self::BrandingChanged,
+        Self::MonthlyReportChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -217,6 +223,7 @@ impl Activity {
             Self::PlanChanged => "plan.changed",
             Self::ProductDeleted => "product.deleted",
             Self::BrandingChanged => "branding.changed",
+            Self::MonthlyReportChanged => "workspace.monthly_report",
         }
     }
 
@@ -243,6 +250,7 @@ impl Activity {
             Self::PlanChanged => "Plan changed",
             Self::ProductDeleted => "Deleted a product",
             Self::BrandingChanged => "Changed the branding",
+            Self::MonthlyReportChanged => "Changed the monthly report",
         }
     }
 }

@@ -85,6 +85,8 @@ pub struct WorkspaceView {
     /// The workspace `/app` opens for this viewer (their first organisation's default one, or
     /// a client's first workspace).
     pub is_home: bool,
+    /// The monthly report is mailed (`domain::report`).
+    pub monthly_report: bool,
 }
 
 impl WorkspaceView {

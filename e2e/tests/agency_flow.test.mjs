@@ -156,11 +156,28 @@ test('client workspaces, a client user who only reads, the team and the activity
       await screenshot(owner, 'agency-portfolio.png');
     });
 
+    await step(owner, 'the monthly report of Acme, and a preview of it', async () => {
+      await owner.goto('/app/workspaces');
+      const acme = () => owner.locator('tr', { hasText: 'Acme Inc.' });
+      await acme().getByRole('button', { name: /turn on the monthly report of acme inc\./i }).click();
+      await acme().getByText('On: mailed on the 1st').waitFor();
+      await acme().getByRole('button', { name: /email me a preview/i }).click();
+      await acme().getByText(/preview of the month so far on its way to/i).waitFor();
+      await screenshot(owner, 'agency-monthly-report.png');
+      const preview = (p) => p.locator('article.mail', { hasText: '[Preview] Acme Inc.' });
+      await reloadUntil(owner, '/dev/outbox', preview, 'no report preview in the outbox', WAIT_MS);
+      const text = await preview(owner).first().innerText();
+      assert.match(text, /Acme Inc\. shop \(acme\.test\)/, 'the report names the product');
+      assert.match(text, /Uptime: (not measured|[0-9.]+% over)/, 'uptime measured, or said not to be');
+      assert.ok(!/launchready/i.test(text), 'the agency is white-labelled: no launchready in the mail');
+    });
+
     await step(owner, 'the activity log', async () => {
       await owner.goto('/app/activity');
       await owner.getByRole('cell', { name: new RegExp(`invited ${clientEmail.replace(/[.]/g, '\\.')}`, 'i') }).waitFor();
       await owner.getByText(/joined/i).first().waitFor();
       await owner.getByText(/created a workspace/i).first().waitFor();
+      await owner.getByText(/changed the monthly report/i).first().waitFor();
       await screenshot(owner, 'agency-activity.png');
     });
 

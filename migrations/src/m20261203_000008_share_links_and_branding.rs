@@ -62,6 +62,9 @@ enum Workspaces {
     MonthlyReport,
     /// The month (`YYYY-MM`) whose report went out last, so a restarted scheduler never mails twice.
     ReportSentFor,
+    /// When a scheduler queued the pending month's report: only one process queues it, and a
+    /// claim that never became a sent report (a crash in between) is taken again hours later.
+    ReportClaimedAt,
 }
 
 #[derive(DeriveIden)]
@@ -132,13 +135,17 @@ impl MigrationTrait for Migration {
         // One column per statement: SQLite adds one column at a time.
         m.alter_table(Table::alter().table(Workspaces::Table).add_column(boolean(Workspaces::MonthlyReport).default(false)).take()).await?;
         m.alter_table(Table::alter().table(Workspaces::Table).add_column(string_len_null(Workspaces::ReportSentFor, 7)).take()).await?;
+        m.alter_table(
+            Table::alter().table(Workspaces::Table).add_column(timestamp_with_time_zone_null(Workspaces::ReportClaimedAt)).take(),
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(ShareLinks::Table).take()).await?;
         m.drop_table(Table::drop().table(Brandings::Table).take()).await?;
-        for column in [Workspaces::MonthlyReport, Workspaces::ReportSentFor] {
+        for column in [Workspaces::MonthlyReport, Workspaces::ReportSentFor, Workspaces::ReportClaimedAt] {
             m.alter_table(Table::alter().table(Workspaces::Table).drop_column(column).take()).await?;
         }
         Ok(())

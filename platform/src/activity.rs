@@ -7,14 +7,14 @@ use crate::db::internal;
 use crate::entities::{activity, workspace};
 use crate::ids::{ActivityId, OrgId, UserId, WorkspaceId};
 use crate::tenancy::{Capability, TenantScope};
+use crate::text_enum::Text;
 use chrono::{DateTime, Utc};
 use domain::team::{Activity, ActivityView};
 use domain::DomainError;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::collections::HashMap;
 
-/// How many lines a page of the log shows.
-pub const PAGE: u64 = 100;
+use domain::team::ACTIVITY_PAGE as PAGE;
 
 /// Who did it, from where.
 #[derive(Debug, Clone, Copy)]
@@ -69,7 +69,7 @@ pub async fn record_as(
         workspace_id: Set(workspace_id),
         actor_id: Set(actor.user_id),
         actor_email: Set(actor.email.chars().take(254).collect()),
-        action: Set(action.as_str().to_owned()),
+        action: Set(Text(action)),
         subject: Set(subject.chars().take(500).collect()),
         client_addr: Set(actor.client_addr.map(str::to_owned)),
         created_at: Set(Utc::now()),
@@ -96,17 +96,15 @@ pub async fn list(db: &impl ConnectionTrait, scope: &TenantScope, before: Option
         .into_iter()
         .map(|w| (w.id, w.name))
         .collect();
-    rows.into_iter()
-        .map(|row| {
-            let action = Activity::parse(&row.action).ok_or_else(|| DomainError::Internal(format!("unknown activity {}", row.action)))?;
-            Ok(ActivityView {
-                at: row.created_at,
-                actor: row.actor_email,
-                action,
-                subject: row.subject,
-                workspace: row.workspace_id.and_then(|id| names.get(&id).cloned()),
-                client_addr: row.client_addr,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|row| ActivityView {
+            at: row.created_at,
+            actor: row.actor_email,
+            action: row.action.0,
+            subject: row.subject,
+            workspace: row.workspace_id.and_then(|id| names.get(&id).cloned()),
+            client_addr: row.client_addr,
         })
-        .collect()
+        .collect())
 }

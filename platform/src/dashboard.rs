@@ -6,7 +6,7 @@ use crate::db::internal;
 use crate::entities::{incident, monitor, monitor_rollup, notification};
 use crate::ids::{MonitorId, ProductId};
 use crate::monitors::rollups::{daily_rows, day_series, histogram_of, Period};
-use crate::tenancy::TenantScope;
+use crate::tenancy::{Capability, TenantScope};
 use crate::text_enum::Text;
 use chrono::{Duration, Utc};
 use domain::channel::DeliveryStatus;
@@ -37,15 +37,21 @@ pub async fn dashboard(db: &DatabaseConnection, scope: &TenantScope) -> Result<D
         .await
         .map_err(internal)?;
     let open = crate::monitors::incident_views(db, open).await?;
-    let failed: Vec<Option<Uuid>> = crate::tenancy::scoped::select::<notification::Entity>(scope)
-        .select_only()
-        .column(notification::Column::ProductId)
-        .filter(notification::Column::Status.eq(Text(DeliveryStatus::Failed)))
-        .filter(notification::Column::CreatedAt.gte(now - Duration::days(7)))
-        .into_tuple()
-        .all(db)
-        .await
-        .map_err(internal)?;
+    // Alert deliveries are the agency's internals: a client user's dashboard counts none (and
+    // its page shows no such line).
+    let failed: Vec<Option<Uuid>> = if scope.role().can(Capability::SeeInternals) {
+        crate::tenancy::scoped::select::<notification::Entity>(scope)
+            .select_only()
+            .column(notification::Column::ProductId)
+            .filter(notification::Column::Status.eq(Text(DeliveryStatus::Failed)))
+            .filter(notification::Column::CreatedAt.gte(now - Duration::days(7)))
+            .into_tuple()
+            .all(db)
+            .await
+            .map_err(internal)?
+    } else {
+        Vec::new()
+    };
     let names: HashMap<MonitorId, &monitor::Model> = monitors.iter().map(|m| (m.id, m)).collect();
     let mut health = Vec::with_capacity(products.len());
     for p in &products {

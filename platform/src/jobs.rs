@@ -37,6 +37,17 @@ pub enum EmailJob {
         booking_id: BookingId,
         event: BookingMail,
     },
+    /// A workspace's monthly report for `month` (`YYYY-MM`) to its recipients; queued by the
+    /// maintenance sweep once the month is over (`reports::claim_due`).
+    MonthlyReport {
+        workspace_id: WorkspaceId,
+        month: String,
+    },
+    /// The report of the month so far, to the person who asked for a preview only.
+    ReportPreview {
+        workspace_id: WorkspaceId,
+        user_id: UserId,
+    },
 }
 
 /// Which booking mail to send.

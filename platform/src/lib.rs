@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod portfolio;
 pub mod products;
 pub mod quota;
+pub mod reports;
 pub mod shares;
 pub mod sprints;
 pub mod team;

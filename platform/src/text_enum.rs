@@ -11,7 +11,9 @@ use domain::plans::{AuditSchedule, ChannelKind, Plan, PlanTable};
 use domain::product::{Access, EndpointKind};
 use domain::role::Role;
 use domain::scorecard::{Category, Decision, Grade, Severity, Status};
+use domain::share::{ShareKind, ShareMode};
 use domain::sprint::BookingStatus;
+use domain::team::Activity;
 use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, StringLen, ValueType, ValueTypeErr};
 use sea_orm::{ColIdx, DbErr, QueryResult, TryGetError, TryGetable, Value};
 
@@ -121,6 +123,9 @@ text_enum! {
     Category => |t| one_of(&Category::ALL, t);
     Severity => |t| one_of(&Severity::ALL, t);
     Status => |t| one_of(&Status::ALL, t);
+    ShareKind => ShareKind::parse;
+    ShareMode => ShareMode::parse;
+    Activity => Activity::parse;
 }
 
 /// The value of `all` whose text is `text`: for enums without a strict `parse` of their own
@@ -159,5 +164,8 @@ mod tests {
         round_trips(&Severity::ALL);
         round_trips(&Status::ALL);
         round_trips(&[ChannelKind::Email, ChannelKind::Slack, ChannelKind::Webhook]);
+        round_trips(&[ShareKind::Scorecard, ShareKind::Workspace]);
+        round_trips(&[ShareMode::Snapshot, ShareMode::Latest]);
+        round_trips(&Activity::ALL);
     }
 }

@@ -78,6 +78,7 @@ pub async fn workspace_for(
                 archived_at: Set(None),
                 monthly_report: Set(false),
                 report_sent_for: Set(None),
+                report_claimed_at: Set(None),
             }
             .insert(db)
             .await

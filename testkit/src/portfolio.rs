@@ -39,6 +39,7 @@ pub async fn seed(db: &DatabaseConnection, org_id: OrgId, workspaces: usize, per
             archived_at: Set(None),
             monthly_report: Set(false),
             report_sent_for: Set(None),
+            report_claimed_at: Set(None),
         })
         .exec(db)
         .await
@@ -114,7 +115,8 @@ pub async fn seed(db: &DatabaseConnection, org_id: OrgId, workspaces: usize, per
     seeded
 }
 
-fn monitor_row(
+/// An HTTP monitor row, enabled but not due for a day (nothing checks it during a test).
+pub fn monitor_row(
     id: MonitorId,
     org_id: OrgId,
     workspace_id: WorkspaceId,
@@ -156,7 +158,8 @@ fn monitor_row(
     }
 }
 
-fn rollup(
+/// One monitor's rollup of the day starting `day`: `checks`, of which `failures` failed.
+pub fn rollup(
     monitor_id: MonitorId,
     org_id: OrgId,
     product_id: ProductId,
@@ -189,7 +192,8 @@ fn rollup(
     }
 }
 
-fn audit_row(
+/// A finished audit at `at` with `score` (the grade follows from it) and `decision`.
+pub fn audit_row(
     org_id: OrgId,
     workspace_id: WorkspaceId,
     product_id: ProductId,

@@ -1,7 +1,10 @@
 //! The text of the mails we send. Plain text: it renders everywhere and carries no tracking.
 
 use crate::mail::OutgoingMail;
+use domain::dashboard::percent;
+use domain::report::{MonthlyReport, ProductMonth};
 use domain::role::Role;
+use domain::scorecard::Decision;
 use domain::sprint::{format_money, BookingView};
 use platform::jobs::BookingMail;
 use platform::team::invitations::InvitationMail;
@@ -138,5 +141,168 @@ pub fn booking_for_operator(to: &str, b: &BookingView, base_url: &str) -> Outgoi
             if b.notes.is_empty() { "(none)" } else { &b.notes },
             b.id,
         ),
+    }
+}
+
+/// A workspace's monthly report (or a preview of the month so far) to one recipient. On the
+/// Agency plan with a brand it is white-labelled: the agency's name and footer, and no
+/// launchready anywhere in it.
+pub fn monthly_report(report: &MonthlyReport, to: &str, base_url: &str) -> OutgoingMail {
+    let base = base_url.trim_end_matches('/');
+    let period = report.period_label();
+    let sender = if report.brand.is_some() { report.organization.clone() } else { format!("{} (via launchready)", report.organization) };
+    let mut body = String::new();
+    if report.preview {
+        body.push_str(
+            "PREVIEW: only you received this copy. Once the month is over, the report of the whole month goes to the \
+             workspace's client users (or, without any, to the owner and admins) on the first of the next month.\n\n",
+        );
+    }
+    let span = format!("{} to {} (UTC)", report.from.format("%e %B"), report.to.format("%e %B %Y, %H:%M"));
+    body.push_str(&format!("{} report for {}\n{period}: {}\n\n", report.organization, report.workspace, span.trim()));
+    if report.products.is_empty() {
+        body.push_str("This workspace has no products yet, so there is nothing to report.\n");
+    } else {
+        body.push_str(&summary_line(report));
+        for product in &report.products {
+            body.push('\n');
+            body.push_str(&product_section(product));
+        }
+    }
+    body.push_str(&format!("\nEverything, with the details: {base}{}\n\n-- \n", report.workspace_path));
+    match report.brand.as_ref() {
+        Some(brand) if !brand.footer.is_empty() => body.push_str(&format!("{}\n", brand.footer)),
+        Some(brand) => body.push_str(&format!("Sent by {} because the monthly report is on for this workspace.\n", brand.name)),
+        None => body
+            .push_str("Sent by launchready because the monthly report is on for this workspace; its owners and admins can turn it off.\n"),
+    }
+    let subject = format!("{}{}: report for {period} from {sender}", if report.preview { "[Preview] " } else { "" }, report.workspace);
+    OutgoingMail { to: to.to_owned(), subject, body_text: body }
+}
+
+/// "3 products: 1 on Hold, 2 open critical findings, 1 outage."
+fn summary_line(report: &MonthlyReport) -> String {
+    let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let products = &report.products;
+    let on_hold = products.iter().filter(|p| p.latest.as_ref().and_then(|a| a.decision) == Some(Decision::Hold)).count();
+    let critical: usize = products.iter().map(|p| p.critical_open.len()).sum();
+    let outages: u32 = products.iter().map(|p| p.incidents).sum();
+    format!(
+        "{}: {} on Hold, {}, {}.\n",
+        count(products.len(), "product", "products"),
+        on_hold,
+        count(critical, "open critical finding", "open critical findings"),
+        count(outages as usize, "outage", "outages"),
+    )
+}
+
+fn product_section(p: &ProductMonth) -> String {
+    let uptime = match p.uptime() {
+        Some(pct) => format!("{} over {} checks", percent(pct), p.checks),
+        None => "not measured (no monitor checks in this period)".into(),
+    };
+    let outages = match (p.incidents, p.incidents_open) {
+        (0, 0) => "none".into(),
+        (n, open) => {
+            let mut text = format!("{n} begun, {} minutes down in this period", p.downtime_minutes);
+            if open > 0 {
+                text.push_str(&format!("; {open} still open"));
+            }
+            text
+        }
+    };
+    let mut text = format!("{} ({})\n  Grade: {}\n  Uptime: {uptime}\n  Outages: {outages}\n", p.name, p.domain, p.grade_line());
+    match (p.latest.is_some(), p.critical_open.as_slice()) {
+        (false, _) => {}
+        (true, []) => text.push_str("  Open critical findings: none\n"),
+        (true, list) => {
+            text.push_str(&format!("  Open critical findings ({}):\n", list.len()));
+            for title in list {
+                text.push_str(&format!("    - {title}\n"));
+            }
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use domain::report::{AuditGrade, ReportMonth};
+    use domain::scorecard::Grade;
+    use domain::share::Brand;
+
+    fn report(brand: Option<Brand>) -> MonthlyReport {
+        let month = ReportMonth::parse("2026-11").unwrap();
+        let audit = |grade, day| AuditGrade {
+            at: chrono::Utc.with_ymd_and_hms(2026, 11, day, 9, 0, 0).unwrap(),
+            grade: Some(grade),
+            score: Some(70),
+            decision: Some(Decision::Hold),
+            reason: None,
+        };
+        MonthlyReport {
+            organization: brand.as_ref().map_or("Pixel & Co".into(), |b| b.name.clone()),
+            workspace: "Acme".into(),
+            month,
+            from: month.start(),
+            to: month.end(),
+            preview: false,
+            brand,
+            workspace_path: "/app/w/acme-3f9a1c".into(),
+            products: vec![ProductMonth {
+                name: "Acme shop".into(),
+                domain: "acme.test".into(),
+                latest: Some(audit(Grade::C, 20)),
+                before: Some(audit(Grade::A, 1)),
+                audits_in_period: 1,
+                checks: 1000,
+                failures: 5,
+                incidents: 1,
+                downtime_minutes: 42,
+                incidents_open: 0,
+                critical_open: vec!["Secrets in public files".into()],
+            }],
+        }
+    }
+
+    #[test]
+    fn the_report_states_grades_uptime_outages_and_critical_findings() {
+        let mail = monthly_report(&report(None), "client@example.test", "http://127.0.0.1:3000/");
+        let body = &mail.body_text;
+        for expected in [
+            "1 product: 1 on Hold, 1 open critical finding, 1 outage.",
+            "Acme shop (acme.test)",
+            "Grade: C, score 70/100 (down from A); launch decision: Hold",
+            "Uptime: 99.5% over 1000 checks",
+            "Outages: 1 begun, 42 minutes down in this period",
+            "    - Secrets in public files",
+            "http://127.0.0.1:3000/app/w/acme-3f9a1c",
+        ] {
+            assert!(body.contains(expected), "{expected:?} missing from:\n{body}");
+        }
+        assert!(mail.subject.contains("November 2026"), "{}", mail.subject);
+        assert!(body.contains("launchready"));
+    }
+
+    #[test]
+    fn a_white_labelled_report_never_names_launchready() {
+        let brand = Brand { name: "Pixel Agency".into(), logo_url: None, accent: None, footer: "Pixel Agency, 1 Main St".into() };
+        let mail = monthly_report(&report(Some(brand)), "client@example.test", "http://127.0.0.1:3000");
+        let all = format!("{}\n{}", mail.subject, mail.body_text).to_lowercase();
+        assert!(!all.contains("launchready"), "{all}");
+        assert!(mail.body_text.contains("Pixel Agency, 1 Main St"));
+    }
+
+    #[test]
+    fn unmeasured_numbers_are_named_not_shown() {
+        let mut r = report(None);
+        r.products[0].checks = 0;
+        r.products[0].latest = None;
+        let body = monthly_report(&r, "a@example.test", "http://x").body_text;
+        assert!(body.contains("Uptime: not measured"), "{body}");
+        assert!(body.contains("Grade: not audited yet"), "{body}");
+        assert!(!body.contains("Open critical findings"), "{body}");
     }
 }

@@ -7,15 +7,7 @@ use chrono::{DateTime, Utc};
 use domain::dashboard::{uptime_over, DayUptime};
 use leptos::prelude::*;
 
-/// A percentage without trailing zeros, rounded down so 99.999 never reads as 100:
-/// `99.8`, `99.95`, `100`.
-pub fn percent(value: f64) -> String {
-    // The epsilon keeps 99.8 (stored as 99.79999…) from reading as 99.79.
-    let floored = (value * 100.0 + 1e-6).floor() / 100.0;
-    let text = format!("{floored:.2}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    format!("{text}%")
-}
+pub use domain::dashboard::percent;
 
 /// A point in time as the pages show it (always UTC: the server and the browser agree).
 pub fn when(at: DateTime<Utc>) -> String {

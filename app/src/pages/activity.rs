@@ -30,7 +30,7 @@ pub fn ActivityPage() -> impl IntoView {
                     match entries.await {
                         Ok(list) if list.is_empty() && before.get_untracked().is_none() => view! { <p class="muted">"Nothing has happened yet."</p> }.into_any(),
                         Ok(list) => {
-                            let oldest = (list.len() as u64 == platform_page()).then(|| list.last().map(|e| e.at)).flatten();
+                            let oldest = (list.len() as u64 == domain::team::ACTIVITY_PAGE).then(|| list.last().map(|e| e.at)).flatten();
                             view! {
                                 <ActivityTable list/>
                                 <p>
@@ -45,11 +45,6 @@ pub fn ActivityPage() -> impl IntoView {
             </Transition>
         </section>
     }
-}
-
-/// Entries per page (platform::activity::PAGE; the browser build has no platform crate).
-fn platform_page() -> u64 {
-    100
 }
 
 #[component]

@@ -88,10 +88,12 @@ fn ProductHealthList(dashboard: Dashboard) -> impl IntoView {
     let failed = dashboard.failed_deliveries_7d;
     view! {
         {(failed > 0).then(|| view! {
-            <div class="banner" role="status">
-                <p><strong>{format!("{failed} alert deliver{} failed", if failed == 1 { "y" } else { "ies" })}</strong>
-                   " in the last 7 days: some alerts did not reach you. "<A href=ws_href("/alerts")>"See the delivery log"</A></p>
-            </div>
+            <crate::components::workspace::IfCan capability=domain::role::Capability::SeeInternals>
+                <div class="banner" role="status">
+                    <p><strong>{format!("{failed} alert deliver{} failed", if failed == 1 { "y" } else { "ies" })}</strong>
+                       " in the last 7 days: some alerts did not reach you. "<A href=ws_href("/alerts")>"See the delivery log"</A></p>
+                </div>
+            </crate::components::workspace::IfCan>
         })}
         <ul class="product-list health-list">
             {dashboard.products.into_iter().map(|p| view! { <HealthCard health=p/> }).collect_view()}
@@ -102,6 +104,7 @@ fn ProductHealthList(dashboard: Dashboard) -> impl IntoView {
 #[component]
 fn HealthCard(health: ProductHealth) -> impl IntoView {
     let h = health;
+    let failed_alerts = h.failed_deliveries_7d;
     let href = ws_href(&format!("/products/{}", h.product_id));
     let verdict = match &h.latest_audit {
         Some(a) => {
@@ -145,12 +148,14 @@ fn HealthCard(health: ProductHealth) -> impl IntoView {
                 <dt>"p95 latency"</dt><dd>{p95}</dd>
                 <dt>"5xx answers"</dt><dd class=(h.server_errors_7d > 0).then_some("health-bad")>{h.server_errors_7d}</dd>
                 <dt>"Monitors"</dt><dd class=down_class>{monitors}</dd>
-                <dt>"Failed alerts"</dt>
-                <dd>{if h.failed_deliveries_7d > 0 {
-                    view! { <A href=ws_href("/alerts") attr:class="health-bad">{format!("{} in 7 d", h.failed_deliveries_7d)}</A> }.into_any()
-                } else {
-                    view! { <span>"none"</span> }.into_any()
-                }}</dd>
+                <crate::components::workspace::IfCan capability=domain::role::Capability::SeeInternals>
+                    <dt>"Failed alerts"</dt>
+                    <dd>{if failed_alerts > 0 {
+                        view! { <A href=ws_href("/alerts") attr:class="health-bad">{format!("{failed_alerts} in 7 d")}</A> }.into_any()
+                    } else {
+                        view! { <span>"none"</span> }.into_any()
+                    }}</dd>
+                </crate::components::workspace::IfCan>
             </dl>
             {(!h.open_incidents.is_empty()).then(|| view! {
                 <div class="health-incidents">

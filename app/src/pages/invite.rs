@@ -119,7 +119,7 @@ fn Invitation(page: InvitePage, token: String) -> impl IntoView {
         .into_any(),
         None if inv.account_exists => view! {
             <p>{format!("{} already has an account.", inv.email)}</p>
-            <p><A href=format!("/signin?next={}", urlencode(&next)) attr:class="button">"Sign in to accept"</A></p>
+            <p><A href=format!("/signin?next={}", leptos_router::location::Url::escape(&next)) attr:class="button">"Sign in to accept"</A></p>
         }
         .into_any(),
         None => view! {
@@ -140,14 +140,4 @@ fn Invitation(page: InvitePage, token: String) -> impl IntoView {
         <p class="muted">{format!("For {} · expires {}", inv.email, crate::components::charts::when(inv.expires_at))}</p>
         {body}
     }
-}
-
-/// Percent-encodes a query value (the `next` of sign-in).
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }

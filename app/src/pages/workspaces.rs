@@ -40,6 +40,23 @@ pub async fn archive_workspace(id: Uuid, archived: bool) -> Result<WorkspaceView
     Ok(platform::workspaces::set_archived(&ctx.db, &scope, &ctx.plans, id.into(), archived).await?)
 }
 
+/// Turns the workspace's monthly report on or off.
+#[server(endpoint = "workspaces/monthly_report")]
+pub async fn set_monthly_report(id: Uuid, on: bool) -> Result<WorkspaceView, AppError> {
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
+    Ok(platform::reports::set_monthly(&ctx.db, &scope, id.into(), on).await?)
+}
+
+/// Mails the caller a preview of the workspace's report (the month so far); answers the
+/// address it goes to.
+#[server(endpoint = "workspaces/report_preview")]
+pub async fn email_report_preview(id: Uuid) -> Result<String, AppError> {
+    let (ctx, scope) = crate::ssr::session::tenant().await?;
+    let client = crate::ssr::session::client_addr()?;
+    ctx.throttles.check(platform::infra::throttle::Action::ReportPreview, client, Some(&scope.user_id().to_string()))?;
+    Ok(platform::reports::request_preview(&ctx.db, &scope, &ctx.queues.email, id.into()).await?)
+}
+
 #[component]
 pub fn WorkspacesPage() -> impl IntoView {
     let create = ServerAction::<CreateWorkspace>::new();
@@ -51,13 +68,16 @@ pub fn WorkspacesPage() -> impl IntoView {
         <Title text="Workspaces — launchready"/>
         <h1>"Workspaces"</h1>
         <p class="muted">"One workspace per client keeps their products, monitors, alerts and status pages apart. Your team sees every workspace; a client user sees only the ones you give them."</p>
+        <p class="muted">"The monthly report mails a workspace's grades and their change, uptime, outages and open critical findings on the 1st of each month (UTC) to its client users, or to the owner and admins while it has none. White-labelled on the Agency plan."</p>
         <section class="card" aria-labelledby="workspaces-title">
             <h2 id="workspaces-title">"All workspaces"</h2>
             <Transition fallback=|| view! { <p class="muted">"Loading workspaces…"</p> }>
                 {move || Suspend::new(async move {
-                    let manage = matches!(viewer.await, Ok(Some(v)) if v.can(domain::role::Capability::ManageWorkspaces));
+                    let viewer = viewer.await;
+                    let manage = matches!(&viewer, Ok(Some(v)) if v.can(domain::role::Capability::ManageWorkspaces));
+                    let staff = matches!(&viewer, Ok(Some(v)) if v.can(domain::role::Capability::Edit));
                     match workspaces.await {
-                        Ok(list) => view! { <WorkspaceTable list manage changed/> }.into_any(),
+                        Ok(list) => view! { <WorkspaceTable list manage staff changed/> }.into_any(),
                         Err(error) => view! { <LoadError error/> }.into_any(),
                     }
                 })}
@@ -80,22 +100,23 @@ pub fn WorkspacesPage() -> impl IntoView {
 }
 
 #[component]
-fn WorkspaceTable(list: Vec<WorkspaceView>, manage: bool, changed: RwSignal<u32>) -> impl IntoView {
+fn WorkspaceTable(list: Vec<WorkspaceView>, manage: bool, staff: bool, changed: RwSignal<u32>) -> impl IntoView {
     view! {
         <table class="table">
             <thead><tr>
                 <th scope="col">"Name"</th><th scope="col">"Products"</th><th scope="col">"State"</th>
+                {staff.then(|| view! { <th scope="col">"Monthly report"</th> })}
                 {manage.then(|| view! { <th scope="col">"Actions"</th> })}
             </tr></thead>
             <tbody>
-                {list.into_iter().map(|w| view! { <WorkspaceRow workspace=w manage changed/> }).collect_view()}
+                {list.into_iter().map(|w| view! { <WorkspaceRow workspace=w manage staff changed/> }).collect_view()}
             </tbody>
         </table>
     }
 }
 
 #[component]
-fn WorkspaceRow(workspace: WorkspaceView, manage: bool, changed: RwSignal<u32>) -> impl IntoView {
+fn WorkspaceRow(workspace: WorkspaceView, manage: bool, staff: bool, changed: RwSignal<u32>) -> impl IntoView {
     let w = workspace;
     let rename = ServerAction::<RenameWorkspace>::new();
     let archive = ServerAction::<ArchiveWorkspace>::new();
@@ -141,6 +162,7 @@ fn WorkspaceRow(workspace: WorkspaceView, manage: bool, changed: RwSignal<u32>) 
             </td>
         }
     });
+    let report_view = w.clone();
     let name = if !w.archived || manage {
         view! { <a href=w.base_path() rel="external">{w.name.clone()}</a> }.into_any()
     } else {
@@ -151,7 +173,51 @@ fn WorkspaceRow(workspace: WorkspaceView, manage: bool, changed: RwSignal<u32>) 
             <th scope="row">{name}</th>
             <td>{w.products}</td>
             <td>{state}</td>
+            {staff.then(|| view! { <MonthlyReportCell workspace=report_view manage changed/> })}
             {actions}
         </tr>
     }
+}
+
+/// The monthly report's state, and for owners and admins its switch and a preview to
+/// themselves.
+#[component]
+fn MonthlyReportCell(workspace: WorkspaceView, manage: bool, changed: RwSignal<u32>) -> impl IntoView {
+    let toggle = ServerAction::<SetMonthlyReport>::new();
+    let preview = ServerAction::<EmailReportPreview>::new();
+    Effect::new(move |_| {
+        if matches!(toggle.value().get(), Some(Ok(_))) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let w = workspace;
+    let state = match (w.archived, w.monthly_report) {
+        (true, _) => "Not sent while archived",
+        (false, true) => "On: mailed on the 1st",
+        (false, false) => "Off",
+    };
+    let controls = (manage && !w.archived).then(|| {
+        let (id_toggle, id_preview) = (w.id.to_string(), w.id.to_string());
+        // `on` is the state asked for.
+        let (label, value) = if w.monthly_report { ("Turn off", "false") } else { ("Turn on", "true") };
+        let name = w.name.clone();
+        view! {
+            <ActionForm action=toggle attr:class="inline-form">
+                <input type="hidden" name="id" value=id_toggle/>
+                <input type="hidden" name="on" value=value/>
+                <button type="submit" class="button button-secondary button-small" aria-label=format!("{label} the monthly report of {name}")>{label}</button>
+            </ActionForm>
+            <ActionForm action=preview attr:class="inline-form">
+                <input type="hidden" name="id" value=id_preview/>
+                <button type="submit" class="button button-secondary button-small" disabled=move || preview.pending().get()>"Email me a preview"</button>
+            </ActionForm>
+            {move || match preview.value().get() {
+                Some(Ok(to)) => Some(view! { <p class="notice" role="status">{format!("Preview of the month so far on its way to {to}.")}</p> }.into_any()),
+                Some(Err(e)) => Some(view! { <p class="form-error" role="alert">{e.banner()}</p> }.into_any()),
+                None => None,
+            }}
+            {move || toggle.value().get().and_then(|r| r.err()).map(|e| view! { <p class="form-error" role="alert">{e.banner()}</p> })}
+        }
+    });
+    view! { <td><span>{state}</span>" "{controls}</td> }.into_any()
 }

@@ -150,6 +150,7 @@ pub async fn sign_up(db: &DatabaseConnection, email: &str, password: &str) -> Re
         archived_at: Set(None),
         monthly_report: Set(false),
         report_sent_for: Set(None),
+        report_claimed_at: Set(None),
     }
     .insert(&txn)
     .await

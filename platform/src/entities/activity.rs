@@ -1,5 +1,7 @@
 //! Row of `activity_log`. Generated shape; behaviour lives in `activity`.
 use crate::ids::{ActivityId, OrgId, UserId, WorkspaceId};
+use crate::text_enum::Text;
+use domain::team::Activity;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,7 +13,7 @@ pub struct Model {
     pub workspace_id: Option<WorkspaceId>,
     pub actor_id: Option<UserId>,
     pub actor_email: String,
-    pub action: String,
+    pub action: Text<Activity>,
     pub subject: String,
     pub client_addr: Option<String>,
     pub created_at: DateTimeUtc,

@@ -1,5 +1,7 @@
 //! Row of `share_links`. Generated shape; behaviour lives in `shares`.
 use crate::ids::{OrgId, ProductId, ShareLinkId, UserId, WorkspaceId};
+use crate::text_enum::Text;
+use domain::share::{ShareKind, ShareMode};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,10 +12,10 @@ pub struct Model {
     pub org_id: OrgId,
     pub workspace_id: WorkspaceId,
     /// `scorecard` or `workspace`.
-    pub kind: String,
+    pub kind: Text<ShareKind>,
     pub product_id: Option<ProductId>,
     /// `snapshot` or `latest`.
-    pub mode: String,
+    pub mode: Text<ShareMode>,
     /// JSON of the shared view, for snapshot links.
     pub snapshot: Option<String>,
     pub label: String,

@@ -18,6 +18,8 @@ pub struct Model {
     pub monthly_report: bool,
     /// The month (`YYYY-MM`) whose report went out last.
     pub report_sent_for: Option<String>,
+    /// When a scheduler queued the pending month's report (cleared when it is sent).
+    pub report_claimed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,4 +1,5 @@
 //! Throttling of the endpoints an attacker would hammer: sign-in, sign-up and password reset,
+//! share links, and report previews (each one a mail),
 //! per client (an IPv4 address or an IPv6 /64, see [`ClientAddr`]) and per account *from that
 //! client*. The account budget is keyed on the pair on purpose: keyed on the account alone,
 //! anyone who knows an address could spend its budget every minute and lock its owner out of
@@ -23,6 +24,10 @@ pub struct ThrottlePolicy {
     pub reset_per_account_per_hour: u32,
     /// Opens of share links (`/s/…`) from one client: enough for people, not for guessing.
     pub share_views_per_ip_per_minute: u32,
+    /// Monthly report previews (each one a mail to the asker) from one client, and by one
+    /// person from that client.
+    pub report_previews_per_ip_per_hour: u32,
+    pub report_previews_per_account_per_hour: u32,
 }
 
 impl Default for ThrottlePolicy {
@@ -34,6 +39,8 @@ impl Default for ThrottlePolicy {
             reset_per_ip_per_hour: 10,
             reset_per_account_per_hour: 3,
             share_views_per_ip_per_minute: 60,
+            report_previews_per_ip_per_hour: 30,
+            report_previews_per_account_per_hour: 10,
         }
     }
 }
@@ -44,6 +51,7 @@ pub enum Action {
     SignUp,
     Reset,
     ShareView,
+    ReportPreview,
 }
 
 pub struct Throttles {
@@ -53,6 +61,8 @@ pub struct Throttles {
     reset_ip: DefaultKeyedRateLimiter<String>,
     reset_account: DefaultKeyedRateLimiter<String>,
     share_view_ip: DefaultKeyedRateLimiter<String>,
+    report_preview_ip: DefaultKeyedRateLimiter<String>,
+    report_preview_account: DefaultKeyedRateLimiter<String>,
 }
 
 fn nz(n: u32) -> NonZeroU32 {
@@ -68,6 +78,8 @@ impl Throttles {
             reset_ip: RateLimiter::keyed(Quota::per_hour(nz(policy.reset_per_ip_per_hour))),
             reset_account: RateLimiter::keyed(Quota::per_hour(nz(policy.reset_per_account_per_hour))),
             share_view_ip: RateLimiter::keyed(Quota::per_minute(nz(policy.share_views_per_ip_per_minute))),
+            report_preview_ip: RateLimiter::keyed(Quota::per_hour(nz(policy.report_previews_per_ip_per_hour))),
+            report_preview_account: RateLimiter::keyed(Quota::per_hour(nz(policy.report_previews_per_account_per_hour))),
         }
     }
 
@@ -79,6 +91,7 @@ impl Throttles {
             Action::SignUp => (&self.sign_up_ip, None),
             Action::Reset => (&self.reset_ip, Some(&self.reset_account)),
             Action::ShareView => (&self.share_view_ip, None),
+            Action::ReportPreview => (&self.report_preview_ip, Some(&self.report_preview_account)),
         };
         let bucket = client.bucket();
         Self::check_one(by_ip, &bucket)?;
@@ -97,8 +110,16 @@ impl Throttles {
 
     /// Drops keys whose budget is full again, so memory follows recent traffic only.
     pub fn forget_idle_keys(&self) {
-        for limiter in [&self.sign_in_ip, &self.sign_in_account, &self.sign_up_ip, &self.reset_ip, &self.reset_account, &self.share_view_ip]
-        {
+        for limiter in [
+            &self.sign_in_ip,
+            &self.sign_in_account,
+            &self.sign_up_ip,
+            &self.reset_ip,
+            &self.reset_account,
+            &self.share_view_ip,
+            &self.report_preview_ip,
+            &self.report_preview_account,
+        ] {
             limiter.retain_recent();
         }
     }

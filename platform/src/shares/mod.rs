@@ -11,6 +11,7 @@ use crate::entities::{organization, product, share_link, user, workspace};
 use crate::ids::{AuditId, ProductId, ShareLinkId, UserId};
 use crate::infra::secret::SecretKey;
 use crate::tenancy::{Capability, TenantScope};
+use crate::text_enum::Text;
 use chrono::{DateTime, Duration, Utc};
 use domain::audit::{AuditDetail, AuditStatus};
 use domain::plans::PlanTable;
@@ -103,9 +104,9 @@ pub async fn create(
         id: Set(id),
         org_id: Set(scope.org_id()),
         workspace_id: Set(scope.workspace_id()),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(Text(kind)),
         product_id: Set(product_id),
-        mode: Set(spec.mode.as_str().to_owned()),
+        mode: Set(Text(spec.mode)),
         snapshot: Set(snapshot),
         label: Set(label.clone()),
         created_by: Set(Some(scope.user_id())),
@@ -128,8 +129,8 @@ fn view(key: &SecretKey, base_url: &str, row: &share_link::Model, subject: Strin
     let mut view = ShareLinkView {
         id: row.id.uuid(),
         label: row.label.clone(),
-        kind: ShareKind::parse(&row.kind).unwrap_or(ShareKind::Scorecard),
-        mode: ShareMode::parse(&row.mode).unwrap_or(ShareMode::Snapshot),
+        kind: row.kind.0,
+        mode: row.mode.0,
         subject,
         url: row.revoked_at.is_none().then(|| url_for(key, base_url, row.id)),
         created_by,

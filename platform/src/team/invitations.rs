@@ -253,14 +253,21 @@ pub async fn issue_mail(
     if claimed.rows_affected != 1 {
         return Ok(None);
     }
+    let (organization, invited_by, workspaces) = described(db, &row).await?;
+    Ok(Some(InvitationMail { to: row.email, organization, invited_by, role: row.role.0, workspaces, token }))
+}
+
+/// What an invitation is to, as the mail and the page name it: the organisation, who sent
+/// it, and (for a client) the workspaces' names.
+async fn described(db: &impl ConnectionTrait, row: &invitation::Model) -> Result<(String, Option<String>, Vec<String>), DomainError> {
     let organization = organization::Entity::find_by_id(row.org_id).one(db).await.map_err(internal)?.map(|o| o.name).unwrap_or_default();
     let invited_by = match row.invited_by {
         Some(id) => user::Entity::find_by_id(id).one(db).await.map_err(internal)?.map(|u| u.email),
         None => None,
     };
     let names = workspace_names(db, row.org_id).await?;
-    let workspaces = workspace_ids(&row).into_iter().filter_map(|id| names.get(&id).cloned()).collect();
-    Ok(Some(InvitationMail { to: row.email, organization, invited_by, role: row.role.0, workspaces, token }))
+    let workspaces = workspace_ids(row).into_iter().filter_map(|id| names.get(&id).cloned()).collect();
+    Ok((organization, invited_by, workspaces))
 }
 
 /// The open, unexpired invitation a link's token belongs to; `InvalidToken` for an unknown,
@@ -279,18 +286,13 @@ async fn by_token(db: &impl ConnectionTrait, key: &SecretKey, raw: &str) -> Resu
 /// What the invitation page shows; the token is the credential.
 pub async fn preview(db: &DatabaseConnection, key: &SecretKey, token: &str) -> Result<InvitationPreview, DomainError> {
     let row = by_token(db, key, token).await?;
-    let organization = organization::Entity::find_by_id(row.org_id).one(db).await.map_err(internal)?.map(|o| o.name).unwrap_or_default();
-    let invited_by = match row.invited_by {
-        Some(id) => user::Entity::find_by_id(id).one(db).await.map_err(internal)?.map(|u| u.email),
-        None => None,
-    };
-    let names = workspace_names(db, row.org_id).await?;
+    let (organization, invited_by, workspaces) = described(db, &row).await?;
     let account_exists = user::Entity::find().filter(user::Column::Email.eq(row.email.as_str())).one(db).await.map_err(internal)?.is_some();
     Ok(InvitationPreview {
         organization,
         email: row.email.clone(),
         role: row.role.0,
-        workspaces: workspace_ids(&row).into_iter().filter_map(|id| names.get(&id).cloned()).collect(),
+        workspaces,
         invited_by,
         expires_at: row.expires_at,
         account_exists,

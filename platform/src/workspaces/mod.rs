@@ -87,6 +87,7 @@ fn view(row: &workspace::Model, products: u64) -> WorkspaceView {
         archived: row.archived_at.is_some(),
         products,
         is_home: false,
+        monthly_report: row.monthly_report,
     }
 }
 
@@ -112,6 +113,7 @@ pub async fn create(db: &DatabaseConnection, scope: &TenantScope, plans: &PlanTa
         archived_at: Set(None),
         monthly_report: Set(false),
         report_sent_for: Set(None),
+        report_claimed_at: Set(None),
     }
     .insert(&txn)
     .await

@@ -46,8 +46,7 @@ async fn logo(State(state): State<AppState>, Path(hash): Path<String>) -> Respon
 
 async fn accent(Path(file): Path<String>) -> Response {
     let Some(hex) = file.strip_suffix(".css") else { return StatusCode::NOT_FOUND.into_response() };
-    let form = domain::branding::BrandingForm { name: "x".into(), accent: hex.to_owned(), footer: String::new() };
-    let Ok(Some(colour)) = form.parse().map(|spec| spec.accent) else { return StatusCode::NOT_FOUND.into_response() };
+    let Ok(colour) = domain::branding::accent_colour(hex) else { return StatusCode::NOT_FOUND.into_response() };
     let css = format!(
         ":root {{ --c-primary: {colour}; --c-primary-hover: {colour}; --c-link: {colour}; --c-link-hover: {colour}; --c-focus: {colour}; }}\n"
     );
@@ -70,22 +69,18 @@ async fn upload_logo(State(state): State<AppState>, Tenant(scope): Tenant, mut m
             Err(err) => return (err.status(), err.body_text()).into_response(),
         }
     }
-    let Some(bytes) = bytes else { return back(format!("logo_error={}", encode("choose an image file"))) };
+    let Some(bytes) = bytes else { return back(format!("logo_error={}", encode_query("choose an image file"))) };
     match platform::branding::set_logo(&state.ctx.db, &scope, &state.ctx.plans, bytes).await {
         Ok(()) => back("logo=saved".into()),
         Err(domain::DomainError::Invalid(fields)) => {
             let message = fields.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("; ");
-            back(format!("logo_error={}", encode(&message)))
+            back(format!("logo_error={}", encode_query(&message)))
         }
         Err(err) => crate::http::error::ApiError(err).into_response(),
     }
 }
 
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
+/// A query-string value, escaped as the page's router unescapes it.
+fn encode_query(text: &str) -> String {
+    leptos_router::location::Url::escape(text)
 }

@@ -23,6 +23,7 @@ mod private_addresses;
 mod products;
 mod proxy;
 mod receivers;
+mod reports;
 mod roles;
 mod rubric;
 mod scan_cli;

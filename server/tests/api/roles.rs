@@ -200,6 +200,8 @@ pub const TABLE: &[(Call, Needs)] = &[
     (Call::Fn("workspaces/create", &[("name", "{email}")]), Needs::Manage),
     (Call::Fn("workspaces/rename", &[("id", "{ws_id}"), ("name", "Client A")]), Needs::Manage),
     (Call::Fn("workspaces/archive", &[("id", "{ws_id}"), ("archived", "false")]), Needs::Manage),
+    (Call::Fn("workspaces/monthly_report", &[("id", "{ws_id}"), ("on", "true")]), Needs::Manage),
+    (Call::Fn("workspaces/report_preview", &[("id", "{ws_id}")]), Needs::Manage),
     (Call::Fn("team/invite", &[("email", "{email}"), ("role", "member")]), Needs::Manage),
     (Call::Fn("team/resend", &[("id", "{invitation}")]), Needs::Manage),
     (Call::Fn("team/revoke", &[("id", "{invitation}")]), Needs::Manage),
@@ -419,6 +421,8 @@ async fn state(world: &World<'_>) -> Value {
             "activity": activity::Entity::find().count(&app.db).await.unwrap(),
             "share_links": share_link::Entity::find().filter(share_link::Column::RevokedAt.is_null()).count(&app.db).await.unwrap(),
             "brandings": branding::Entity::find().count(&app.db).await.unwrap(),
+            // Mails queued (a refused report preview must queue none).
+            "email_jobs": platform::outbox::email_jobs(&app.db, 100_000).await.unwrap().len(),
         })
     };
     serde_json::json!({

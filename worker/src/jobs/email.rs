@@ -6,6 +6,7 @@ use super::QueueJob;
 use crate::settings::RunnerSettings;
 use crate::templates;
 use apalis::prelude::BoxDynError;
+use domain::report::ReportMonth;
 use domain::sprint::BookingStatus;
 use platform::accounts::tokens::Purpose;
 use platform::jobs::{BookingMail, EmailJob};
@@ -37,6 +38,8 @@ async fn send_email(job: EmailJob, deps: Deps, attempt: usize) -> Result<(), Box
         EmailJob::SprintBooking { booking_id, event } => return send_booking_mail(&deps, booking_id, event).await,
         EmailJob::AccountExists { user_id } => return send_account_exists(&deps, user_id).await,
         EmailJob::Invitation { invitation_id } => return send_invitation(&deps, invitation_id).await,
+        EmailJob::MonthlyReport { workspace_id, month } => return send_monthly_report(&deps, workspace_id, &month).await,
+        EmailJob::ReportPreview { workspace_id, user_id } => return send_report_preview(&deps, workspace_id, user_id).await,
     };
     let Some((user, token)) = platform::accounts::issue_mail_token(&deps.db, &deps.all, &deps.key, user_id, purpose).await? else {
         tracing::info!(%user_id, "mail no longer applies; skipped");
@@ -62,6 +65,51 @@ async fn send_invitation(deps: &Deps, invitation_id: platform::ids::InvitationId
     };
     if let Err(err) = deps.mailer.send(&templates::invitation(&invitation, &deps.base_url)).await {
         tracing::warn!(%err, "mail delivery failed; will retry");
+        return Err(err.into());
+    }
+    Ok(())
+}
+
+/// A workspace's report of a past month to its recipients, then the month recorded as sent.
+/// A retry after a partial failure may repeat a mail that went out; it never loses one.
+async fn send_monthly_report(deps: &Deps, workspace_id: platform::ids::WorkspaceId, month: &str) -> Result<(), BoxDynError> {
+    let Some(month) = ReportMonth::parse(month) else {
+        tracing::warn!(month, "monthly report job with a malformed month; dropped");
+        return Ok(());
+    };
+    if !platform::reports::still_due(&deps.db, &deps.all, workspace_id, month).await? {
+        tracing::info!(%workspace_id, month = %month.key(), "report already sent, turned off or archived; skipped");
+        return Ok(());
+    }
+    let Some(report) = platform::reports::build(&deps.db, &deps.all, &deps.plans, workspace_id, month, None).await? else {
+        return Ok(());
+    };
+    let recipients = platform::reports::recipients(&deps.db, &deps.all, workspace_id).await?;
+    for to in &recipients {
+        if let Err(err) = deps.mailer.send(&templates::monthly_report(&report, to, &deps.base_url)).await {
+            tracing::warn!(%err, "report mail failed; will retry");
+            return Err(err.into());
+        }
+    }
+    platform::reports::mark_sent(&deps.db, &deps.all, workspace_id, month).await?;
+    tracing::info!(%workspace_id, month = %month.key(), recipients = recipients.len(), "monthly report sent");
+    Ok(())
+}
+
+/// The month so far, to the person who asked.
+async fn send_report_preview(
+    deps: &Deps,
+    workspace_id: platform::ids::WorkspaceId,
+    user_id: platform::ids::UserId,
+) -> Result<(), BoxDynError> {
+    let now = chrono::Utc::now();
+    let Some(to) = platform::reports::preview_recipient(&deps.db, &deps.all, user_id).await? else { return Ok(()) };
+    let Some(report) = platform::reports::build(&deps.db, &deps.all, &deps.plans, workspace_id, ReportMonth::of(now), Some(now)).await?
+    else {
+        return Ok(());
+    };
+    if let Err(err) = deps.mailer.send(&templates::monthly_report(&report, &to, &deps.base_url)).await {
+        tracing::warn!(%err, "preview mail failed; will retry");
         return Err(err.into());
     }
     Ok(())
@@ -112,6 +160,8 @@ fn job_kind(job: &EmailJob) -> &'static str {
         EmailJob::ResetPassword { .. } => "reset_password",
         EmailJob::AccountExists { .. } => "account_exists",
         EmailJob::Invitation { .. } => "invitation",
+        EmailJob::MonthlyReport { .. } => "monthly_report",
+        EmailJob::ReportPreview { .. } => "report_preview",
         EmailJob::SprintBooking { event, .. } => event.as_str(),
     }
 }

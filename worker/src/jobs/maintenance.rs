@@ -1,15 +1,15 @@
 //! Housekeeping on an apalis-cron schedule (every 15 s): queue the scheduled audits that are
 //! due, re-queue audits and notifications whose job was lost (a crash between a row's insert
 //! and its push), end the grace period of past-due subscriptions, release seats of unpaid
-//! sprint deposits, and expire raw monitor results and old rollups. Every step is idempotent,
-//! so several processes running it at once do no harm.
+//! sprint deposits, queue the monthly reports due, and expire raw monitor results and old
+//! rollups. Every step is idempotent, so several processes running it at once do no harm.
 
 use super::deps::Deps;
 use super::ScheduledJob;
 use crate::settings::RunnerSettings;
 use apalis::prelude::BoxDynError;
 use chrono::Utc;
-use platform::jobs::{AuditJob, Job};
+use platform::jobs::{AuditJob, EmailJob, Job};
 
 /// The sweep, on `RunnerSettings::maintenance_cron`.
 pub struct Sweep;
@@ -48,9 +48,23 @@ pub async fn run_once(deps: &Deps, now: chrono::DateTime<Utc>) -> Result<(), Box
     for booking_id in platform::sprints::expire_unpaid(&deps.db, &deps.all, now).await? {
         tracing::info!(%booking_id, "unpaid sprint booking expired");
     }
+    queue_monthly_reports(deps, now).await?;
     let expired = platform::monitors::rollups::expire(&deps.db, &deps.all, now, deps.monitors.retention).await?;
     if expired > 0 {
         tracing::info!(expired, "old monitor results removed");
+    }
+    Ok(())
+}
+
+/// From the first of a month, each opted-in workspace's report of the month before: claimed
+/// by one process, then queued (a claim whose job cannot be queued is given back).
+async fn queue_monthly_reports(deps: &Deps, now: chrono::DateTime<Utc>) -> Result<(), BoxDynError> {
+    for (workspace_id, month) in platform::reports::claim_due(&deps.db, &deps.all, now).await? {
+        if let Err(err) = deps.queues.email.push(EmailJob::MonthlyReport { workspace_id, month: month.key() }).await {
+            platform::reports::release_claim(&deps.db, &deps.all, workspace_id).await?;
+            return Err(err.into());
+        }
+        tracing::info!(%workspace_id, month = %month.key(), "monthly report queued");
     }
     Ok(())
 }
