@@ -74,7 +74,7 @@ pub async fn seed(db: &DatabaseConnection, org_id: OrgId, workspaces: usize, per
                 ai_latency_budget_ms: Set(None),
             });
             let monitor_id = MonitorId::new_random();
-            let down = n % 4 == 0;
+            let down = n.is_multiple_of(4);
             monitors.push(monitor_row(monitor_id, org_id, workspace_id, product_id, down, now));
             for d in 0..7 {
                 let checks = 1440;

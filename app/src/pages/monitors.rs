@@ -413,7 +413,7 @@ pub fn ProductSettings(product: ProductView) -> impl IntoView {
     view! {
         <crate::components::workspace::IfCan capability=domain::role::Capability::Edit>
         {
-        let (status_href, current) = (status_href.clone(), current.clone());
+        let status_href = status_href.clone();
         view! {
         <section class="card" aria-labelledby="settings-title">
             <h2 id="settings-title">"Schedule and status page"</h2>
