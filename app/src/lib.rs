@@ -69,8 +69,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// Private pages render whole before the first byte (`SsrMode::Async`), so a missing or
-/// foreign row can still answer with status 404; public pages stream. The public status page
-/// sits outside the app's frame: its visitors are the product's customers.
+/// foreign row can still answer with status 404; the landing and sign-in pages stream. Status
+/// pages and share links render whole too: their head carries the agency's accent stylesheet,
+/// which a streamed head could send before the brand was read. The public status page sits
+/// outside the app's frame: its visitors are the product's customers.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -123,8 +125,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/bookings/:id") ssr=SsrMode::Async view=AdminBookingPage/>
                     <Route path=path!("dev/outbox") ssr=SsrMode::Async view=OutboxPage/>
                 </ParentRoute>
-                <Route path=path!("status/:id") view=StatusPageView/>
-                <Route path=path!("s/:token") view=SharePage/>
+                <Route path=path!("status/:id") ssr=SsrMode::Async view=StatusPageView/>
+                <Route path=path!("s/:token") ssr=SsrMode::Async view=SharePage/>
             </Routes>
         </Router>
     }
