@@ -125,15 +125,14 @@ pub struct ShareLinkView {
     pub state: String,
 }
 
-impl ShareLinkView {
-    pub fn state(&self, now: DateTime<Utc>) -> &'static str {
-        if self.revoked {
-            "Revoked"
-        } else if self.expires_at <= now {
-            "Expired"
-        } else {
-            "Active"
-        }
+/// A link's state as the share list names it.
+pub fn link_state(revoked: bool, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> &'static str {
+    if revoked {
+        "Revoked"
+    } else if expires_at <= now {
+        "Expired"
+    } else {
+        "Active"
     }
 }
 

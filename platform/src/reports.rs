@@ -37,7 +37,7 @@ pub const CLAIM_EXPIRES_HOURS: i64 = 6;
 const LOOKBACK_DAYS: i64 = 400;
 
 /// Turns the workspace's monthly report on or off (owners and admins).
-#[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), %id, on))]
+#[tracing::instrument(skip_all, fields(org_id = %scope.org_id(), %id, on = on))]
 pub async fn set_monthly(db: &DatabaseConnection, scope: &TenantScope, id: WorkspaceId, on: bool) -> Result<WorkspaceView, DomainError> {
     scope.require(Capability::ManageWorkspaces)?;
     let txn = crate::db::begin_write(db).await.map_err(internal)?;
@@ -190,11 +190,6 @@ pub async fn recipients(db: &DatabaseConnection, _jobs: &CrossTenant, id: Worksp
     emails.sort();
     emails.dedup();
     Ok(emails)
-}
-
-/// The address a preview goes to.
-pub async fn preview_recipient(db: &DatabaseConnection, jobs: &CrossTenant, user_id: UserId) -> Result<Option<String>, DomainError> {
-    crate::accounts::email_of(db, jobs, user_id).await
 }
 
 /// The report of `month` (or, for a preview, of the month so far up to `now`); `None` when the

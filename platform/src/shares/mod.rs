@@ -126,7 +126,7 @@ pub async fn create(
 }
 
 fn view(key: &SecretKey, base_url: &str, row: &share_link::Model, subject: String, created_by: Option<String>) -> ShareLinkView {
-    let mut view = ShareLinkView {
+    ShareLinkView {
         id: row.id.uuid(),
         label: row.label.clone(),
         kind: row.kind.0,
@@ -139,10 +139,8 @@ fn view(key: &SecretKey, base_url: &str, row: &share_link::Model, subject: Strin
         revoked: row.revoked_at.is_some(),
         views: u64::try_from(row.views).unwrap_or(0),
         last_viewed_at: row.last_viewed_at,
-        state: String::new(),
-    };
-    view.state = view.state(Utc::now()).to_owned();
-    view
+        state: domain::share::link_state(row.revoked_at.is_some(), row.expires_at, Utc::now()).to_owned(),
+    }
 }
 
 /// The workspace's links, newest first. The URLs are credentials: staff only.

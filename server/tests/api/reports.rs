@@ -41,7 +41,8 @@ async fn mails(app: &TestApp, to: &str, subject: &str) -> Vec<outbox_message::Mo
     found
 }
 
-fn critical(title: &str, status: Status, severity: Severity) -> String {
+/// A finding's stored JSON, as the engine writes it.
+fn finding_detail(title: &str, status: Status, severity: Severity) -> String {
     serde_json::to_string(&Finding {
         id: "exposure.secrets".into(),
         category: Category::Exposure,
@@ -103,7 +104,7 @@ async fn seed_month(app: &TestApp, product: &product::Model, month: ReportMonth)
             category: Set(Text(Category::Exposure)),
             severity: Set(Text(severity)),
             status: Set(Text(status)),
-            detail: Set(critical(title, status, severity)),
+            detail: Set(finding_detail(title, status, severity)),
         }
         .insert(&app.db)
         .await

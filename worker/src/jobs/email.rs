@@ -103,7 +103,7 @@ async fn send_report_preview(
     user_id: platform::ids::UserId,
 ) -> Result<(), BoxDynError> {
     let now = chrono::Utc::now();
-    let Some(to) = platform::reports::preview_recipient(&deps.db, &deps.all, user_id).await? else { return Ok(()) };
+    let Some(to) = platform::accounts::email_of(&deps.db, &deps.all, user_id).await? else { return Ok(()) };
     let Some(report) = platform::reports::build(&deps.db, &deps.all, &deps.plans, workspace_id, ReportMonth::of(now), Some(now)).await?
     else {
         return Ok(());
